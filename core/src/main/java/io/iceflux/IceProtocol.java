@@ -1,0 +1,14 @@
+package io.iceflux;
+
+import java.util.Locale;
+
+/** W3C {@code RTCIceProtocol}: the transport of a candidate, or of the connection to a server. */
+public enum IceProtocol {
+    UDP,
+    TCP;
+
+    /** The lower-case name used in SDP and by the W3C ({@code "udp"}, {@code "tcp"}). */
+    public String w3cName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

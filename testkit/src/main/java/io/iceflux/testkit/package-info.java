@@ -1,0 +1,2 @@
+/** IceFlux testkit (filled in by later work; the module builds so the layout is fixed). */
+package io.iceflux.testkit;
