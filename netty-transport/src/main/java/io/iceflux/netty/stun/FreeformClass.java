@@ -249,10 +249,11 @@ final class FreeformClass {
     /**
      * Returns whether the canonical combining class of {@code cp} is 9 (Virama). The JDK exposes no combining
      * classes, so this asks canonical reordering: a mark of class 9 moves behind U+3099 (class 8) and in front
-     * of U+05B0 (class 10), and no other class does both.
+     * of U+05B0 (class 10), and no other class does both. The two probes themselves are excluded up front,
+     * because a probe next to itself cannot show a move.
      */
     static boolean isVirama(int cp) {
-        if (cp < 0) {
+        if (cp < 0 || cp == 0x3099 || cp == 0x05B0) {
             return false;
         }
         String c = Character.toString(cp);
