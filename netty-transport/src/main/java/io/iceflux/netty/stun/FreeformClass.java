@@ -58,7 +58,6 @@ final class FreeformClass {
                                 cp, index);
                     }
                 }
-                default -> throw new IllegalStateException(p.name());
             }
             i += Character.charCount(cp);
             index++;
