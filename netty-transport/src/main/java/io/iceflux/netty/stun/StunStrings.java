@@ -38,9 +38,11 @@ public final class StunStrings {
      * C.6, C.7, C.8 and C.9; check the bidirectional rules of RFC 3454 §6. Unassigned code points are
      * <em>allowed</em> (RFC 3454 §7 "query" strings): the string is a password or name the user configured,
      * not a value stored by a server, and "stored" rules would reject everything added to Unicode after
-     * version 3.2, such as emoji. NFKC is the JDK's, which follows a newer Unicode version than the 3.2 that
-     * stringprep pins; the two differ only for characters whose decomposition changed since, and none of
-     * those is in common use. The work is done by {@code com.ongres.stringprep:saslprep}.
+     * version 3.2, such as emoji. Approximation: NFKC is the JDK's, which follows a newer Unicode version than
+     * the 3.2 that stringprep pins; results differ only for the five CJK compatibility ideographs whose
+     * decomposition Unicode Corrigendum #4 corrected, and for characters added after 3.2 that have a
+     * compatibility decomposition (stringprep, seeing them as unassigned, would leave them alone). The work is
+     * done by {@code com.ongres.stringprep:saslprep}; its exceptions are replaced by ours.
      *
      * <p>An empty string, or one that consists only of characters mapped to nothing, prepares to {@code ""};
      * callers that need a non-empty result check for it.
