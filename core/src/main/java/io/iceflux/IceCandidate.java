@@ -71,8 +71,20 @@ public final class IceCandidate {
     private final String transportToken;
 
     /**
-     * Creates a candidate after checking every field.
+     * Creates a candidate after checking every field (see the class comment for each field's range).
      *
+     * @param foundation     the foundation, 1 to 32 ice-chars
+     * @param component      the component ID, 1 to 256
+     * @param protocol       the transport
+     * @param priority       the priority, 1 to 2<sup>31</sup>-1
+     * @param address        the connection address (IPv4, IPv6 or host name)
+     * @param port           the port, 0 to 65535
+     * @param type           the candidate type
+     * @param relatedAddress the related address, or {@code null}
+     * @param relatedPort    the related port, or {@code null}
+     * @param tcpType        the TCP candidate type, or {@code null}
+     * @param url            the configured server URL the candidate came from, or {@code null}
+     * @param extensions     the extension attributes in order
      * @throws NullPointerException     if {@code foundation}, {@code protocol}, {@code address}, {@code type},
      *                                  {@code extensions} or one of its elements is {@code null}
      * @throws IllegalArgumentException naming the field, if a field is out of its range or malformed, if only one

@@ -110,6 +110,15 @@ class IceCandidateTest {
         }
 
         @Test
+        void firefoxHost() {
+            IceCandidate c = IceCandidate.parse(FIREFOX_HOST);
+
+            assertThat(c).isEqualTo(new IceCandidate("0", 1, IceProtocol.UDP, 2122252543L, "192.168.1.10", 49203,
+                    Type.HOST, null, null, null, null, List.of()));
+            assertThat(c.toSdp()).isEqualTo("candidate:0 1 UDP 2122252543 192.168.1.10 49203 typ host");
+        }
+
+        @Test
         void firefoxRelay() {
             IceCandidate c = IceCandidate.parse(FIREFOX_RELAY);
 
