@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.iceflux.IceCandidate.Extension;
 import io.iceflux.IceCandidate.TcpType;
 import io.iceflux.IceCandidate.Type;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -144,7 +145,7 @@ class IceCandidatePropertiesTest {
                 case 2:
                     return s.substring(0, i) + s.substring(i + 1);
                 case 3: {
-                    List<String> fields = new java.util.ArrayList<>(List.of(s.split(" ", -1)));
+                    List<String> fields = new ArrayList<>(List.of(s.split(" ", -1)));
                     int a = at % fields.size();
                     int b = other % fields.size();
                     String tmp = fields.get(a);

@@ -8,6 +8,7 @@ import io.iceflux.IceCandidate.TcpType;
 import io.iceflux.IceCandidate.Type;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -567,11 +568,11 @@ class IceCandidateTest {
         }
     }
 
-    static void expectIae(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+    static void expectIae(ThrowingCallable call, String message) {
         assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(message);
     }
 
-    static void expectNpe(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+    static void expectNpe(ThrowingCallable call, String message) {
         assertThatThrownBy(call).isInstanceOf(NullPointerException.class).hasMessage(message);
     }
 }
