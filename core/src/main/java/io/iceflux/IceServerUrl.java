@@ -538,14 +538,14 @@ public final class IceServerUrl {
             int[] head;
             int[] tail;
             if (doubleColon < 0) {
-                head = groups(text, context);
+                head = groups(text, true, context);
                 tail = new int[0];
                 if (head.length != 8) {
                     throw error(Part.HOST, context + "it has " + head.length + " groups of 16 bits instead of 8");
                 }
             } else {
-                head = groups(text.substring(0, doubleColon), context);
-                tail = groups(text.substring(doubleColon + 2), context);
+                head = groups(text.substring(0, doubleColon), false, context);
+                tail = groups(text.substring(doubleColon + 2), true, context);
                 if (head.length + tail.length > 7) {
                     throw error(Part.HOST, context + "'::' stands for no group, there are already "
                             + (head.length + tail.length) + " groups");
@@ -557,8 +557,8 @@ public final class IceServerUrl {
             return rfc5952(all);
         }
 
-        /** Parse ':'-separated 16-bit groups; the last one may be a dotted quad (two groups). */
-        private int[] groups(String text, String context) {
+        /** Parse ':'-separated 16-bit groups; if {@code endsAddress}, the last one may be a dotted quad (two groups). */
+        private int[] groups(String text, boolean endsAddress, String context) {
             if (text.isEmpty()) {
                 return new int[0];
             }
@@ -571,7 +571,7 @@ public final class IceServerUrl {
                     throw error(Part.HOST, context + "it has an empty group (a lone ':' at the start or end, or ':::')");
                 }
                 if (g.indexOf('.') >= 0) {
-                    if (i != parts.length - 1) {
+                    if (!endsAddress || i != parts.length - 1) {
                         throw error(Part.HOST, context + "a dotted IPv4 part may only end the address");
                     }
                     byte[] b = ipv4Bytes(g, context + "its IPv4 part: ");
