@@ -30,12 +30,14 @@ public final class IceConfiguration {
     private final IceTransportPolicy transportPolicy;
     private final StunTimers stunTimers;
     private final Duration gatheringDeadline;
+    private final HostInterfaces hostInterfaces;
 
     private IceConfiguration(Builder b) {
         this.servers = List.copyOf(b.servers);
         this.transportPolicy = b.transportPolicy;
         this.stunTimers = b.stunTimers;
         this.gatheringDeadline = b.gatheringDeadline;
+        this.hostInterfaces = b.hostInterfaces;
     }
 
     /** A new builder: no servers, policy {@code all}, RFC 8489 timers, no deadline. */
@@ -50,6 +52,7 @@ public final class IceConfiguration {
         b.transportPolicy = transportPolicy;
         b.stunTimers = stunTimers;
         b.gatheringDeadline = gatheringDeadline;
+        b.hostInterfaces = hostInterfaces;
         return b;
     }
 
@@ -81,24 +84,31 @@ public final class IceConfiguration {
         return Optional.ofNullable(gatheringDeadline);
     }
 
+    /** Which local addresses become host candidates ({@link HostInterfaces#defaults()} unless set). */
+    public HostInterfaces hostInterfaces() {
+        return hostInterfaces;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof IceConfiguration c
                 && servers.equals(c.servers)
                 && transportPolicy == c.transportPolicy
                 && stunTimers.equals(c.stunTimers)
-                && Objects.equals(gatheringDeadline, c.gatheringDeadline);
+                && Objects.equals(gatheringDeadline, c.gatheringDeadline)
+                && hostInterfaces.equals(c.hostInterfaces);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(servers, transportPolicy, stunTimers, gatheringDeadline);
+        return Objects.hash(servers, transportPolicy, stunTimers, gatheringDeadline, hostInterfaces);
     }
 
     @Override
     public String toString() {
         return "IceConfiguration[servers=" + servers + ", transportPolicy=" + transportPolicy.w3cName()
-                + ", stunTimers=" + stunTimers + ", gatheringDeadline=" + gatheringDeadline + "]";
+                + ", stunTimers=" + stunTimers + ", gatheringDeadline=" + gatheringDeadline
+                + ", hostInterfaces=" + hostInterfaces + "]";
     }
 
     /** Builds an {@link IceConfiguration}. Not thread-safe. */
@@ -107,6 +117,7 @@ public final class IceConfiguration {
         private IceTransportPolicy transportPolicy = IceTransportPolicy.ALL;
         private StunTimers stunTimers = StunTimers.rfc8489();
         private Duration gatheringDeadline;
+        private HostInterfaces hostInterfaces = HostInterfaces.defaults();
 
         private Builder() {
         }
@@ -143,6 +154,12 @@ public final class IceConfiguration {
                 throw new IllegalArgumentException("gatheringDeadline must be positive, not " + deadline);
             }
             this.gatheringDeadline = deadline;
+            return this;
+        }
+
+        /** Choose which local addresses become host candidates. */
+        public Builder hostInterfaces(HostInterfaces hostInterfaces) {
+            this.hostInterfaces = Objects.requireNonNull(hostInterfaces, "hostInterfaces");
             return this;
         }
 
