@@ -81,6 +81,12 @@ public final class StunFrameDecoder extends ByteToMessageDecoder {
         return maxFrameLength;
     }
 
+    /**
+     * Emit the frame at the start of {@code in} as a retained slice once all of it has arrived; after an earlier
+     * failure, discard the input instead.
+     *
+     * @throws StunCodecException if the frame's header is invalid or announces a frame that is too large
+     */
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {
@@ -98,6 +104,12 @@ public final class StunFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * Emit the remaining complete frames when the stream ends, and report bytes left over as a frame cut short.
+     *
+     * @throws StunCodecException with {@link StunCodecException.Problem#TRUNCATED_HEADER} or
+     *         {@link StunCodecException.Problem#LENGTH_OVERRUNS_DATAGRAM} if the stream ended inside a frame
+     */
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         while (!failed && in.isReadable()) {
