@@ -40,11 +40,16 @@ final class FramingTestBytes {
 
     /** A STUN frame: header with type {@code type}, the cookie, a fixed transaction id, and {@code body}. */
     static byte[] stunFrame(int type, byte[] body) {
+        return stunFrame(type, hex("0102030405060708090a0b0c"), body);
+    }
+
+    /** A STUN frame: header with type {@code type}, the cookie, {@code transactionId} (12 bytes), {@code body}. */
+    static byte[] stunFrame(int type, byte[] transactionId, byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writeShort(out, type);
         writeShort(out, body.length);
         out.writeBytes(hex("2112a442"));
-        out.writeBytes(hex("0102030405060708090a0b0c"));
+        out.writeBytes(transactionId);
         out.writeBytes(body);
         return out.toByteArray();
     }

@@ -212,21 +212,11 @@ class StunFrameDecoderPropertiesTest {
         int count = random.nextInt(6);
         for (int i = 0; i < count; i++) {
             if (random.nextBoolean()) {
-                byte[] body = new byte[4 * random.nextInt(20)];
-                random.nextBytes(body);
-                writeShort(out, random.nextInt(0x4000));
-                writeShort(out, body.length);
-                writeShort(out, 0x2112);
-                writeShort(out, 0xA442);
-                byte[] transactionId = new byte[12];
-                random.nextBytes(transactionId);
-                out.writeBytes(transactionId);
-                out.writeBytes(body);
+                out.writeBytes(FramingTestBytes.stunFrame(random.nextInt(0x4000), randomBytes(random, 12),
+                        randomBytes(random, 4 * random.nextInt(20))));
             } else {
-                byte[] data = new byte[random.nextInt(80)];
-                random.nextBytes(data);
-                out.writeBytes(FramingTestBytes.paddedChannelDataFrame(
-                        ChannelData.MIN_CHANNEL_NUMBER + random.nextInt(0x1000), data));
+                int channel = ChannelData.MIN_CHANNEL_NUMBER + random.nextInt(0x1000);
+                out.writeBytes(FramingTestBytes.paddedChannelDataFrame(channel, randomBytes(random, random.nextInt(80))));
             }
         }
         byte[] stream = out.toByteArray();
@@ -243,16 +233,7 @@ class StunFrameDecoderPropertiesTest {
                 Arbitraries.bytes().array(byte[].class).ofSize(12),
                 Arbitraries.integers().between(0, 40).flatMap(
                         words -> Arbitraries.bytes().array(byte[].class).ofSize(4 * words)))
-                .as((type, transactionId, body) -> {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    writeShort(out, type);
-                    writeShort(out, body.length);
-                    writeShort(out, 0x2112);
-                    writeShort(out, 0xA442);
-                    out.writeBytes(transactionId);
-                    out.writeBytes(body);
-                    return out.toByteArray();
-                });
+                .as(FramingTestBytes::stunFrame);
         Arbitrary<byte[]> channelData = Combinators.combine(
                 Arbitraries.integers().between(ChannelData.MIN_CHANNEL_NUMBER, ChannelData.MAX_CHANNEL_NUMBER),
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(150))
