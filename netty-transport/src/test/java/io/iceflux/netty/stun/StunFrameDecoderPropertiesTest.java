@@ -216,7 +216,8 @@ class StunFrameDecoderPropertiesTest {
                         randomBytes(random, 4 * random.nextInt(20))));
             } else {
                 int channel = ChannelData.MIN_CHANNEL_NUMBER + random.nextInt(0x1000);
-                out.writeBytes(FramingTestBytes.paddedChannelDataFrame(channel, randomBytes(random, random.nextInt(80))));
+                byte[] data = randomBytes(random, random.nextInt(80));
+                out.writeBytes(FramingTestBytes.paddedChannelDataFrame(channel, data));
             }
         }
         byte[] stream = out.toByteArray();
