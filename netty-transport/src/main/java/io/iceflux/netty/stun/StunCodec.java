@@ -112,7 +112,7 @@ public final class StunCodec {
         }
         TransactionId tid = TransactionId.readFrom(datagram, start + 8);
         int end = HEADER_LENGTH + length;
-        List<StunAttribute> attributes = new ArrayList<>();
+        // First pass: structure only, so that FINGERPRINT is verified before any value is interpreted.
         int integrityAt = -1;
         int integritySha256At = -1;
         int fingerprintAt = -1;
@@ -139,42 +139,33 @@ public final class StunCodec {
                 throw new StunCodecException(BAD_PADDING, StunAttributeType.name(type) + " at offset " + pos
                         + " has padding that runs past the message end at " + end);
             }
-            boolean keep;
-            switch (type) {
-                case StunAttributeType.MESSAGE_INTEGRITY:
-                    if (integrityAt >= 0) {
-                        throw new StunCodecException(DUPLICATE_INTEGRITY, "MESSAGE-INTEGRITY at offset " + pos
-                                + " repeats the one at offset " + integrityAt);
-                    }
-                    if (integritySha256At >= 0) {
-                        throw new StunCodecException(MISPLACED_INTEGRITY, "MESSAGE-INTEGRITY at offset " + pos
-                                + " follows MESSAGE-INTEGRITY-SHA256 at offset " + integritySha256At);
-                    }
-                    integrityAt = pos;
-                    keep = true;
-                    break;
-                case StunAttributeType.MESSAGE_INTEGRITY_SHA256:
-                    if (integritySha256At >= 0) {
-                        throw new StunCodecException(DUPLICATE_INTEGRITY, "MESSAGE-INTEGRITY-SHA256 at offset "
-                                + pos + " repeats the one at offset " + integritySha256At);
-                    }
-                    integritySha256At = pos;
-                    keep = true;
-                    break;
-                case StunAttributeType.FINGERPRINT:
-                    fingerprintAt = pos;
-                    keep = true;
-                    break;
-                default:
-                    keep = integrityAt < 0 && integritySha256At < 0;
-                    break;
-            }
-            if (keep) {
-                attributes.add(AttributeCodec.decode(type, datagram, start + valueAt, valueLength, tid, pos));
+            if (type == StunAttributeType.MESSAGE_INTEGRITY) {
+                if (integrityAt >= 0) {
+                    throw new StunCodecException(DUPLICATE_INTEGRITY, "MESSAGE-INTEGRITY at offset " + pos
+                            + " repeats the one at offset " + integrityAt);
+                }
+                if (integritySha256At >= 0) {
+                    throw new StunCodecException(MISPLACED_INTEGRITY, "MESSAGE-INTEGRITY at offset " + pos
+                            + " follows MESSAGE-INTEGRITY-SHA256 at offset " + integritySha256At);
+                }
+                integrityAt = pos;
+            } else if (type == StunAttributeType.MESSAGE_INTEGRITY_SHA256) {
+                if (integritySha256At >= 0) {
+                    throw new StunCodecException(DUPLICATE_INTEGRITY, "MESSAGE-INTEGRITY-SHA256 at offset "
+                            + pos + " repeats the one at offset " + integritySha256At);
+                }
+                integritySha256At = pos;
+            } else if (type == StunAttributeType.FINGERPRINT) {
+                fingerprintAt = pos;
             }
             pos = next;
         }
         if (fingerprintAt >= 0) {
+            int valueLength = datagram.getUnsignedShort(start + fingerprintAt + 2);
+            if (valueLength != 4) {
+                throw AttributeCodec.malformed(StunAttributeType.FINGERPRINT, fingerprintAt,
+                        "needs a value of 4 bytes, got " + valueLength);
+            }
             int expected = StunCrypto.fingerprint(datagram, start, fingerprintAt);
             int actual = datagram.getInt(start + fingerprintAt + 4);
             if (expected != actual) {
@@ -182,6 +173,22 @@ public final class StunCodec {
                         "FINGERPRINT at offset %d is 0x%08x, the message gives 0x%08x", fingerprintAt, actual,
                         expected));
             }
+        }
+        // Second pass: decode the values of the attributes that count.
+        List<StunAttribute> attributes = new ArrayList<>();
+        int firstIntegrity = integrityAt >= 0 ? integrityAt : integritySha256At;
+        pos = HEADER_LENGTH;
+        while (pos < end) {
+            int type = datagram.getUnsignedShort(start + pos);
+            int valueLength = datagram.getUnsignedShort(start + pos + 2);
+            boolean keep = firstIntegrity < 0 || pos < firstIntegrity
+                    || type == StunAttributeType.MESSAGE_INTEGRITY
+                    || type == StunAttributeType.MESSAGE_INTEGRITY_SHA256
+                    || type == StunAttributeType.FINGERPRINT;
+            if (keep) {
+                attributes.add(AttributeCodec.decode(type, datagram, start + pos + 4, valueLength, tid, pos));
+            }
+            pos += 4 + AttributeCodec.pad(valueLength);
         }
         return StunMessage.decoded(StunClass.ofMessageType(messageType), StunMethod.ofMessageType(messageType),
                 tid, attributes, new WireLayout(end, integrityAt, integritySha256At, fingerprintAt));
