@@ -81,7 +81,7 @@ public final class StunAttributeType {
      * {@link StunAttribute.Unknown}.
      */
     public static boolean isKnown(int type) {
-        return !name(type).startsWith("0x");
+        return knownName(type) != null;
     }
 
     /** Return whether an agent that does not understand this type must reject the message (0x0000-0x7FFF). */
@@ -91,6 +91,11 @@ public final class StunAttributeType {
 
     /** Return the type's RFC name ({@code "XOR-MAPPED-ADDRESS"}), or {@code "0x%04X"} for an unknown type. */
     public static String name(int type) {
+        String known = knownName(type);
+        return known != null ? known : String.format("0x%04X", type);
+    }
+
+    private static String knownName(int type) {
         switch (type) {
             case MAPPED_ADDRESS: return "MAPPED-ADDRESS";
             case USERNAME: return "USERNAME";
@@ -125,7 +130,7 @@ public final class StunAttributeType {
             case FINGERPRINT: return "FINGERPRINT";
             case ICE_CONTROLLED: return "ICE-CONTROLLED";
             case ICE_CONTROLLING: return "ICE-CONTROLLING";
-            default: return String.format("0x%04X", type);
+            default: return null;
         }
     }
 }

@@ -65,7 +65,9 @@ class StunCodecPropertiesTest {
     void signedMessagesVerifyWithTheKeyAndNotWithAnother(@ForAll("messages") StunMessage m,
             @ForAll @Size(max = 40) byte[] key, @ForAll @Size(max = 40) byte[] otherKey,
             @ForAll boolean fingerprint) {
-        Assume.that(!Arrays.equals(key, otherKey));
+        // HMAC pads keys shorter than its 64-byte block with zeros: keys that differ only in trailing zeros are
+        // the same key.
+        Assume.that(!Arrays.equals(withoutTrailingZeros(key), withoutTrailingZeros(otherKey)));
         ByteBuf buf = StunCodec.encode(m, PooledByteBufAllocator.DEFAULT, StunEncodeOptions.defaults()
                 .messageIntegrity(key).messageIntegritySha256(key).fingerprint(fingerprint));
         try {
@@ -86,6 +88,14 @@ class StunCodecPropertiesTest {
         } finally {
             buf.release();
         }
+    }
+
+    private static byte[] withoutTrailingZeros(byte[] key) {
+        int n = key.length;
+        while (n > 0 && key[n - 1] == 0) {
+            n--;
+        }
+        return Arrays.copyOf(key, n);
     }
 
     @Property(tries = 500)
