@@ -1,6 +1,7 @@
 package io.iceflux.netty.stun;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -43,7 +44,7 @@ final class Utf8 {
             return "";
         }
         ByteBuffer in = buf.nioBufferCount() == 1 ? buf.nioBuffer(index, length)
-                : ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(buf, index, length));
+                : ByteBuffer.wrap(ByteBufUtil.getBytes(buf, index, length));
         CharsetDecoder decoder = DECODER.get();
         decoder.reset();
         try {

@@ -93,7 +93,8 @@ class StunAttributeRoundTripTest {
                         "0008 0014 00112233445566778899aabbccddeeff00112233"),
                 Arguments.of(new MessageIntegritySha256(Hex.bytes("00112233445566778899aabbccddeeff")),
                         "001c 0010 00112233445566778899aabbccddeeff"),
-                Arguments.of(new UserHash(Hex.bytes("0102030405060708091011121314151617181920212223242526272829303132")),
+                Arguments.of(new UserHash(
+                        Hex.bytes("0102030405060708091011121314151617181920212223242526272829303132")),
                         "001e 0020 0102030405060708091011121314151617181920212223242526272829303132"),
                 Arguments.of(PasswordAlgorithmAttribute.of(PasswordAlgorithm.MD5), "001d 0004 0001 0000"),
                 Arguments.of(new PasswordAlgorithmAttribute(new AlgorithmEntry(0x1234, Hex.bytes("aabbcc"))),
