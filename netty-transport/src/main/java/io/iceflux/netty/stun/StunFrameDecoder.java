@@ -46,7 +46,7 @@ public final class StunFrameDecoder extends ByteToMessageDecoder {
      */
     public static final int DEFAULT_MAX_FRAME_LENGTH = 65_552;
 
-    private static final int STUN_HEADER_LENGTH = StunPacketKind.STUN_HEADER_LENGTH;
+    private static final int STUN_HEADER_LENGTH = StunCodec.HEADER_LENGTH;
     private static final int COOKIE_END = 8;
 
     private final int maxFrameLength;
@@ -172,7 +172,7 @@ public final class StunFrameDecoder extends ByteToMessageDecoder {
             return 0;
         }
         int cookie = in.getInt(start + 4);
-        if (cookie != StunPacketKind.MAGIC_COOKIE) {
+        if (cookie != StunCodec.MAGIC_COOKIE) {
             throw new StunCodecException(StunCodecException.Problem.BAD_MAGIC_COOKIE, String.format(
                     "STUN frame has magic cookie 0x%08X at offset 4 instead of 0x2112A442", cookie));
         }

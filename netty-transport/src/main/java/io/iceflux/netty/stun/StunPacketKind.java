@@ -28,10 +28,6 @@ public enum StunPacketKind {
     /** Neither STUN nor ChannelData: DTLS, RTP/RTCP, anything else, or too short to tell. */
     OTHER;
 
-    /** The STUN magic cookie, RFC 8489 §5. */
-    static final int MAGIC_COOKIE = 0x2112A442;
-    /** The length of a STUN message header. */
-    static final int STUN_HEADER_LENGTH = 20;
 
     /**
      * Classify the readable bytes of a packet without changing its reader or writer index and without allocating.
@@ -48,7 +44,7 @@ public enum StunPacketKind {
         }
         int start = packet.readerIndex();
         int first = packet.getUnsignedByte(start);
-        if (readable >= STUN_HEADER_LENGTH && (first & 0xC0) == 0 && packet.getInt(start + 4) == MAGIC_COOKIE) {
+        if (readable >= StunCodec.HEADER_LENGTH && (first & 0xC0) == 0 && packet.getInt(start + 4) == StunCodec.MAGIC_COOKIE) {
             return STUN;
         }
         if (first >= 0x40 && first <= 0x4F) {
