@@ -1,0 +1,62 @@
+package io.iceflux.netty;
+
+import io.iceflux.netty.stun.StunMessage;
+import java.util.Objects;
+
+/** Why a STUN transaction or transport failed. */
+abstract sealed class StunTransportException extends RuntimeException {
+
+    private StunTransportException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** No response came in time: after every retransmission over UDP, or after the timeout over TCP/TLS. */
+    static final class Timeout extends StunTransportException {
+        Timeout(String message) {
+            super(message, null);
+        }
+    }
+
+    /** The transport was closed (by us, or the connection was closed or reset by the server). */
+    static final class Closed extends StunTransportException {
+        Closed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The server could not be reached at all: TCP connection refused, reset or timed out, TLS handshake failed,
+     * or no socket could be opened. {@link #getMessage()} is a sentence fit for a 701's errorText.
+     */
+    static final class Unreachable extends StunTransportException {
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The server answered with an error response. */
+    static final class ErrorResponse extends StunTransportException {
+        private final int code;
+        private final String reason;
+        private final transient StunMessage response;
+
+        ErrorResponse(int code, String reason, StunMessage response) {
+            super(code + " " + reason, null);
+            this.code = code;
+            this.reason = Objects.requireNonNull(reason, "reason");
+            this.response = response;
+        }
+
+        int code() {
+            return code;
+        }
+
+        String reason() {
+            return reason;
+        }
+
+        StunMessage response() {
+            return response;
+        }
+    }
+}
