@@ -18,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ public final class Coturn implements AutoCloseable {
 
     private Coturn(Builder builder, Path directory) {
         this.realm = builder.realm;
-        this.users = Map.copyOf(builder.users);
+        this.users = Collections.unmodifiableMap(new LinkedHashMap<>(builder.users));
         this.directory = directory;
         this.logFile = directory.resolve("turnserver.log");
         this.consoleFile = directory.resolve("console.log");

@@ -1,5 +1,10 @@
 package io.iceflux.netty.coturn;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -206,6 +211,48 @@ final class HandStun {
             attributes.add(new Attribute(attributeType, value));
         }
         return new Message(type, tid, List.copyOf(attributes));
+    }
+
+    /**
+     * Sends {@code request} from {@code socket} to {@code server} and returns the first answer with the same
+     * transaction id, waiting at most two seconds.
+     *
+     * @throws IOException if the socket fails or no answer comes in time
+     */
+    static Message exchange(DatagramSocket socket, InetSocketAddress server, byte[] request) throws IOException {
+        byte[] tid = Arrays.copyOfRange(request, 8, HEADER_LENGTH);
+        socket.setSoTimeout(2000);
+        socket.send(new DatagramPacket(request, request.length, server));
+        byte[] buffer = new byte[1500];
+        while (true) {
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            socket.receive(packet);
+            Message answer = decode(buffer, packet.getLength());
+            if (Arrays.equals(answer.transactionId(), tid)) {
+                return answer;
+            }
+        }
+    }
+
+    /**
+     * Reads one STUN message from a stream (TCP or TLS framing, RFC 8489 §6.2.2): the header, then as many bytes
+     * as its length says.
+     *
+     * @throws IOException if the stream fails or ends inside the message
+     */
+    static Message read(InputStream in) throws IOException {
+        byte[] header = in.readNBytes(HEADER_LENGTH);
+        if (header.length < HEADER_LENGTH) {
+            throw new EOFException("stream ended after " + header.length + " bytes of a STUN header");
+        }
+        int bodyLength = (header[2] & 0xFF) << 8 | (header[3] & 0xFF);
+        byte[] body = in.readNBytes(bodyLength);
+        if (body.length < bodyLength) {
+            throw new EOFException("stream ended after " + body.length + " of " + bodyLength + " body bytes");
+        }
+        byte[] message = Arrays.copyOf(header, HEADER_LENGTH + bodyLength);
+        System.arraycopy(body, 0, message, HEADER_LENGTH, bodyLength);
+        return decode(message, message.length);
     }
 
     /** Returns HMAC-SHA1 of {@code data} with {@code key}. */
