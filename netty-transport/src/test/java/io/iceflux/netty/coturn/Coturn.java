@@ -281,6 +281,11 @@ public final class Coturn implements AutoCloseable {
         }
     }
 
+    /** Returns the temporary directory with the config, log, certificate and database; gone after close. */
+    Path directory() {
+        return directory;
+    }
+
     /** Returns the process id of turnserver. */
     public long pid() {
         return process.pid();

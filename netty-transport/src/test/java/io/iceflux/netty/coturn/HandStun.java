@@ -101,10 +101,14 @@ final class HandStun {
             return (v[2] & 0x07) * 100 + (v[3] & 0xFF);
         }
 
-        /** The reason phrase of ERROR-CODE. */
+        /** The reason phrase of ERROR-CODE, without the trailing NUL bytes coturn 4.6.1 counts into its length. */
         String errorReason() {
             byte[] v = require(ERROR_CODE);
-            return new String(v, 4, v.length - 4, StandardCharsets.UTF_8);
+            int end = v.length;
+            while (end > 4 && v[end - 1] == 0) {
+                end--;
+            }
+            return new String(v, 4, end - 4, StandardCharsets.UTF_8);
         }
 
         /** An XOR-MAPPED-ADDRESS style attribute (IPv4 only), un-XORed. */
