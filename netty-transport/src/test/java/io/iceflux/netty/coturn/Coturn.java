@@ -106,14 +106,15 @@ public final class Coturn implements AutoCloseable {
         Path config = directory.resolve("turnserver.conf");
         write(config, String.join("\n", configLines(builder, cliPassword)) + "\n");
         try {
-            this.process = new ProcessBuilder(TURNSERVER.toString(), "-c", config.toString())
+            this.process = new ProcessBuilder(builder.executable.toString(), "-c", config.toString())
                     .directory(directory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(consoleFile.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
         } catch (IOException e) {
-            throw new CoturnException("could not launch " + TURNSERVER + " (is the coturn package installed?)", e);
+            throw new CoturnException("could not launch " + builder.executable
+                    + " (is the coturn package installed?)", e);
         }
         Process started = process;
         this.shutdownHook = new Thread(() -> started.toHandle().destroyForcibly(), "coturn-" + started.pid());
@@ -584,6 +585,7 @@ public final class Coturn implements AutoCloseable {
         private Optional<InetSocketAddress> alternateServer = Optional.empty();
         private boolean tls = true;
         private Duration startupTimeout = Duration.ofSeconds(10);
+        private Path executable = TURNSERVER;
 
         private Builder() {
         }
@@ -712,6 +714,12 @@ public final class Coturn implements AutoCloseable {
                 throw new IllegalArgumentException("startup timeout must be positive: " + timeout);
             }
             this.startupTimeout = timeout;
+            return this;
+        }
+
+        /** Runs {@code executable} instead of {@link #TURNSERVER}; for the fixture's own failure tests. */
+        Builder executable(Path executable) {
+            this.executable = Objects.requireNonNull(executable, "executable");
             return this;
         }
 
