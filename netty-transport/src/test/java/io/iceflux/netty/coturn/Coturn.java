@@ -117,7 +117,7 @@ public final class Coturn implements AutoCloseable {
                     + " (is the coturn package installed?)", e);
         }
         Process started = process;
-        this.shutdownHook = new Thread(() -> started.toHandle().destroyForcibly(), "coturn-" + started.pid());
+        this.shutdownHook = new Thread(() -> killAtExit(started, directory), "coturn-" + started.pid());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -388,6 +388,7 @@ public final class Coturn implements AutoCloseable {
         }
     }
 
+    /** Returns the pid, listener ports and relay range; never a password. */
     @Override
     public String toString() {
         return "Coturn[pid=" + process.pid() + ", " + address() + (tlsEnabled() ? ", tls " + tlsPort : "")
@@ -412,6 +413,18 @@ public final class Coturn implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.toHandle().destroyForcibly();
             throw new CoturnException("interrupted while waiting for turnserver pid " + process.pid() + " to exit", e);
+        }
+    }
+
+    private static void killAtExit(Process process, Path directory) {
+        process.toHandle().destroyForcibly();
+        try {
+            if (process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                deleteRecursively(directory);
+            }
+        } catch (InterruptedException | UncheckedIOException e) {
+            System.err.println("coturn fixture: could not clean up turnserver pid " + process.pid() + " in "
+                    + directory + ": " + e);
         }
     }
 

@@ -48,6 +48,11 @@ public final class CoturnExtension implements BeforeAllCallback, AfterAllCallbac
         return coturn;
     }
 
+    /**
+     * Starts coturn unless an enclosing class already did.
+     *
+     * @throws CoturnException if coturn does not start
+     */
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
         if (coturn == null) {
@@ -56,6 +61,11 @@ public final class CoturnExtension implements BeforeAllCallback, AfterAllCallbac
         }
     }
 
+    /**
+     * Closes coturn when the class that started it is done.
+     *
+     * @throws CoturnException if coturn cannot be stopped
+     */
     @Override
     public synchronized void afterAll(ExtensionContext context) {
         if (coturn != null && context.getUniqueId().equals(owner)) {
