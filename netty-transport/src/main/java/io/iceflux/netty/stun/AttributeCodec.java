@@ -87,11 +87,11 @@ final class AttributeCodec {
             case StunAttributeType.ERROR_CODE:
                 atLeast(type, length, 4, offset);
                 return new ErrorCode(errorCode(type, buf, index, offset),
-                        text(type, buf, index + 4, length - 4, offset));
+                        reasonPhrase(type, buf, index + 4, length - 4, offset));
             case StunAttributeType.ADDRESS_ERROR_CODE:
                 atLeast(type, length, 4, offset);
                 return new AddressErrorCode(buf.getUnsignedByte(index), errorCode(type, buf, index, offset),
-                        text(type, buf, index + 4, length - 4, offset));
+                        reasonPhrase(type, buf, index + 4, length - 4, offset));
             case StunAttributeType.UNKNOWN_ATTRIBUTES:
                 return unknownAttributes(type, buf, index, length, offset);
             case StunAttributeType.MESSAGE_INTEGRITY:
@@ -219,6 +219,18 @@ final class AttributeCodec {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("address of " + ip.length + " bytes rejected", e);
         }
+    }
+
+    /**
+     * A reason phrase without the NUL bytes some servers count into the attribute length (coturn 4.6.1 sends
+     * "Try Alternate" with its three padding zeros inside the length): a reason phrase never ends in NUL.
+     */
+    private static String reasonPhrase(int type, ByteBuf buf, int index, int length, int offset) {
+        int end = length;
+        while (end > 0 && buf.getByte(index + end - 1) == 0) {
+            end--;
+        }
+        return text(type, buf, index, end, offset);
     }
 
     private static String text(int type, ByteBuf buf, int index, int length, int offset) {

@@ -185,6 +185,22 @@ class StunAttributeRoundTripTest {
         }
     }
 
+    @Test
+    void trailingNulBytesCountedIntoAReasonPhraseAreNotPartOfIt() {
+        // coturn 4.6.1 answers 300 with "Try Alternate" and its three padding zeros inside the attribute length
+        String value = "00000300" + Hex.of("Try Alternate".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + "000000";
+        StunMessage raw = StunMessage.builder(StunClass.ERROR_RESPONSE, StunMethod.ALLOCATE)
+                .add(new StunAttribute.Unknown(StunAttributeType.ERROR_CODE, Hex.bytes(value))).build();
+        ByteBuf buf = StunCodec.encode(raw, ByteBufAllocator.DEFAULT);
+        try {
+            ErrorCode decoded = StunCodec.decode(buf).attribute(ErrorCode.class).orElseThrow();
+            assertThat(decoded.code()).isEqualTo(300);
+            assertThat(decoded.reasonPhrase()).isEqualTo("Try Alternate");
+        } finally {
+            buf.release();
+        }
+    }
+
     /** A known type with a value of the wrong form, sent raw, and what the decoder says. */
     static Stream<Arguments> malformed() {
         return Stream.of(
