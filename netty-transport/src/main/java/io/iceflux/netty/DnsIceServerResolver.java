@@ -1,0 +1,60 @@
+package io.iceflux.netty;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.ResolvedAddressTypes;
+import io.netty.resolver.dns.DnsNameResolver;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import reactor.core.publisher.Mono;
+
+/**
+ * The default {@link IceServerResolver}: Netty's non-blocking DNS resolver (the system's name servers and
+ * {@code /etc/hosts}). Two names never leave the machine (RFC 6761): {@code localhost} is the loopback
+ * addresses, and a name under {@code .invalid} fails at once.
+ */
+final class DnsIceServerResolver implements IceServerResolver, AutoCloseable {
+
+    private final DnsNameResolver resolver;
+
+    DnsIceServerResolver(EventLoop eventLoop) {
+        this.resolver = new DnsNameResolverBuilder(eventLoop)
+                .datagramChannelType(NioDatagramChannel.class)
+                .socketChannelType(NioSocketChannel.class)
+                .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED)
+                .build();
+    }
+
+    @Override
+    public Mono<List<InetAddress>> resolve(String host) {
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        if (name.equals("invalid") || name.endsWith(".invalid")) {
+            return Mono.error(new UnknownHostException(host + ": names under .invalid never resolve (RFC 6761)"));
+        }
+        if (name.equals("localhost") || name.endsWith(".localhost")) {
+            return Mono.just(List.of(InetAddress.getLoopbackAddress()));
+        }
+        String query = name;
+        return Mono.create(sink -> resolver.resolveAll(query).addListener(future -> {
+            if (future.isSuccess()) {
+                @SuppressWarnings("unchecked")
+                List<InetAddress> addresses = (List<InetAddress>) future.getNow();
+                sink.success(addresses);
+            } else {
+                sink.error(future.cause());
+            }
+        }));
+    }
+
+    @Override
+    public void close() {
+        resolver.close();
+    }
+}

@@ -1,0 +1,211 @@
+package io.iceflux.netty;
+
+import io.iceflux.IceConfiguration;
+import io.iceflux.IceEvent;
+import io.iceflux.IceGatherer;
+import io.iceflux.IceOperators;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The {@link IceGatherer} on Netty: non-blocking UDP, TCP and TLS on a fixed set of event-loop threads, however
+ * many gatherings run at once. Create one and share it; {@linkplain #close() close} it when the application
+ * stops.
+ *
+ * <pre>{@code
+ * try (NettyIceGatherer gatherer = NettyIceGatherer.create()) {
+ *     gatherer.gather(config).doOnNext(System.out::println).blockLast();
+ * }
+ * }</pre>
+ *
+ * <p>Every gathering: one UDP socket per usable host address ({@link IceConfiguration#hostInterfaces()}), the
+ * base of its host candidate; a STUN Binding from every socket to every {@code stun:} and UDP {@code turn:}
+ * URL (server-reflexive candidates, one per server: a candidate equal to its host candidate is kept, because
+ * it is the evidence that the server answered); a TURN Allocate for every {@code turn:}/{@code turns:} URL over
+ * UDP from every socket, or over a TCP/TLS connection from every host address. {@code stuns:} URLs are checked
+ * with a Binding over TLS but yield no candidate (a TLS mapping is no UDP candidate). The W3C error rules
+ * ({@link IceOperators#w3cErrorSemantics()}) are applied to what is emitted.
+ */
+public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
+
+    private final GathererContext context;
+    private final EventLoopGroup ownedGroup;
+    private final DnsIceServerResolver ownedResolver;
+
+    private NettyIceGatherer(Builder b) {
+        EventLoopGroup group = b.group;
+        this.ownedGroup = group == null
+                ? new MultiThreadIoEventLoopGroup(b.threads, new DefaultThreadFactory("iceflux-io", true),
+                        NioIoHandler.newFactory())
+                : null;
+        if (group == null) {
+            group = ownedGroup;
+        }
+        Scheduler scheduler = b.scheduler == null ? Schedulers.parallel() : b.scheduler;
+        IceServerResolver resolver = b.resolver;
+        this.ownedResolver = resolver == null ? new DnsIceServerResolver(group.next()) : null;
+        if (resolver == null) {
+            resolver = ownedResolver;
+        }
+        NettyStunTransportFactory transports = new NettyStunTransportFactory(group,
+                io.netty.channel.socket.nio.NioDatagramChannel::new,
+                io.netty.channel.socket.nio.NioSocketChannel::new, scheduler,
+                io.netty.buffer.ByteBufAllocator.DEFAULT, b.tls, b.connectTimeout);
+        this.context = new GathererContext(transports, resolver,
+                new TurnRelayAllocator(transports, scheduler, b.software), scheduler);
+    }
+
+    /** A gatherer with the defaults: its own event loops (one per core), Netty's DNS, the JDK's trust store. */
+    public static NettyIceGatherer create() {
+        return builder().build();
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Flux<IceEvent> gather(IceConfiguration configuration) {
+        Objects.requireNonNull(configuration, "configuration");
+        return Flux.defer(() -> new Gathering(context, configuration, 0, false).events())
+                .transform(IceOperators.w3cErrorSemantics());
+    }
+
+    @Override
+    public Flux<IceEvent> gather(IceConfiguration configuration, Publisher<?> restarts) {
+        Objects.requireNonNull(configuration, "configuration");
+        Objects.requireNonNull(restarts, "restarts");
+        Flux<Integer> generations = Flux.concat(Mono.just(0),
+                Flux.from(restarts).index().map(i -> Math.toIntExact(i + 1)));
+        return generations
+                .switchMap(generation -> new Gathering(context, configuration, generation, true).events())
+                .transform(IceOperators.w3cErrorSemantics());
+    }
+
+    /** Release the event loops and the DNS resolver this gatherer created (not those it was given). */
+    @Override
+    public void close() {
+        if (ownedResolver != null) {
+            ownedResolver.close();
+        }
+        if (ownedGroup != null) {
+            ownedGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Builds a {@link NettyIceGatherer}. */
+    public static final class Builder {
+        private EventLoopGroup group;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private Scheduler scheduler;
+        private IceServerResolver resolver;
+        private NettyStunTransportFactory.TlsSettings tls = NettyStunTransportFactory.TlsSettings.systemDefault();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private String software;
+
+        private Builder() {
+        }
+
+        /** Run on these event loops (which stay yours to shut down) instead of creating some. */
+        public Builder eventLoopGroup(EventLoopGroup group) {
+            this.group = Objects.requireNonNull(group, "group");
+            return this;
+        }
+
+        /** How many event-loop threads to create when no group is given (default: one per core). */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Run every timer (retransmissions, deadlines, refreshes) on this scheduler; tests pass a
+         * {@code VirtualTimeScheduler}. Default: {@link Schedulers#parallel()}.
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Resolve server host names with this resolver instead of Netty's DNS resolver. */
+        public Builder resolver(IceServerResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /** Trust the TURN-over-TLS server certificates this factory trusts (host names are still verified). */
+        public Builder trustManager(TrustManagerFactory trustManagerFactory) {
+            this.tls = NettyStunTransportFactory.TlsSettings.trusting(trustManagerFactory);
+            return this;
+        }
+
+        /** Trust the TURN-over-TLS server certificates this trust manager trusts (host names are still verified). */
+        public Builder trustManager(X509TrustManager trustManager) {
+            Objects.requireNonNull(trustManager, "trustManager");
+            return trustManager(new SimpleTrustManagerFactory() {
+                @Override
+                protected void engineInit(KeyStore keyStore) {
+                }
+
+                @Override
+                protected void engineInit(ManagerFactoryParameters parameters) {
+                }
+
+                @Override
+                protected TrustManager[] engineGetTrustManagers() {
+                    return new TrustManager[] {trustManager};
+                }
+            });
+        }
+
+        /**
+         * Trust every TLS certificate and skip the host name check. Insecure: for lab setups only, and only when
+         * asked for by name.
+         */
+        public Builder insecureTrustAllCertificates() {
+            this.tls = NettyStunTransportFactory.TlsSettings.insecureTrustAll();
+            return this;
+        }
+
+        /** How long a TCP connect plus TLS handshake to a TURN server may take (default 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be positive, not " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** The SOFTWARE attribute of TURN requests, or {@code null} (the default) for none. */
+        public Builder software(String software) {
+            this.software = software;
+            return this;
+        }
+
+        /** Build the gatherer. */
+        public NettyIceGatherer build() {
+            return new NettyIceGatherer(this);
+        }
+    }
+}
