@@ -1,0 +1,137 @@
+package io.iceflux.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iceflux.HostInterfaces;
+import io.iceflux.IceCandidate;
+import io.iceflux.IceCandidateError;
+import io.iceflux.IceConfiguration;
+import io.iceflux.IceEvent;
+import io.iceflux.IceGatheringState;
+import io.iceflux.IceServer;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/**
+ * The gatherer's timers on virtual time: a silent server (a bound UDP socket nobody reads) gives a 701 exactly
+ * when RFC 8489's schedule says, and an overall deadline cuts everything short.
+ */
+class GathererTimersTest {
+
+    VirtualTimeScheduler clock;
+    NettyIceGatherer gatherer;
+    DatagramSocket silent;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        clock = VirtualTimeScheduler.create();
+        gatherer = NettyIceGatherer.builder().scheduler(clock).threads(1).build();
+        silent = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    }
+
+    @AfterEach
+    void tearDown() {
+        gatherer.close();
+        silent.close();
+        clock.dispose();
+    }
+
+    IceConfiguration.Builder config(IceServer... servers) {
+        return IceConfiguration.builder().servers(List.of(servers))
+                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only());
+    }
+
+    String silentStunUrl() {
+        return "stun:127.0.0.1:" + silent.getLocalPort();
+    }
+
+    /** Subscribe, then advance virtual time in small steps until the gathering completes; note when each came. */
+    List<Timed> run(IceConfiguration config) throws InterruptedException {
+        BlockingQueue<Timed> seen = new LinkedBlockingQueue<>();
+        AtomicBoolean done = new AtomicBoolean();
+        Disposable d = gatherer.gather(config)
+                .doFinally(s -> done.set(true))
+                .subscribe(e -> seen.add(new Timed(clock.now(TimeUnit.MILLISECONDS), e)));
+        List<Timed> all = new ArrayList<>();
+        try {
+            long realDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!done.get()) {
+                assertThat(System.nanoTime()).as("gathering did not finish; saw %s", all).isLessThan(realDeadline);
+                Timed t = seen.poll(2, TimeUnit.MILLISECONDS);
+                if (t != null) {
+                    all.add(t);
+                    continue;
+                }
+                clock.advanceTimeBy(Duration.ofMillis(100));
+            }
+            seen.drainTo(all);
+            return all;
+        } finally {
+            d.dispose();
+        }
+    }
+
+    record Timed(long atMillis, IceEvent event) {
+    }
+
+    @Test
+    void aSilentServerIs701After39_5VirtualSeconds() throws Exception {
+        List<Timed> events = run(config(IceServer.of(silentStunUrl())).build());
+
+        List<IceEvent> plain = events.stream().map(Timed::event).toList();
+        IceCandidate host = ((IceEvent.CandidateGathered) plain.get(1)).candidate();
+        assertThat(plain).containsExactly(
+                new IceEvent.GatheringStateChanged(0, IceGatheringState.GATHERING),
+                new IceEvent.CandidateGathered(0, host),
+                new IceEvent.CandidateError(0, new IceCandidateError(silentStunUrl(), 701,
+                        "STUN binding request timed out.", "127.0.0.1", host.port())),
+                new IceEvent.EndOfCandidates(0),
+                new IceEvent.GatheringStateChanged(0, IceGatheringState.COMPLETE));
+        long at = events.get(2).atMillis();
+        // 39.5 s after the first request, which left within the first virtual step
+        assertThat(at).isBetween(39_500L, 40_000L);
+    }
+
+    @Test
+    void theDeadlineTurnsWhatIsPendingInto701AndCompletes() throws Exception {
+        List<Timed> events = run(config(IceServer.of(silentStunUrl()))
+                .gatheringDeadline(Duration.ofSeconds(3)).build());
+
+        List<IceEvent> plain = events.stream().map(Timed::event).toList();
+        IceCandidate host = ((IceEvent.CandidateGathered) plain.get(1)).candidate();
+        assertThat(plain).containsExactly(
+                new IceEvent.GatheringStateChanged(0, IceGatheringState.GATHERING),
+                new IceEvent.CandidateGathered(0, host),
+                new IceEvent.CandidateError(0, new IceCandidateError(silentStunUrl(), 701,
+                        "Gathering deadline of 3 s passed before the STUN binding request completed.", "127.0.0.1",
+                        host.port())),
+                new IceEvent.EndOfCandidates(0),
+                new IceEvent.GatheringStateChanged(0, IceGatheringState.COMPLETE));
+        assertThat(events.get(2).atMillis()).isBetween(3_000L, 3_500L);
+        assertThat(events.get(4).atMillis()).isBetween(3_000L, 3_500L);
+    }
+
+    @Test
+    void perServerTimersOverrideTheDefault() throws Exception {
+        IceServer quick = IceServer.of(silentStunUrl()).withTimers(io.iceflux.StunTimers.rfc8489()
+                .withInitialRto(Duration.ofMillis(200)).withMaxRequests(2).withLastWaitMultiplier(4));
+        List<Timed> events = run(config(quick).build());
+
+        Timed error = events.stream().filter(t -> t.event() instanceof IceEvent.CandidateError).findFirst()
+                .orElseThrow();
+        // sends at 0 and 200 ms, then waits 4 x 200 ms: fails at 1 s
+        assertThat(error.atMillis()).isBetween(1_000L, 1_500L);
+    }
+}
