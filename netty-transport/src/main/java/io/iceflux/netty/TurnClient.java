@@ -220,14 +220,13 @@ final class TurnClient {
         }
 
         private Mono<TurnAllocation> onStaleNonce(StunMessage response, TurnAuth used) {
-            TurnAuth answer;
             synchronized (this) {
                 if (staleNonces >= MAX_STALE_NONCE_RETRIES) {
                     return Mono.error(TurnAllocation.errorOf(response, NO_ERROR_CODE));
                 }
                 staleNonces++;
             }
-            answer = TurnAuth.fromChallenge(request.credentials(), response, used);
+            TurnAuth answer = TurnAuth.fromChallenge(request.credentials(), response, used);
             synchronized (this) {
                 auth = answer;
                 answeredChallenge = true;

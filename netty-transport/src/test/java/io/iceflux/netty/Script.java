@@ -60,6 +60,7 @@ final class Script {
                 new StunTransportException.Timeout("TURN allocate request timed out."))));
     }
 
+    /** Return the next scripted answer to {@code sent}, or an {@link AssertionError} when the script is used up. */
     synchronized Mono<StunMessage> answer(Sent sent) {
         Function<Sent, Mono<StunMessage>> next = answers.poll();
         if (next == null) {
@@ -68,6 +69,7 @@ final class Script {
         return next.apply(sent);
     }
 
+    /** Remember a request sent through one of the script's transports. */
     void record(Sent sent) {
         all.add(sent);
     }

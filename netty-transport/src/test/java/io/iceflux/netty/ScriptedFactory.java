@@ -3,10 +3,12 @@ package io.iceflux.netty;
 import io.iceflux.IceProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * A {@link StunTransportFactory} that opens {@link ScriptedTransport}s sharing one {@link Script}, on ports 40000,
@@ -22,9 +24,17 @@ final class ScriptedFactory implements StunTransportFactory {
     private final AtomicInteger nextPort = new AtomicInteger(40_000);
     private final List<Open> opens = new CopyOnWriteArrayList<>();
     private volatile RuntimeException failure;
+    private volatile Duration openDelay = Duration.ZERO;
+    private volatile Scheduler scheduler;
 
     ScriptedFactory(Script script) {
         this.script = script;
+    }
+
+    /** Make every later open complete only after {@code delay} of time on {@code timer}. */
+    void delayOpens(Duration delay, Scheduler timer) {
+        this.openDelay = delay;
+        this.scheduler = timer;
     }
 
     /** Fail every later open with {@code error}. */
@@ -44,7 +54,8 @@ final class ScriptedFactory implements StunTransportFactory {
 
     private Mono<StunTransport> open(InetAddress local, InetSocketAddress server, String tlsHostName,
             IceProtocol protocol, boolean secure) {
-        return Mono.defer(() -> {
+        Mono<Long> wait = openDelay.isZero() ? Mono.just(0L) : Mono.delay(openDelay, scheduler);
+        return wait.then(Mono.defer(() -> {
             if (failure != null) {
                 opens.add(new Open(local, server, tlsHostName, null));
                 return Mono.error(failure);
@@ -53,7 +64,7 @@ final class ScriptedFactory implements StunTransportFactory {
                     new InetSocketAddress(local, nextPort.getAndIncrement()), protocol, secure);
             opens.add(new Open(local, server, tlsHostName, t));
             return Mono.just(t);
-        });
+        }));
     }
 
     /** Return the opens so far, in order. */

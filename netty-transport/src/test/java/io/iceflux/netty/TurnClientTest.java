@@ -463,6 +463,38 @@ class TurnClientTest extends TurnFixture {
     }
 
     @Test
+    void cancelWithAnAuthenticatedAllocateInFlightDeletesButKeepsTheSharedSocket() {
+        script.respond(r -> Script.unauthorized(r, REALM, "nonce-1")).silence()
+                .respond(r -> Script.error(r, 437, "Allocation Mismatch"));
+
+        new TurnClient(udpRequest()).allocate().subscribe().dispose();
+
+        assertThat(udp.sent()).hasSize(3);
+        assertMd5Request(udp.sent().get(2), StunMethod.REFRESH, "nonce-1", new Lifetime(0), new Software(SOFTWARE));
+        assertThat(udp.cancelledTransactions()).isEqualTo(1);
+        assertThat(udp.closes()).isZero();
+        assertThat(factory.opens()).isEmpty();
+    }
+
+    @Test
+    void cancelMidRedirectOverTcpClosesTheOldConnectionAndOpensNothing() {
+        ScriptedTransport tcp = new ScriptedTransport(script, HOST, IceProtocol.TCP, false);
+        TurnRequest request = new TurnRequest(tcp, true, SERVER, HOST_NAME, TurnRequest.Protocol.TCP,
+                StunCredentials.of(USER, PASSWORD), null, SOFTWARE, TIMERS, factory, scheduler);
+        factory.delayOpens(Duration.ofSeconds(2), scheduler);
+        script.respond(r -> Script.error(r, 300, "Try Alternate", new AlternateServer(ALTERNATE)));
+
+        Disposable subscription = new TurnClient(request).allocate().subscribe();
+        assertThat(tcp.closes()).isEqualTo(1);
+        subscription.dispose();
+        scheduler.advanceTimeBy(Duration.ofMinutes(1));
+
+        assertThat(factory.opens()).isEmpty();
+        assertThat(tcp.closes()).isEqualTo(1);
+        assertThat(script.sent()).hasSize(1);
+    }
+
+    @Test
     void cancelWhileUnauthenticatedSendsNothingMoreAndClosesAnOwnedTransport() {
         ScriptedTransport tcp = new ScriptedTransport(script, HOST, IceProtocol.TCP, false);
         TurnRequest request = new TurnRequest(tcp, true, SERVER, HOST_NAME, TurnRequest.Protocol.TCP,
