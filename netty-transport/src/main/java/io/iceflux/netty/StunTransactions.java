@@ -92,7 +92,10 @@ final class StunTransactions {
                 return;
             }
             Pending p = new Pending(request, encoded, destination, key, timers, sink);
-            sink.onCancel(() -> onLoop(p, () -> finish(p)));
+            sink.onCancel(() -> {
+                p.cancelled = true;
+                onLoop(p, () -> finish(p));
+            });
             onLoop(p, () -> start(p));
         });
     }
@@ -164,7 +167,7 @@ final class StunTransactions {
     }
 
     private void start(Pending p) {
-        if (p.done.get()) {
+        if (p.done.get() || p.cancelled) {
             return;
         }
         if (closedReason != null) {
@@ -195,7 +198,7 @@ final class StunTransactions {
         }
         try {
             p.timer = scheduler.schedule(() -> onLoop(p, () -> {
-                if (!p.done.get()) {
+                if (!p.done.get() && !p.cancelled) {
                     next.run();
                 }
             }), delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -281,6 +284,7 @@ final class StunTransactions {
         final StunTimers timers;
         final MonoSink<StunMessage> sink;
         final AtomicBoolean done = new AtomicBoolean();
+        volatile boolean cancelled;
         int sent;
         Disposable timer;
 
