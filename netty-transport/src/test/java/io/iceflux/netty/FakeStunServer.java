@@ -82,6 +82,7 @@ final class FakeStunServer implements AutoCloseable {
 
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final BlockingQueue<List<SNIServerName>> serverNames = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
     private volatile Responder responder = (request, from) -> List.of();
     private Channel main;
@@ -158,6 +159,11 @@ final class FakeStunServer implements AutoCloseable {
         return serverNames.poll(5, TimeUnit.SECONDS);
     }
 
+    /** The next error a TCP connection's pipeline raised (e.g. bytes that are not STUN), waiting up to 5 s. */
+    Throwable pollError() throws InterruptedException {
+        return errors.poll(5, TimeUnit.SECONDS);
+    }
+
     /** Send bytes from the main UDP socket to {@code to}. */
     void sendUdp(byte[] bytes, InetSocketAddress to) {
         main.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to)).syncUninterruptibly();
@@ -218,6 +224,11 @@ final class FakeStunServer implements AutoCloseable {
                     case SEND -> ctx.writeAndFlush(encode(reply));
                 }
             }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            errors.add(cause);
         }
     }
 
