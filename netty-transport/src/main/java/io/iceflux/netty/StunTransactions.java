@@ -36,6 +36,9 @@ import reactor.core.scheduler.Scheduler;
  * to start its transaction; timers run on the {@link Scheduler} and hop onto the event loop before they act; the
  * channel's inbound handler calls {@link #onMessage} and {@link #closeAll} on the event loop.
  *
+ * <p>The {@code Mono}s signal on the channel's event loop: whoever subscribes must not block in the signal
+ * handlers (and must never block on a transaction's {@code Mono} from an event loop thread).
+ *
  * <p>Buffers: a request is encoded once when its {@code Mono} is subscribed; every send writes a retained
  * duplicate, and the encoded buffer is released when the transaction ends: response, timeout, write failure,
  * close or cancel.
@@ -210,8 +213,8 @@ final class StunTransactions {
         Object message = datagram ? new DatagramPacket(copy, p.destination) : copy;
         channel.writeAndFlush(message).addListener(f -> {
             if (!f.isSuccess()) {
-                fail(p, new StunTransportException.Closed("could not send the STUN request to "
-                        + address(p.destination) + ": " + describe(f.cause()), f.cause()));
+                fail(p, new StunTransportException.Closed("STUN request to " + address(p.destination)
+                        + " could not be sent: " + describe(f.cause()) + ".", f.cause()));
             }
         });
     }
@@ -236,7 +239,7 @@ final class StunTransactions {
         } catch (RejectedExecutionException e) {
             if (p.done.compareAndSet(false, true)) {
                 release(p);
-                p.sink.error(new StunTransportException.Closed("the transport's event loop has shut down", e));
+                p.sink.error(new StunTransportException.Closed("The transport's event loop has shut down.", e));
             }
         }
     }

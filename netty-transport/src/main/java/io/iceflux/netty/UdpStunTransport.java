@@ -78,8 +78,8 @@ final class UdpStunTransport implements StunTransport {
                 UdpStunTransport transport = new UdpStunTransport(ch, scheduler, allocator);
                 ch.pipeline().get(Inbound.class).transport = transport;
                 ch.closeFuture().addListener(c -> transport.transactions.closeAll(() ->
-                        new StunTransportException.Closed("the UDP socket on "
-                                + StunTransactions.address(transport.localAddress) + " was closed", null)));
+                        new StunTransportException.Closed("UDP socket on "
+                                + StunTransactions.address(transport.localAddress) + " was closed.", null)));
                 return transport;
             }, cause -> new StunTransportException.Unreachable("could not open a UDP socket on "
                     + StunTransactions.address(bindAddress) + ": " + StunTransactions.describe(cause) + ".", cause));

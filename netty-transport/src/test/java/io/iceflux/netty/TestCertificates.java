@@ -38,9 +38,10 @@ final class TestCertificates {
         KeyPair keyPair = generator.generateKeyPair();
         X500Name subject = new X500Name("CN=" + dnsName);
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(1))), subject,
-                keyPair.getPublic());
+        Date notBefore = Date.from(now.minus(Duration.ofDays(1)));
+        Date notAfter = Date.from(now.plus(Duration.ofDays(1)));
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                BigInteger.valueOf(now.toEpochMilli()), notBefore, notAfter, subject, keyPair.getPublic());
         builder.addExtension(Extension.subjectAlternativeName, false,
                 new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
         X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(

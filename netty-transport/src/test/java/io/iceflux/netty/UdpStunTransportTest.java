@@ -349,7 +349,7 @@ class UdpStunTransportTest {
         transport.close().block(WAIT);
 
         assertThat(transport.isOpen()).isFalse();
-        String text = "the UDP socket on " + StunTransactions.address(transport.localAddress()) + " was closed";
+        String text = "UDP socket on " + StunTransactions.address(transport.localAddress()) + " was closed.";
         assertThat(pending).failsWithin(WAIT).withThrowableThat().havingCause()
                 .isInstanceOf(StunTransportException.Closed.class).withMessage(text);
         assertThatThrownBy(() -> exchange(binding(), null))
