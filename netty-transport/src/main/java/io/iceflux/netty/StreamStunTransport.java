@@ -11,6 +11,7 @@ import io.iceflux.netty.stun.StunPacketKind;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,7 +40,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -112,22 +113,27 @@ final class StreamStunTransport implements StunTransport {
                         }
                     });
             Promise<Void> ready = new DefaultPromise<>(ImmediateEventExecutor.INSTANCE);
-            AtomicBoolean connected = new AtomicBoolean();
-            Disposable timer = scheduler.schedule(() -> ready.tryFailure(new StunTransportException.Unreachable(
-                    secure && connected.get()
-                            ? "TLS handshake with " + tlsHostName + " timed out."
-                            : "TCP connection to " + serverText + " timed out.", null)),
-                    connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
-            ready.addListener(f -> timer.dispose());
             ChannelFuture connect = bootstrap.connect(server, new InetSocketAddress(localAddress, 0));
+            Channel channel = connect.channel();
+            Disposable timer;
+            try {
+                timer = scheduler.schedule(() -> ready.tryFailure(new StunTransportException.Unreachable(
+                        secure && channel.isActive()
+                                ? "TLS handshake with " + tlsHostName + " timed out."
+                                : "TCP connection to " + serverText + " timed out.", null)),
+                        connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                channel.close();
+                return Mono.error(e);
+            }
+            ready.addListener(f -> timer.dispose());
             connect.addListener(f -> {
-                connected.set(f.isSuccess());
                 if (!f.isSuccess()) {
                     ready.tryFailure(connectFailure(serverText, f.cause()));
                 } else if (!secure) {
                     ready.trySuccess(null);
                 } else {
-                    connect.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+                    channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
                         if (h.isSuccess()) {
                             ready.trySuccess(null);
                         } else {
@@ -137,8 +143,8 @@ final class StreamStunTransport implements StunTransport {
                     });
                 }
             });
-            return ChannelOpening.open(connect.channel(), ready, () -> {
-                SocketChannel ch = (SocketChannel) connect.channel();
+            return ChannelOpening.open(channel, ready, () -> {
+                SocketChannel ch = (SocketChannel) channel;
                 StreamStunTransport transport = new StreamStunTransport(ch, scheduler, allocator, server, secure,
                         inbound);
                 inbound.transport = transport;
