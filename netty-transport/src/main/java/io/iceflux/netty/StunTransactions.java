@@ -72,7 +72,8 @@ final class StunTransactions {
     /**
      * Return a lazy {@code Mono} that runs one client transaction, as {@link StunTransport#request} describes.
      *
-     * @throws IllegalArgumentException if {@code request} is not of class REQUEST
+     * @throws IllegalArgumentException if {@code request} is not of class REQUEST or {@code destination} is
+     *     unresolved
      * @throws NullPointerException if an argument other than {@code responseKey} is null
      */
     Mono<StunMessage> request(StunMessage request, StunEncodeOptions options, InetSocketAddress destination,
@@ -81,6 +82,9 @@ final class StunTransactions {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(timers, "timers");
+        if (destination.isUnresolved()) {
+            throw new IllegalArgumentException("destination " + destination + " must be a resolved address");
+        }
         if (request.messageClass() != StunClass.REQUEST) {
             throw new IllegalArgumentException("a STUN transaction sends a REQUEST, not a " + request.messageClass()
                     + " (" + request + ")");
@@ -111,11 +115,6 @@ final class StunTransactions {
     /** Return how many incoming packets were dropped. */
     long droppedPackets() {
         return dropped.get();
-    }
-
-    /** Return how many transactions are pending; call on the event loop. */
-    int pendingCount() {
-        return pending.size();
     }
 
     /**

@@ -403,6 +403,15 @@ class UdpStunTransportTest {
     }
 
     @Test
+    void unresolvedDestinationIsRejected() {
+        InetSocketAddress unresolved = InetSocketAddress.createUnresolved("stun.example.org", 3478);
+
+        assertThatThrownBy(() -> transport.request(binding(), StunEncodeOptions.defaults(), unresolved, null,
+                StunTimers.rfc8489())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("destination stun.example.org/<unresolved>:3478 must be a resolved address");
+    }
+
+    @Test
     void nothingIsSentBeforeSubscription() throws Exception {
         transport.request(binding(), StunEncodeOptions.defaults(), server.address(), null, StunTimers.rfc8489());
 
