@@ -25,11 +25,11 @@ interface StunTransport {
     /**
      * Send a request and complete with its response.
      *
-     * <p>The response is the first success or error response that has the request's transaction id, comes from
-     * {@code destination} (over TCP/TLS the connection already is to one server) and, when {@code responseKey}
-     * is not {@code null}, passes the integrity check (a valid MESSAGE-INTEGRITY-SHA256 if present, else a valid
-     * MESSAGE-INTEGRITY); 401 and 438 error responses are accepted without integrity because they carry a new
-     * NONCE (RFC 8489 §9.2.5). Anything else that arrives is dropped silently and counted in
+     * <p>The response is the first success or error response that has the request's transaction id and method,
+     * comes from {@code destination} (over TCP/TLS the connection already is to one server) and, when
+     * {@code responseKey} is not {@code null}, passes the integrity check (a valid MESSAGE-INTEGRITY-SHA256 if
+     * present, else a valid MESSAGE-INTEGRITY); 401 and 438 error responses are accepted without integrity because
+     * they carry a new NONCE (RFC 8489 §9.2.5). Anything else that arrives is dropped silently and counted in
      * {@link #droppedPackets()}.
      *
      * <p>Over UDP the request is retransmitted as {@code timers} say and the {@code Mono} fails with
@@ -38,7 +38,8 @@ interface StunTransport {
      * the {@code Mono} fails with {@link StunTransportException.Closed}.
      *
      * <p>Lazy: nothing is sent before subscription. Cancelling stops the retransmissions and forgets the
-     * transaction. Timers run on the transport's {@link reactor.core.scheduler.Scheduler}.
+     * transaction. Timers run on the transport's {@link reactor.core.scheduler.Scheduler}. The {@code Mono}
+     * signals on the transport's event loop.
      *
      * @param request     the request (its transaction id identifies the response)
      * @param options     how to sign it (MESSAGE-INTEGRITY, FINGERPRINT …)
@@ -59,6 +60,10 @@ interface StunTransport {
     /** Whether the socket is still open. */
     boolean isOpen();
 
-    /** Close the socket; pending requests fail with {@link StunTransportException.Closed}. Idempotent. */
+    /**
+     * Close the socket; pending requests fail with {@link StunTransportException.Closed}. Idempotent. Closing starts
+     * when this method is called, even if the returned {@code Mono} is never subscribed; the {@code Mono} completes
+     * once the socket is closed.
+     */
     Mono<Void> close();
 }
