@@ -113,16 +113,22 @@ final class Gathering {
 
     private Flux<IceEvent> urlTask(IceServer server, IceServerUrl url, Resources resources, Mono<Long> deadline) {
         String noun = url.scheme().isTurn() ? "TURN" : "STUN";
-        Flux<IceEvent> task = resolve(url)
-                .flatMapMany(addresses -> perHost(server, url, addresses, resources, deadline))
+        Mono<List<InetAddress>> lookup = resolve(url);
+        if (deadline != null) {
+            lookup = lookup.takeUntilOther(deadline);
+        }
+        return lookup
+                .map(addresses -> perHost(server, url, addresses, resources, deadline))
                 .onErrorResume(e -> !(e instanceof Error), e -> {
                     log.debug("Lookup of {} failed: {}", url.host(), e.toString());
-                    return Mono.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
-                            noun + " host lookup received error.", null));
-                });
-        return bounded(task, deadline, () -> error(url, IceCandidateError.SERVER_NOT_REACHABLE,
-                "Gathering deadline of " + deadlineText() + " passed before the " + noun + " server answered.",
-                null));
+                    return Mono.just(Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
+                            noun + " host lookup received error.", null)));
+                })
+                // empty: the deadline passed while the host name was being looked up
+                .defaultIfEmpty(Flux.defer(() -> Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
+                        "Gathering deadline of " + deadlineText() + " passed before the " + noun
+                                + " host lookup completed.", null))))
+                .flatMapMany(events -> events);
     }
 
     private Mono<List<InetAddress>> resolve(IceServerUrl url) {

@@ -93,7 +93,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         Objects.requireNonNull(configuration, "configuration");
         Objects.requireNonNull(restarts, "restarts");
         Flux<Integer> generations = Flux.concat(Mono.just(0),
-                Flux.from(restarts).index().map(i -> Math.toIntExact(i + 1)));
+                Flux.from(restarts).index().map(t -> Math.toIntExact(t.getT1() + 1)));
         return generations
                 .switchMap(generation -> new Gathering(context, configuration, generation, true).events())
                 .transform(IceOperators.w3cErrorSemantics());
