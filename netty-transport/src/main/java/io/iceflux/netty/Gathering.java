@@ -80,7 +80,9 @@ final class Gathering {
                         resources.hostSockets.addAll(sockets);
                         return resources;
                     })
-                    .onErrorResume(e -> resources.release().then(Mono.error(e)));
+                    .onErrorResume(e -> resources.release().then(Mono.error(e)))
+                    // cancelled while the sockets were opening: usingWhen never got them, so close them here
+                    .doOnCancel(() -> resources.release().subscribe());
         });
     }
 
