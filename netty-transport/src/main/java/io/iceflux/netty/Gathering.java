@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import reactor.util.Logger;
 import reactor.util.Loggers;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -345,20 +344,15 @@ final class Gathering {
         });
     }
 
-    /** What a generation holds and releases: host sockets, streams it opened, allocations and their refreshes. */
+    /** What a generation holds and releases: host sockets, streams it opened, allocations (with their refreshes). */
     static final class Resources {
         final List<StunTransport> hostSockets = new ArrayList<>();
         final Queue<StunTransport> owned = new ConcurrentLinkedQueue<>();
         final Queue<Relay> relays = new ConcurrentLinkedQueue<>();
-        final Queue<Disposable> disposables = new ConcurrentLinkedQueue<>();
 
         /** Delete the allocations (bounded by their timers), then close every socket. Never fails. */
         Mono<Void> release() {
             return Mono.defer(() -> {
-                Disposable d;
-                while ((d = disposables.poll()) != null) {
-                    d.dispose();
-                }
                 List<Relay> toRelease = new ArrayList<>();
                 Relay r;
                 while ((r = relays.poll()) != null) {
