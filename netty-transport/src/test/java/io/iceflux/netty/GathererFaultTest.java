@@ -53,6 +53,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -346,7 +347,7 @@ class GathererFaultTest {
         PublisherProbe<List<InetAddress>> lookup = PublisherProbe.of(Mono.<List<InetAddress>>never()
                 .doOnSubscribe(s -> lookupStarted.countDown())
                 .doOnCancel(lookupCancelled::countDown));
-        List<String> looked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> looked = new CopyOnWriteArrayList<>();
         try (NettyIceGatherer g = NettyIceGatherer.builder().threads(1).resolver(host -> {
             looked.add(host);
             return lookup.mono();
