@@ -92,7 +92,9 @@ final class Gathering {
         List<Flux<IceEvent>> tasks = new ArrayList<>();
         for (IceServer server : config.servers()) {
             for (IceServerUrl url : server.parsedUrls()) {
-                tasks.add(urlTask(server, url, resources, deadline));
+                if (usedByPolicy(url)) {
+                    tasks.add(urlTask(server, url, resources, deadline));
+                }
             }
         }
         Flux<IceEvent> hosts = exposesHostAddresses()
@@ -110,6 +112,11 @@ final class Gathering {
 
     private boolean exposesHostAddresses() {
         return config.transportPolicy() == IceTransportPolicy.ALL;
+    }
+
+    /** Under the relay-only policy a STUN URL can give nothing: it is neither contacted nor reported. */
+    private boolean usedByPolicy(IceServerUrl url) {
+        return url.scheme().isTurn() || config.transportPolicy() == IceTransportPolicy.ALL;
     }
 
     private Flux<IceEvent> urlTask(IceServer server, IceServerUrl url, Resources resources, Mono<Long> deadline) {

@@ -39,7 +39,9 @@ import reactor.core.scheduler.Schedulers;
  * URL (server-reflexive candidates, one per server: a candidate equal to its host candidate is kept, because
  * it is the evidence that the server answered); a TURN Allocate for every {@code turn:}/{@code turns:} URL over
  * UDP from every socket, or over a TCP/TLS connection from every host address. {@code stuns:} URLs are checked
- * with a Binding over TLS but yield no candidate (a TLS mapping is no UDP candidate). The W3C error rules
+ * with a Binding over TLS but yield no candidate (a TLS mapping is no UDP candidate). Under
+ * {@link io.iceflux.IceTransportPolicy#RELAY} only TURN URLs are used: no host or server-reflexive candidate, and
+ * {@code stun:}/{@code stuns:} URLs are neither contacted nor reported. The W3C error rules
  * ({@link IceOperators#w3cErrorSemantics()}) are applied to what is emitted.
  */
 public final class NettyIceGatherer implements IceGatherer, AutoCloseable {

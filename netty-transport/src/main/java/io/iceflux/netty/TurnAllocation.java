@@ -191,7 +191,8 @@ final class TurnAllocation {
                 return releaseDone.asMono();
             }
             keepAlives.dispose();
-            Mono<Void> close = closeIfOwned();
+            // StunTransport.close() starts closing when called: defer it until the Refresh is over
+            Mono<Void> close = Mono.defer(this::closeIfOwned);
             return refreshTransaction(0, MAX_STALE_NONCE_RETRIES)
                     .then()
                     .onErrorResume(failure -> isAllocationMismatch(failure) ? Mono.empty() : Mono.error(failure))

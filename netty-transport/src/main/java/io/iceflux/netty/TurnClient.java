@@ -360,7 +360,9 @@ final class TurnClient {
             }
             Mono<Void> delete = pending == null ? Mono.empty()
                     : TurnAllocation.bestEffortDelete(via, to, pending, request.software(), request.timers());
-            delete.then(close ? via.close().onErrorResume(ignored -> Mono.empty()) : Mono.empty()).subscribe();
+            // StunTransport.close() starts closing when called: defer it until the delete is over
+            delete.then(close ? Mono.defer(via::close).onErrorResume(ignored -> Mono.empty()) : Mono.empty())
+                    .subscribe();
         }
     }
 }

@@ -83,6 +83,7 @@ final class FakeStunServer implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final BlockingQueue<List<SNIServerName>> serverNames = new LinkedBlockingQueue<>();
     private final BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
+    private final BlockingQueue<InetSocketAddress> closedConnections = new LinkedBlockingQueue<>();
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
     private volatile Responder responder = (request, from) -> List.of();
     private Channel main;
@@ -152,6 +153,18 @@ final class FakeStunServer implements AutoCloseable {
     /** Wait up to {@code millis} for the next request; null if none came. */
     Received poll(long millis) throws InterruptedException {
         return received.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Take every request received so far, in arrival order, without waiting. */
+    List<Received> drainReceived() {
+        List<Received> all = new java.util.ArrayList<>();
+        received.drainTo(all);
+        return all;
+    }
+
+    /** The client address of the next TCP connection that closed, waiting up to {@code millis}; null if none did. */
+    InetSocketAddress pollClosed(long millis) throws InterruptedException {
+        return closedConnections.poll(millis, TimeUnit.MILLISECONDS);
     }
 
     /** The SNI names of the next completed TLS handshake, waiting up to 5 s. */
@@ -224,6 +237,12 @@ final class FakeStunServer implements AutoCloseable {
                     case SEND -> ctx.writeAndFlush(encode(reply));
                 }
             }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closedConnections.add((InetSocketAddress) ctx.channel().remoteAddress());
+            ctx.fireChannelInactive();
         }
 
         @Override

@@ -85,10 +85,10 @@ final class ScriptedTransport implements StunTransport {
 
     @Override
     public Mono<Void> close() {
-        return Mono.fromRunnable(() -> {
-            open = false;
-            closes.incrementAndGet();
-        });
+        // like the real transports (StunTransport#close): closing starts on the call, not on subscription
+        open = false;
+        closes.incrementAndGet();
+        return Mono.empty();
     }
 
     /** Return the requests sent through this transport, in order. */
