@@ -503,6 +503,7 @@ final class TurnEngine {
             }
             Integer channel = allocation.channelOf(peer);
             if (channel != null) {
+                counters.channelDataSent();
                 ChannelData channelData = new ChannelData(channel, packet.content().retain());
                 try {
                     allocation.link.send(channelData.encode(allocation.link.channel().alloc(),
@@ -510,7 +511,6 @@ final class TurnEngine {
                 } finally {
                     channelData.release();
                 }
-                counters.channelDataSent();
                 return;
             }
             StunMessage indication = StunMessage.builder(StunClass.INDICATION, TurnMethod.DATA.code())
