@@ -280,9 +280,9 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     private static int closedUdpPort() throws UsageException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             return socket.getLocalPort();
-        } catch (SocketException | java.net.UnknownHostException e) {
+        } catch (SocketException e) {
             throw new UsageException("cannot find a closed UDP port on 127.0.0.1: " + e.getMessage());
         }
     }
