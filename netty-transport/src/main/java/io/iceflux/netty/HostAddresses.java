@@ -51,10 +51,48 @@ final class HostAddresses {
         return all;
     }
 
-    /** The textual form used in candidates: no IPv6 zone id, compressed as Java writes it. */
+    /**
+     * The textual form used in candidates and errors: IPv4 dotted, IPv6 in the RFC 5952 form browsers write
+     * (lower case, the longest run of two or more zero groups as {@code ::}, no zone id).
+     */
     static String text(InetAddress address) {
-        String s = address.getHostAddress();
-        int zone = s.indexOf('%');
-        return zone < 0 ? s : s.substring(0, zone);
+        if (!(address instanceof Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        StringBuilder out = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
     }
 }

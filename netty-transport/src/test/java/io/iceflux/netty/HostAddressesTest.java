@@ -1,0 +1,27 @@
+package io.iceflux.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class HostAddressesTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "127.0.0.1, 127.0.0.1",
+        "::1, ::1",
+        "::, ::",
+        "2001:DB8:0:0:0:0:0:1, 2001:db8::1",
+        "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+        "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
+        "fe80:0:0:0:0:0:0:1%1, fe80::1",
+        "2001:db8:85a3:0:0:8a2e:370:7334, 2001:db8:85a3::8a2e:370:7334",
+        "1:0:0:2:0:0:0:3, 1:0:0:2::3",
+    })
+    void addressesAreWrittenAsBrowsersWriteThem(String literal, String expected) throws Exception {
+        InetAddress address = InetAddress.getByName(literal);
+        assertThat(HostAddresses.text(address)).isEqualTo(expected);
+    }
+}
