@@ -47,6 +47,7 @@ import reactor.core.scheduler.Schedulers;
 public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
 
     private final GathererContext context;
+    private final GathererAccounting accounting;
     private final EventLoopGroup ownedGroup;
     private final DnsIceServerResolver ownedResolver;
 
@@ -59,6 +60,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         if (group == null) {
             group = ownedGroup;
         }
+        this.accounting = new GathererAccounting(b.metrics);
         Scheduler scheduler = b.scheduler == null ? Schedulers.parallel() : b.scheduler;
         IceServerResolver resolver = b.resolver;
         this.ownedResolver = resolver == null ? new DnsIceServerResolver(group.next()) : null;
@@ -68,7 +70,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         NettyStunTransportFactory transports = new NettyStunTransportFactory(group,
                 io.netty.channel.socket.nio.NioDatagramChannel::new,
                 io.netty.channel.socket.nio.NioSocketChannel::new, scheduler,
-                io.netty.buffer.ByteBufAllocator.DEFAULT, b.tls, b.connectTimeout);
+                io.netty.buffer.ByteBufAllocator.DEFAULT, b.tls, b.connectTimeout, accounting);
         this.context = new GathererContext(transports, resolver,
                 new TurnRelayAllocator(transports, scheduler, b.software), scheduler);
     }
@@ -87,7 +89,8 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
     public Flux<IceEvent> gather(IceConfiguration configuration) {
         Objects.requireNonNull(configuration, "configuration");
         return Flux.defer(() -> new Gathering(context, configuration, 0, false).events())
-                .transform(IceOperators.w3cErrorSemantics());
+                .transform(IceOperators.w3cErrorSemantics())
+                .transform(accounting::observe);
     }
 
     @Override
@@ -98,7 +101,17 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
                 Flux.from(restarts).index().map(t -> Math.toIntExact(t.getT1() + 1)));
         return generations
                 .switchMap(generation -> new Gathering(context, configuration, generation, true).events())
-                .transform(IceOperators.w3cErrorSemantics());
+                .transform(IceOperators.w3cErrorSemantics())
+                .transform(accounting::observe);
+    }
+
+    /**
+     * Return how many incoming packets this gatherer's sockets and connections have dropped so far, by reason: a
+     * snapshot that does not change. Dropped packets never fail a gathering; counts that grow point at a network
+     * that mangles packets, a misbehaving server, or someone spoofing responses.
+     */
+    public DroppedPackets droppedPackets() {
+        return accounting.droppedPackets();
     }
 
     /** Release the event loops and the DNS resolver this gatherer created (not those it was given). */
@@ -121,6 +134,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         private NettyStunTransportFactory.TlsSettings tls = NettyStunTransportFactory.TlsSettings.systemDefault();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private String software;
+        private GathererMetrics metrics = GathererMetrics.none();
 
         private Builder() {
         }
@@ -202,6 +216,17 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         /** The SOFTWARE attribute of TURN requests, or {@code null} (the default) for none. */
         public Builder software(String software) {
             this.software = software;
+            return this;
+        }
+
+        /**
+         * Report gatherings, candidates, errors, STUN transactions and dropped packets to {@code metrics} (default
+         * {@link GathererMetrics#none()}), e.g. a {@code io.iceflux.netty.micrometer.MicrometerGathererMetrics}.
+         *
+         * @throws NullPointerException if {@code metrics} is null
+         */
+        public Builder metrics(GathererMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 

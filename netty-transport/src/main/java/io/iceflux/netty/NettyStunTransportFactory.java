@@ -40,6 +40,7 @@ final class NettyStunTransportFactory implements StunTransportFactory {
     private final TlsSettings tls;
     private final SslContext sslContext;
     private final Duration connectTimeout;
+    private final GathererAccounting accounting;
 
     /**
      * Create a factory with NIO channels, the default allocator, the JDK's default trust store and a 10 s connect
@@ -63,6 +64,22 @@ final class NettyStunTransportFactory implements StunTransportFactory {
     NettyStunTransportFactory(EventLoopGroup group, ChannelFactory<? extends DatagramChannel> datagramChannels,
             ChannelFactory<? extends SocketChannel> socketChannels, Scheduler scheduler, ByteBufAllocator allocator,
             TlsSettings tls, Duration connectTimeout) {
+        this(group, datagramChannels, socketChannels, scheduler, allocator, tls, connectTimeout,
+                GathererAccounting.detached());
+    }
+
+    /**
+     * Create a factory whose transports report dropped packets and ended transactions to {@code accounting}.
+     *
+     * @param connectTimeout how long a TCP connect plus TLS handshake may take
+     * @throws IllegalArgumentException if {@code connectTimeout} is not positive, or the TLS context cannot be
+     *     built from {@code tls}
+     * @throws NullPointerException if an argument is null
+     */
+    NettyStunTransportFactory(EventLoopGroup group, ChannelFactory<? extends DatagramChannel> datagramChannels,
+            ChannelFactory<? extends SocketChannel> socketChannels, Scheduler scheduler, ByteBufAllocator allocator,
+            TlsSettings tls, Duration connectTimeout, GathererAccounting accounting) {
+        this.accounting = Objects.requireNonNull(accounting, "accounting");
         this.group = Objects.requireNonNull(group, "group");
         this.datagramChannels = Objects.requireNonNull(datagramChannels, "datagramChannels");
         this.socketChannels = Objects.requireNonNull(socketChannels, "socketChannels");
@@ -79,7 +96,7 @@ final class NettyStunTransportFactory implements StunTransportFactory {
     @Override
     public Mono<StunTransport> openUdp(InetAddress localAddress) {
         Objects.requireNonNull(localAddress, "localAddress");
-        return UdpStunTransport.open(group, datagramChannels, allocator, scheduler, localAddress);
+        return UdpStunTransport.open(group, datagramChannels, allocator, scheduler, localAddress, accounting);
     }
 
     @Override
@@ -93,7 +110,7 @@ final class NettyStunTransportFactory implements StunTransportFactory {
             throw new IllegalArgumentException("tlsHostName must not be blank");
         }
         return StreamStunTransport.open(group, socketChannels, allocator, scheduler, localAddress, server,
-                tlsHostName, sslContext, !tls.trustAll(), connectTimeout);
+                tlsHostName, sslContext, !tls.trustAll(), connectTimeout, accounting);
     }
 
     /**

@@ -74,9 +74,10 @@ final class StreamStunTransport implements StunTransport {
     private final Inbound inbound;
 
     private StreamStunTransport(SocketChannel channel, Scheduler scheduler, ByteBufAllocator allocator,
-            InetSocketAddress server, boolean secure, Inbound inbound) {
+            InetSocketAddress server, boolean secure, Inbound inbound, GathererAccounting accounting) {
         this.channel = channel;
-        this.transactions = new StunTransactions(channel, scheduler, allocator, false);
+        this.transactions = new StunTransactions(channel, scheduler, allocator, false, accounting,
+                secure ? GathererMetrics.Transport.TLS : GathererMetrics.Transport.TCP);
         this.localAddress = channel.localAddress();
         this.server = server;
         this.secure = secure;
@@ -88,10 +89,12 @@ final class StreamStunTransport implements StunTransport {
      * {@code tlsHostName} is not null. Cancelling the {@code Mono} closes the connection.
      *
      * @param verifyHostName whether TLS checks that the certificate is for {@code tlsHostName}
+     * @param accounting     where dropped packets and ended transactions are reported
      */
     static Mono<StunTransport> open(EventLoopGroup group, ChannelFactory<? extends SocketChannel> channelFactory,
             ByteBufAllocator allocator, Scheduler scheduler, InetAddress localAddress, InetSocketAddress server,
-            String tlsHostName, SslContext sslContext, boolean verifyHostName, Duration connectTimeout) {
+            String tlsHostName, SslContext sslContext, boolean verifyHostName, Duration connectTimeout,
+            GathererAccounting accounting) {
         return Mono.defer(() -> {
             boolean secure = tlsHostName != null;
             String serverText = StunTransactions.address(server);
@@ -146,7 +149,7 @@ final class StreamStunTransport implements StunTransport {
             return ChannelOpening.open(channel, ready, () -> {
                 SocketChannel ch = (SocketChannel) channel;
                 StreamStunTransport transport = new StreamStunTransport(ch, scheduler, allocator, server, secure,
-                        inbound);
+                        inbound, accounting);
                 inbound.transport = transport;
                 ch.closeFuture().addListener(c -> transport.transactions.closeAll(transport::closedReason));
                 return transport;
@@ -314,14 +317,14 @@ final class StreamStunTransport implements StunTransport {
                 return;
             }
             if (StunPacketKind.classify(frame) != StunPacketKind.STUN) {
-                t.transactions.drop();
+                t.transactions.drop(DropReason.NOT_STUN);
                 return;
             }
             StunMessage message;
             try {
                 message = StunCodec.decode(frame);
             } catch (StunCodecException e) {
-                t.transactions.drop();
+                t.transactions.drop(StunTransactions.decodeFailure(e));
                 return;
             }
             t.transactions.onMessage(frame, message, null);

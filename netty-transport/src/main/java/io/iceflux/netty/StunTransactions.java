@@ -4,6 +4,7 @@ import io.iceflux.StunTimers;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunCodec;
+import io.iceflux.netty.stun.StunCodecException;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.TransactionId;
@@ -52,6 +53,8 @@ final class StunTransactions {
     private final boolean datagram;
     private final Map<TransactionId, Pending> pending = new HashMap<>();
     private final AtomicLong dropped = new AtomicLong();
+    private final GathererAccounting accounting;
+    private final GathererMetrics.Transport transport;
     private Supplier<StunTransportException.Closed> closedReason;
 
     /**
@@ -62,6 +65,18 @@ final class StunTransactions {
      *     once, the source is the connected server)
      */
     StunTransactions(Channel channel, Scheduler scheduler, ByteBufAllocator allocator, boolean datagram) {
+        this(channel, scheduler, allocator, datagram, GathererAccounting.detached(),
+                datagram ? GathererMetrics.Transport.UDP : GathererMetrics.Transport.TCP);
+    }
+
+    /**
+     * Create the transactions of {@code channel}, reporting dropped packets and ended transactions to
+     * {@code accounting} as transactions over {@code transport}.
+     */
+    StunTransactions(Channel channel, Scheduler scheduler, ByteBufAllocator allocator, boolean datagram,
+            GathererAccounting accounting, GathererMetrics.Transport transport) {
+        this.accounting = Objects.requireNonNull(accounting, "accounting");
+        this.transport = Objects.requireNonNull(transport, "transport");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.eventLoop = channel.eventLoop();
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -107,14 +122,21 @@ final class StunTransactions {
         });
     }
 
-    /** Count one incoming packet that was dropped before it reached {@link #onMessage}. */
-    void drop() {
+    /** Count one incoming packet that was dropped before it reached {@link #onMessage}: not STUN, or malformed. */
+    void drop(DropReason reason) {
         dropped.incrementAndGet();
+        accounting.dropped(reason);
     }
 
     /** Return how many incoming packets were dropped. */
     long droppedPackets() {
         return dropped.get();
+    }
+
+    /** Return why a STUN-looking packet that failed to decode with {@code e} is dropped. */
+    static DropReason decodeFailure(StunCodecException e) {
+        return e.problem() == StunCodecException.Problem.BAD_FINGERPRINT ? DropReason.BAD_FINGERPRINT
+                : DropReason.MALFORMED;
     }
 
     /**
@@ -124,17 +146,44 @@ final class StunTransactions {
      * @param sender where the datagram came from, or {@code null} on a stream
      */
     void onMessage(ByteBuf frame, StunMessage message, InetSocketAddress sender) {
-        StunClass cls = message.messageClass();
         Pending p = pending.get(message.transactionId());
-        if (p == null || (cls != StunClass.SUCCESS_RESPONSE && cls != StunClass.ERROR_RESPONSE)
-                || message.method() != p.request.method()
-                || (datagram && !p.destination.equals(sender))
-                || !integrityAccepted(frame, message, p.responseKey)) {
-            dropped.incrementAndGet();
+        DropReason rejection = rejection(p, frame, message, sender);
+        if (rejection != null) {
+            drop(rejection);
             return;
         }
         if (finish(p)) {
+            report(p, message.messageClass() == StunClass.SUCCESS_RESPONSE
+                    ? GathererMetrics.TransactionOutcome.SUCCESS : GathererMetrics.TransactionOutcome.ERROR_RESPONSE);
             p.sink.success(message);
+        }
+    }
+
+    /** Return why {@code message} does not answer {@code p}, or null if it does. */
+    private DropReason rejection(Pending p, ByteBuf frame, StunMessage message, InetSocketAddress sender) {
+        StunClass cls = message.messageClass();
+        if (p == null) {
+            return DropReason.UNKNOWN_TRANSACTION;
+        }
+        if (datagram && !p.destination.equals(sender)) {
+            return DropReason.WRONG_SOURCE;
+        }
+        if (cls != StunClass.SUCCESS_RESPONSE && cls != StunClass.ERROR_RESPONSE) {
+            return DropReason.NOT_A_RESPONSE;
+        }
+        if (message.method() != p.request.method()) {
+            return DropReason.WRONG_METHOD;
+        }
+        if (!integrityAccepted(frame, message, p.responseKey)) {
+            return DropReason.BAD_INTEGRITY;
+        }
+        return null;
+    }
+
+    /** Tell the accounting how a transaction that was sent ended. */
+    private void report(Pending p, GathererMetrics.TransactionOutcome outcome) {
+        if (p.sent > 0) {
+            accounting.transaction(p.request.method(), transport, outcome, System.nanoTime() - p.firstSentNanos);
         }
     }
 
@@ -182,6 +231,7 @@ final class StunTransactions {
             return;
         }
         pending.put(p.request.transactionId(), p);
+        p.firstSentNanos = System.nanoTime();
         send(p);
     }
 
@@ -245,6 +295,8 @@ final class StunTransactions {
 
     private void fail(Pending p, Throwable error) {
         if (finish(p)) {
+            report(p, error instanceof StunTransportException.Timeout ? GathererMetrics.TransactionOutcome.TIMEOUT
+                    : GathererMetrics.TransactionOutcome.CLOSED);
             p.sink.error(error);
         }
     }
@@ -288,6 +340,7 @@ final class StunTransactions {
         final AtomicBoolean done = new AtomicBoolean();
         volatile boolean cancelled;
         int sent;
+        long firstSentNanos;
         Disposable timer;
 
         Pending(StunMessage request, ByteBuf encoded, InetSocketAddress destination, byte[] responseKey,

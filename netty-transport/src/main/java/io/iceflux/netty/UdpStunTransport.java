@@ -51,18 +51,21 @@ final class UdpStunTransport implements StunTransport {
     private final InetSocketAddress localAddress;
     private final AtomicInteger readErrors = new AtomicInteger();
 
-    private UdpStunTransport(DatagramChannel channel, Scheduler scheduler, ByteBufAllocator allocator) {
+    private UdpStunTransport(DatagramChannel channel, Scheduler scheduler, ByteBufAllocator allocator,
+            GathererAccounting accounting) {
         this.channel = channel;
-        this.transactions = new StunTransactions(channel, scheduler, allocator, true);
+        this.transactions = new StunTransactions(channel, scheduler, allocator, true, accounting,
+                GathererMetrics.Transport.UDP);
         this.localAddress = channel.localAddress();
     }
 
     /**
      * Bind a UDP socket to {@code localAddress} on an ephemeral port. The {@code Mono} fails with
      * {@link StunTransportException.Unreachable} if the socket cannot be bound; cancelling it closes the socket.
+     * Dropped packets and ended transactions are reported to {@code accounting}.
      */
     static Mono<StunTransport> open(EventLoopGroup group, ChannelFactory<? extends DatagramChannel> channelFactory,
-            ByteBufAllocator allocator, Scheduler scheduler, InetAddress localAddress) {
+            ByteBufAllocator allocator, Scheduler scheduler, InetAddress localAddress, GathererAccounting accounting) {
         return Mono.defer(() -> {
             InetSocketAddress bindAddress = new InetSocketAddress(localAddress, 0);
             Bootstrap bootstrap = new Bootstrap()
@@ -75,7 +78,7 @@ final class UdpStunTransport implements StunTransport {
             ChannelFuture bind = bootstrap.bind(bindAddress);
             return ChannelOpening.open(bind.channel(), bind, () -> {
                 DatagramChannel ch = (DatagramChannel) bind.channel();
-                UdpStunTransport transport = new UdpStunTransport(ch, scheduler, allocator);
+                UdpStunTransport transport = new UdpStunTransport(ch, scheduler, allocator, accounting);
                 ch.pipeline().get(Inbound.class).transport = transport;
                 ch.closeFuture().addListener(c -> transport.transactions.closeAll(() ->
                         new StunTransportException.Closed("UDP socket on "
@@ -152,14 +155,14 @@ final class UdpStunTransport implements StunTransport {
             }
             ByteBuf content = packet.content();
             if (StunPacketKind.classify(content) != StunPacketKind.STUN) {
-                t.transactions.drop();
+                t.transactions.drop(DropReason.NOT_STUN);
                 return;
             }
             StunMessage message;
             try {
                 message = StunCodec.decode(content);
             } catch (StunCodecException e) {
-                t.transactions.drop();
+                t.transactions.drop(StunTransactions.decodeFailure(e));
                 return;
             }
             t.transactions.onMessage(content, message, packet.sender());
