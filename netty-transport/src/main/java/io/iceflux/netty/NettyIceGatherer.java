@@ -43,6 +43,13 @@ import reactor.core.scheduler.Schedulers;
  * {@link io.iceflux.IceTransportPolicy#RELAY} only TURN URLs are used: no host or server-reflexive candidate, and
  * {@code stun:}/{@code stuns:} URLs are neither contacted nor reported. The W3C error rules
  * ({@link IceOperators#w3cErrorSemantics()}) are applied to what is emitted.
+ *
+ * <p>Incoming packets that do not answer a pending request (not STUN, malformed, bad FINGERPRINT, unknown
+ * transaction id, wrong source address, wrong class or method, bad MESSAGE-INTEGRITY) are dropped without an error
+ * event and without disturbing the transaction they might have spoofed; {@link #droppedPackets()} counts them by
+ * {@link DropReason}. {@link Builder#metrics(GathererMetrics)} reports gatherings, candidates, errors, STUN
+ * transactions and drops to a listener, e.g. Micrometer's; by default nothing is reported and no Micrometer class
+ * is loaded.
  */
 public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
 

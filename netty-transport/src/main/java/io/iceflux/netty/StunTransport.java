@@ -53,7 +53,8 @@ interface StunTransport {
 
     /**
      * How many incoming packets were dropped: not STUN, malformed, unsolicited, from the wrong address, or with
-     * bad integrity.
+     * bad integrity. The transports a {@link NettyStunTransportFactory} opens also report each drop, with its
+     * {@link DropReason}, to the factory's {@link GathererAccounting}.
      */
     long droppedPackets();
 
