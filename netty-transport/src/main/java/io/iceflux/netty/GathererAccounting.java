@@ -98,20 +98,20 @@ final class GathererAccounting {
         }
     }
 
-    /** The gathering state of one subscription; its methods are called serially (Reactor's signal rules). */
+    /** The gathering state of one subscription; synchronized, because a cancel may race with an event. */
     private final class Observer {
         private boolean active;
         private int generation;
         private long startNanos;
 
-        void start(int newGeneration) {
+        synchronized void start(int newGeneration) {
             active = true;
             generation = newGeneration;
             startNanos = System.nanoTime();
             tell(metrics::gatheringStarted);
         }
 
-        void finish(GathererMetrics.GatheringOutcome outcome) {
+        synchronized void finish(GathererMetrics.GatheringOutcome outcome) {
             if (!active) {
                 return;
             }
@@ -133,7 +133,7 @@ final class GathererAccounting {
             }
         }
 
-        private void onState(IceEvent.GatheringStateChanged state) {
+        private synchronized void onState(IceEvent.GatheringStateChanged state) {
             if (state.state() == IceGatheringState.GATHERING) {
                 if (active && generation >= 0 && generation != state.generation()) {
                     finish(GathererMetrics.GatheringOutcome.CANCELLED);

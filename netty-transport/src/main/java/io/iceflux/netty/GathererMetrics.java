@@ -122,7 +122,7 @@ public interface GathererMetrics {
         /** The socket or connection closed (or the request could not be sent) before a response came. */
         CLOSED;
 
-        /** Return the lower-case tag value: {@code success}, {@code error-response}, {@code timeout}, {@code closed}. */
+        /** Return the tag value: {@code success}, {@code error-response}, {@code timeout} or {@code closed}. */
         public String tagValue() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }

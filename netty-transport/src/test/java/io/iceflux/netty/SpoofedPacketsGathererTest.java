@@ -368,7 +368,7 @@ class SpoofedPacketsGathererTest {
                 .build();
     }
 
-    /** {@code message} with FINGERPRINT (and MESSAGE-INTEGRITY under {@code key} if not null), its last byte flipped. */
+    /** {@code message} with FINGERPRINT (and MESSAGE-INTEGRITY under a non-null {@code key}), its last byte flipped. */
     static byte[] badFingerprint(StunMessage message, byte[] key) {
         StunEncodeOptions options = StunEncodeOptions.defaults().fingerprint(true);
         if (key != null) {
