@@ -28,9 +28,9 @@ class ProbeManyServersTest {
             List<IceServer> servers = List.of(
                     IceServer.of(server.stunUrl()),
                     IceServer.of(List.of(server.turnUdpUrl()), server.username(), server.password()),
-                    IceServer.of(deadA),
+                    IceServer.of(deadA).withTimers(ReactorTestSupport.SHORT_TIMERS),
                     IceServer.of(List.of(server.turnTcpUrl()), server.username(), server.password()),
-                    IceServer.of(deadB),
+                    IceServer.of(deadB).withTimers(ReactorTestSupport.SHORT_TIMERS),
                     IceServer.of(List.of(server.turnsIpUrl()), server.username(), server.password()));
             AtomicInteger running = new AtomicInteger();
             AtomicInteger maxRunning = new AtomicInteger();

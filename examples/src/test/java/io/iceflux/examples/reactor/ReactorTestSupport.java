@@ -4,6 +4,7 @@ import io.iceflux.HostInterfaces;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceGatherer;
+import io.iceflux.IceServer;
 import io.iceflux.StunTimers;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -18,18 +19,27 @@ import java.util.function.Function;
 /** Short timers, loopback-only configurations and gatherer decorators for the recipe tests. */
 final class ReactorTestSupport {
 
-    /** RTO 50 ms, 2 requests, a last wait of 2 RTO: a dead UDP server gives its 701 after about 200 ms. */
+    /**
+     * RTO 50 ms, 2 requests, a last wait of 2 RTO: a dead UDP server gives its 701 after about 200 ms. Only for
+     * servers that are meant to be dead: a live server on a loaded machine may not answer that fast.
+     */
     static final StunTimers SHORT_TIMERS = new StunTimers(Duration.ofMillis(50), 2, 2, Duration.ofSeconds(2));
+
+    /** RTO 500 ms, 3 requests, a last wait of 4 RTO: 3.5 s, ample for a live loopback server under load. */
+    static final StunTimers PATIENT_TIMERS = new StunTimers(Duration.ofMillis(500), 3, 4, Duration.ofSeconds(5));
 
     private ReactorTestSupport() {
     }
 
-    /** A configuration without servers: IPv4 loopback only, short timers, a 5 s deadline. */
+    /**
+     * A configuration without servers: IPv4 loopback only, {@link #PATIENT_TIMERS}, a 10 s deadline; give a
+     * server meant to be dead {@link #SHORT_TIMERS} with {@link IceServer#withTimers}.
+     */
     static IceConfiguration.Builder loopbackConfiguration() {
         return IceConfiguration.builder()
                 .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only())
-                .stunTimers(SHORT_TIMERS)
-                .gatheringDeadline(Duration.ofSeconds(5));
+                .stunTimers(PATIENT_TIMERS)
+                .gatheringDeadline(Duration.ofSeconds(10));
     }
 
     /** A UDP port on 127.0.0.1 that was just free, so nothing answers there. */

@@ -56,8 +56,8 @@ class RetryOn701Test {
                         assertThat(c.url()).isEqualTo(server.stunUrl());
                         assertThat(c.address()).isEqualTo("127.0.0.1");
                     });
-            // The silent first attempt sent 2 requests (Rc = 2), the second attempt 1 that was answered.
-            assertThat(server.received(TurnMethod.BINDING)).isEqualTo(3);
+            // The silent first attempt sent 3 requests (Rc = 3), the second attempt 1 that was answered.
+            assertThat(server.received(TurnMethod.BINDING)).isEqualTo(4);
         }
     }
 
@@ -69,7 +69,7 @@ class RetryOn701Test {
             IceGatherer counting = ReactorTestSupport.decorated(gatherer,
                     events -> events.doOnSubscribe(s -> attempts.incrementAndGet()));
             IceConfiguration configuration = ReactorTestSupport.loopbackConfiguration()
-                    .server(IceServer.of(dead)).build();
+                    .server(IceServer.of(dead).withTimers(ReactorTestSupport.SHORT_TIMERS)).build();
 
             assertThatThrownBy(() -> RetryOn701.gather(counting, configuration, 2, BACKOFF)
                     .block(Duration.ofSeconds(20)))
