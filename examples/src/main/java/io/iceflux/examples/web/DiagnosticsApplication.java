@@ -6,6 +6,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -45,7 +46,10 @@ public class DiagnosticsApplication {
     public static void main(String[] args) {
         SpringApplication application = new SpringApplication(DiagnosticsApplication.class);
         application.setDefaultProperties(Map.of("iceflux.diagnostics.demo", "true"));
-        application.run(args);
+        ConfigurableApplicationContext context = application.run(args);
+        String port = context.getEnvironment().getProperty("local.server.port");
+        System.out.println("IceFlux diagnostics: open http://localhost:" + port + "/"
+                + (context.containsBean("demoServers") ? " (demo mode: an embedded STUN/TURN server on loopback)" : ""));
     }
 
     /** The one gatherer the application shares; closed when the application stops. */

@@ -49,8 +49,9 @@ final class GatherRequest {
             root = mapper.readTree(body);
         } catch (JsonProcessingException e) {
             // The parser's own message quotes the offending text, which may be a credential: say where only.
-            throw new InvalidRequestException(WHERE + ": not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
+            String at = e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            throw new InvalidRequestException(WHERE + ": not valid JSON" + at);
         }
         RtcConfigurationFile.Content content;
         try {
