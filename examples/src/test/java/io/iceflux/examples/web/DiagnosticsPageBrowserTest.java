@@ -41,9 +41,9 @@ class DiagnosticsPageBrowserTest {
     /** Selenium reports through java.util.logging; kept here so the level holds. */
     private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
 
-    private final DiagnosticsTestApplication app = DiagnosticsTestApplication.get();
-    private final DemoServers demo = app.demo();
-    private final GatherHandler handler = app.handler();
+    private DiagnosticsTestApplication app;
+    private DemoServers demo;
+    private GatherHandler handler;
 
     @TempDir
     Path profile;
@@ -78,6 +78,9 @@ class DiagnosticsPageBrowserTest {
                         + "-Diceflux.browserTests=false)");
             }
         }
+        app = DiagnosticsTestApplication.get();
+        demo = app.demo();
+        handler = app.handler();
         SELENIUM_LOG.setLevel(Level.SEVERE);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium);
