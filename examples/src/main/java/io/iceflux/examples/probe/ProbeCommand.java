@@ -216,28 +216,18 @@ public final class ProbeCommand implements Callable<Integer> {
     private int probe(NettyIceGatherer gatherer, IceConfiguration configuration, ObjectMapper mapper) {
         PrintWriter out = spec.commandLine().getOut();
         ProbeOutput output = json ? new ProbeOutput.Json(out, mapper) : new ProbeOutput.Human(out);
-        List<ServerCheck> checks = new ArrayList<>();
-        for (IceServer server : configuration.servers()) {
-            for (int i = 0; i < server.urls().size(); i++) {
-                checks.add(new ServerCheck(server.urls().get(i), server.parsedUrls().get(i),
-                        configuration.transportPolicy()));
-            }
-        }
+        ServerChecks checks = new ServerChecks(configuration);
         long[] start = new long[1];
         Iterable<IceEvent> events = gatherer.gather(configuration)
                 .doOnSubscribe(s -> start[0] = System.nanoTime())
                 .toIterable();
         for (IceEvent event : events) {
             long t = elapsedMillis(start[0]);
-            if (event instanceof IceEvent.CandidateGathered c) {
-                checks.forEach(check -> check.offer(c.candidate(), t));
-            } else if (event instanceof IceEvent.CandidateError e) {
-                checks.forEach(check -> check.offer(e.error()));
-            }
+            checks.offer(event, t);
             output.event(event, t);
         }
-        int exitCode = checks.stream().allMatch(ServerCheck::ok) ? OK : SOME_FAILED;
-        output.summary(checks, exitCode, elapsedMillis(start[0]));
+        int exitCode = checks.exitCode();
+        output.summary(checks.checks(), exitCode, elapsedMillis(start[0]));
         return exitCode;
     }
 

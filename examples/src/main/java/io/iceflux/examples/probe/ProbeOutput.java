@@ -2,7 +2,6 @@ package io.iceflux.examples.probe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
@@ -85,61 +84,12 @@ interface ProbeOutput {
 
         @Override
         public void event(IceEvent event, long t) {
-            ObjectNode node = mapper.createObjectNode();
-            if (event instanceof IceEvent.GatheringStateChanged s) {
-                node.put("type", "state");
-                node.put("state", s.state().w3cName());
-                node.put("generation", s.generation());
-            } else if (event instanceof IceEvent.CandidateGathered c) {
-                IceCandidate cand = c.candidate();
-                node.put("type", "candidate");
-                node.put("candidate", cand.toSdp());
-                node.put("candidateType", cand.type().sdpName());
-                node.put("protocol", cand.protocol().w3cName());
-                node.put("address", cand.address());
-                node.put("port", cand.port());
-                node.put("relatedAddress", cand.relatedAddress());
-                node.put("relatedPort", cand.relatedPort());
-                node.put("url", cand.url());
-            } else if (event instanceof IceEvent.CandidateError e) {
-                IceCandidateError err = e.error();
-                node.put("type", "error");
-                node.put("url", err.url());
-                node.put("errorCode", err.errorCode());
-                node.put("errorText", err.errorText());
-                node.put("address", err.address());
-                node.put("port", err.port());
-            } else {
-                node.put("type", "end-of-candidates");
-                node.put("generation", event.generation());
-            }
-            node.put("t", t);
-            write(node);
+            write(ProbeJson.event(mapper, event, t));
         }
 
         @Override
         public void summary(List<ServerCheck> checks, int exitCode, long t) {
-            ObjectNode node = mapper.createObjectNode();
-            node.put("type", "summary");
-            node.put("ok", exitCode == 0);
-            node.put("exitCode", exitCode);
-            ArrayNode servers = node.putArray("servers");
-            for (ServerCheck check : checks) {
-                ObjectNode server = servers.addObject();
-                server.put("url", check.url());
-                server.put("expected", check.expectation().jsonName());
-                server.put("ok", check.ok());
-                server.put("obtainedMs", check.obtainedAtMillis() < 0 ? null : check.obtainedAtMillis());
-                ArrayNode errors = server.putArray("errors");
-                for (IceCandidateError err : check.errors()) {
-                    ObjectNode error = errors.addObject();
-                    error.put("errorCode", err.errorCode());
-                    error.put("errorText", err.errorText());
-                }
-                server.put("verdict", check.verdict());
-            }
-            node.put("t", t);
-            write(node);
+            write(ProbeJson.summary(mapper, checks, exitCode, t));
         }
 
         private void write(ObjectNode node) {

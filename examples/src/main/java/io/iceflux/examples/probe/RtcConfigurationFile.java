@@ -17,16 +17,26 @@ import java.util.Optional;
 /**
  * Reads an {@code RTCConfiguration}-shaped JSON object: {@code {"iceServers":[{"urls":"…" or […],
  * "username":…,"credential":…}],"iceTransportPolicy":"all"|"relay"}}. Other members are ignored, as a browser
- * ignores them.
+ * ignores them. The probe reads it from a file ({@code --config}); the diagnostics web application from a request
+ * body.
  */
-final class RtcConfigurationFile {
+public final class RtcConfigurationFile {
 
-    /** What the file configures. */
-    record Content(List<IceServer> servers, Optional<IceTransportPolicy> transportPolicy) {
+    /**
+     * What the configuration holds.
+     *
+     * @param servers         the ICE servers in configuration order
+     * @param transportPolicy the {@code iceTransportPolicy}, when given
+     */
+    public record Content(List<IceServer> servers, Optional<IceTransportPolicy> transportPolicy) {
+        /** Keep an unmodifiable copy of the servers. */
+        public Content {
+            servers = List.copyOf(servers);
+        }
     }
 
-    /** The file cannot be used; the message says which file and why. */
-    static final class BadConfigurationException extends Exception {
+    /** The configuration cannot be used; the message says where (which file or body) and why. */
+    public static final class BadConfigurationException extends Exception {
         BadConfigurationException(String message) {
             super(message);
         }
@@ -53,34 +63,45 @@ final class RtcConfigurationFile {
         } catch (IOException e) {
             throw new BadConfigurationException("--config " + file + ": cannot be read: " + e.getMessage());
         }
+        return parse(root, "--config " + file);
+    }
+
+    /**
+     * Validate a parsed {@code RTCConfiguration} object; {@code where} starts every message (e.g. {@code "request
+     * body"}). Messages name the member that is wrong, never a credential's value.
+     *
+     * @throws BadConfigurationException when {@code root} is not an object, or a member is of the wrong JSON type
+     * @throws io.iceflux.InvalidIceServerException for an invalid URL or missing TURN credentials
+     */
+    public static Content parse(JsonNode root, String where) throws BadConfigurationException {
         if (root == null || !root.isObject()) {
-            throw new BadConfigurationException("--config " + file + ": must hold a JSON object (an RTCConfiguration)");
+            throw new BadConfigurationException(where + ": must hold a JSON object (an RTCConfiguration)");
         }
         JsonNode iceServers = root.path("iceServers");
         if (!iceServers.isArray()) {
-            throw new BadConfigurationException("--config " + file + ": \"iceServers\" must be an array");
+            throw new BadConfigurationException(where + ": \"iceServers\" must be an array");
         }
         List<IceServer> servers = new ArrayList<>();
         for (int i = 0; i < iceServers.size(); i++) {
-            servers.add(server(file, i, iceServers.get(i)));
+            servers.add(server(where, i, iceServers.get(i)));
         }
         Optional<IceTransportPolicy> policy = Optional.empty();
         JsonNode policyNode = root.get("iceTransportPolicy");
         if (policyNode != null && !policyNode.isNull()) {
             if (!policyNode.isTextual()) {
-                throw new BadConfigurationException("--config " + file + ": \"iceTransportPolicy\" must be a string");
+                throw new BadConfigurationException(where + ": \"iceTransportPolicy\" must be a string");
             }
             try {
                 policy = Optional.of(IceTransportPolicy.fromW3cName(policyNode.asText()));
             } catch (IllegalArgumentException e) {
-                throw new BadConfigurationException("--config " + file + ": " + e.getMessage());
+                throw new BadConfigurationException(where + ": " + e.getMessage());
             }
         }
-        return new Content(List.copyOf(servers), policy);
+        return new Content(servers, policy);
     }
 
-    private static IceServer server(Path file, int index, JsonNode node) throws BadConfigurationException {
-        String where = "--config " + file + ": iceServers[" + index + "]";
+    private static IceServer server(String source, int index, JsonNode node) throws BadConfigurationException {
+        String where = source + ": iceServers[" + index + "]";
         if (!node.isObject()) {
             throw new BadConfigurationException(where + " must be an object");
         }

@@ -1,0 +1,67 @@
+package io.iceflux.examples.web;
+
+import io.iceflux.HostInterfaces;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * The settings of the diagnostics application, under {@code iceflux.diagnostics.*}.
+ *
+ * @param demo                    start an embedded STUN/TURN server on loopback and prefill the page with its URLs
+ * @param maxConcurrentGatherings gatherings that may run at once; a request beyond them gets HTTP 429
+ * @param hostInterfaces          which local addresses the gatherings use
+ * @param ipv4Only                gather on IPv4 addresses only
+ * @param maxDeadline             the longest {@code deadlineMillis} a request may ask for
+ */
+@ConfigurationProperties("iceflux.diagnostics")
+public record DiagnosticsProperties(
+        @DefaultValue("false") boolean demo,
+        @DefaultValue("4") int maxConcurrentGatherings,
+        @DefaultValue("auto") Interfaces hostInterfaces,
+        @DefaultValue("false") boolean ipv4Only,
+        @DefaultValue("60s") Duration maxDeadline) {
+
+    /** Which local addresses a gathering uses. */
+    public enum Interfaces {
+        /** The machine's interfaces without loopback, plus loopback in demo mode (the demo server is there). */
+        AUTO,
+        /** Every interface that is up, without loopback and link-local addresses. */
+        DEFAULT,
+        /** Every interface that is up, loopback included. */
+        WITH_LOOPBACK,
+        /** Loopback addresses only. */
+        LOOPBACK_ONLY
+    }
+
+    /**
+     * Check the values.
+     *
+     * @throws IllegalArgumentException when {@code maxConcurrentGatherings} is below 1 or {@code maxDeadline} is
+     *                                  not positive
+     */
+    public DiagnosticsProperties {
+        if (maxConcurrentGatherings < 1) {
+            throw new IllegalArgumentException("iceflux.diagnostics.max-concurrent-gatherings must be at least 1, not "
+                    + maxConcurrentGatherings);
+        }
+        if (hostInterfaces == null) {
+            hostInterfaces = Interfaces.AUTO;
+        }
+        if (maxDeadline == null || maxDeadline.isZero() || maxDeadline.isNegative()) {
+            throw new IllegalArgumentException("iceflux.diagnostics.max-deadline must be positive, not " + maxDeadline);
+        }
+    }
+
+    /** The local addresses the gatherings use, as configured. */
+    public HostInterfaces resolvedHostInterfaces() {
+        HostInterfaces chosen = switch (hostInterfaces) {
+            case AUTO -> demo ? HostInterfaces.defaults().withLoopback() : HostInterfaces.defaults();
+            case DEFAULT -> HostInterfaces.defaults();
+            case WITH_LOOPBACK -> HostInterfaces.defaults().withLoopback();
+            case LOOPBACK_ONLY -> HostInterfaces.loopbackOnly();
+        };
+        return ipv4Only ? chosen.ipv4Only() : chosen;
+    }
+}
