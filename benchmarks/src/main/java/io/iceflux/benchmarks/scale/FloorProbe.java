@@ -8,7 +8,12 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -64,6 +69,73 @@ final class FloorProbe {
             return LatencyResult.of(NAME, label, Arrays.copyOf(ok, okCount), failures);
         } catch (IOException e) {
             throw new UncheckedIOException("floor probe to " + server + " failed", e);
+        }
+    }
+
+    /**
+     * The concurrent floor: {@code n} non-blocking sockets each send one Binding at once, one thread waits for all
+     * the responses on one selector; the time until the last response (median of {@code rounds}). No gathering of
+     * N at once can beat it on this machine and server.
+     *
+     * @throws UncheckedIOException if the sockets cannot be opened
+     */
+    LatencyResult burst(int n, int rounds) {
+        InetSocketAddress server = new InetSocketAddress(target.host(), target.port());
+        long[] ok = new long[rounds];
+        int okCount = 0;
+        int failures = 0;
+        try {
+            InetAddress local = localAddressFor(server.getAddress());
+            for (int round = 0; round < rounds; round++) {
+                long took = burstOnce(n, local, server);
+                if (took >= 0) {
+                    ok[okCount++] = took;
+                } else {
+                    failures++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("burst of " + n + " Bindings to " + server + " failed", e);
+        }
+        return LatencyResult.of(NAME, "burst " + n, Arrays.copyOf(ok, okCount), failures);
+    }
+
+    private static long burstOnce(int n, InetAddress local, InetSocketAddress server) throws IOException {
+        List<DatagramChannel> channels = new ArrayList<>(n);
+        try (Selector selector = Selector.open()) {
+            for (int i = 0; i < n; i++) {
+                DatagramChannel c = DatagramChannel.open();
+                channels.add(c);
+                c.bind(new InetSocketAddress(local, 0));
+                c.configureBlocking(false);
+                c.register(selector, SelectionKey.OP_READ);
+            }
+            ByteBuffer request = ByteBuffer.allocate(20);
+            ByteBuffer response = ByteBuffer.allocate(1500);
+            long start = System.nanoTime();
+            for (DatagramChannel c : channels) {
+                request.clear();
+                request.putShort((short) 0x0001).putShort((short) 0).putInt(MAGIC_COOKIE)
+                        .putLong(ThreadLocalRandom.current().nextLong()).putInt(n).flip();
+                c.send(request, server);
+            }
+            int received = 0;
+            long deadline = start + TimeUnit.SECONDS.toNanos(5);
+            while (received < n && System.nanoTime() - deadline < 0) {
+                selector.select(100);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    response.clear();
+                    if (((DatagramChannel) key.channel()).receive(response) != null) {
+                        received++;
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+            return received == n ? System.nanoTime() - start : -1;
+        } finally {
+            for (DatagramChannel c : channels) {
+                c.close();
+            }
         }
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Options ({@code --name value}): {@code host}, {@code port}, {@code user}, {@code pass} (the coturn),
  * {@code out} (directory for the report and plots), {@code env} (a text file with the machine facts to quote),
- * {@code command} (the command line to quote), {@code runs}/{@code warmup} (latency repetitions, default 200/50),
+ * {@code command} (the command line to quote), {@code runs}/{@code warmup} (latency repetitions, default
+ * 200/1000), {@code scale-warmup} (sequential gatherings before each scale run, default 200),
  * {@code turn-n} (default {@code 1,10,100,500,1000}), {@code stun-n} (default {@code 5000,10000}),
  * {@code timeout} (seconds one scale run may take, default 60), {@code logs} (directory for worker stderr).
  */
@@ -64,7 +65,8 @@ public final class ScaleMain {
         Path out = Path.of(options.getOrDefault("out", "."));
         Files.createDirectories(out);
         int runs = Integer.parseInt(options.getOrDefault("runs", "200"));
-        int warmup = Integer.parseInt(options.getOrDefault("warmup", "50"));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "1000"));
+        int scaleWarmup = Integer.parseInt(options.getOrDefault("scale-warmup", "200"));
         int timeout = Integer.parseInt(options.getOrDefault("timeout", "60"));
         List<String> server = List.of("host=" + required("host"), "port=" + required("port"),
                 "user=" + options.getOrDefault("user", ""), "pass=" + options.getOrDefault("pass", ""));
@@ -94,14 +96,23 @@ public final class ScaleMain {
         for (int n : ints(options.getOrDefault("stun-n", "5000,10000"))) {
             plan.add(new int[] {Scenario.STUN.ordinal(), n});
         }
+        List<LatencyResult> burst = new ArrayList<>();
+        String allN = plan.stream().map(step -> String.valueOf(step[1])).distinct()
+                .reduce((a, b) -> a + "," + b).orElse("1");
+        for (String line : fork(args(server, "mode=burst", "n=" + allN, "rounds=3"), 300)) {
+            LatencyResult r = LatencyResult.parse(line);
+            if (r != null) {
+                burst.add(r);
+            }
+        }
         List<ScaleResult> scale = new ArrayList<>();
         String ice4jStopped = null;
         for (int[] step : plan) {
             Scenario scenario = Scenario.values()[step[0]];
             int n = step[1];
-            scale.add(scaleRun(server, IcefluxRunner.NAME, scenario, n, timeout));
+            scale.add(scaleRun(server, IcefluxRunner.NAME, scenario, n, timeout, scaleWarmup));
             if (ice4jStopped == null) {
-                ScaleResult r = scaleRun(server, Ice4jRunner.NAME, scenario, n, timeout);
+                ScaleResult r = scaleRun(server, Ice4jRunner.NAME, scenario, n, timeout, scaleWarmup);
                 scale.add(r);
                 if (r.timedOut() || r.completed() < n || r.failures() * 2 > n) {
                     ice4jStopped = scenario.id() + " N=" + n;
@@ -109,15 +120,17 @@ public final class ScaleMain {
             }
         }
 
-        ScaleReport report = new ScaleReport(options, floor, latency, scale, ice4jStopped, WORKER_JVM);
+        ScaleReport report = new ScaleReport(options, floor, latency, burst, scale, ice4jStopped,
+                WORKER_JVM);
         Files.writeString(out.resolve("RESULTS-scale.md"), report.markdown(), StandardCharsets.UTF_8);
         report.plots(out);
         System.out.println(report.markdown());
     }
 
-    private ScaleResult scaleRun(List<String> server, String impl, Scenario scenario, int n, int timeout) {
+    private ScaleResult scaleRun(List<String> server, String impl, Scenario scenario, int n, int timeout,
+            int warmup) {
         List<String> lines = fork(args(server, "mode=scale", "impl=" + impl, "scenario=" + scenario.id(), "n=" + n,
-                "timeout=" + timeout, "warmup=20"), timeout + 90);
+                "timeout=" + timeout, "warmup=" + warmup), timeout + 180);
         for (String line : lines) {
             ScaleResult r = ScaleResult.parse(line);
             if (r != null) {

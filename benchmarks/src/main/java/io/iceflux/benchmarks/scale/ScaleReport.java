@@ -21,13 +21,15 @@ final class ScaleReport {
     private final Map<String, String> options;
     private final List<LatencyResult> floor;
     private final List<LatencyResult> latency;
+    private final List<LatencyResult> burst;
     private final List<ScaleResult> scale;
     private final String ice4jStopped;
     private final List<String> jvm;
     private final int cores = Runtime.getRuntime().availableProcessors();
 
     ScaleReport(Map<String, String> options, List<LatencyResult> floor, List<LatencyResult> latency,
-            List<ScaleResult> scale, String ice4jStopped, List<String> jvm) {
+            List<LatencyResult> burst, List<ScaleResult> scale, String ice4jStopped, List<String> jvm) {
+        this.burst = burst;
         this.options = options;
         this.floor = floor;
         this.latency = latency;
@@ -73,15 +75,17 @@ final class ScaleReport {
                 ## How it is measured
 
                 - *Floor*: k STUN Binding exchanges one after the other over a plain blocking `DatagramChannel` to \
-                the same coturn, measured by the harness. A STUN gathering is 1 exchange; a TURN gathering is 3 \
+                the same coturn, measured by the harness. *Raw floor at N*: N non-blocking sockets each send one \
+                Binding at once and one thread collects the N answers on a selector: what the server and the \
+                machine allow for N at once, with no library in between. A STUN gathering is 1 exchange; a TURN gathering is 3 \
                 (Binding, Allocate answered 401, authenticated Allocate), of which 2 are sequential (the Binding \
                 runs beside the Allocates), so its floor is 2 sequential exchanges (3 shown for reference). A \
                 Binding costs coturn less than an Allocate, so the TURN floor is optimistic.
                 - *One gathering*: IceFlux from `gather()` subscription to `EndOfCandidates` (socket opening \
                 included); ice4j from `new Agent()` to `createComponent` returning (host harvesting and socket \
                 binding included); `Agent.free()` and IceFlux's release are not timed. Warm-up runs first.
-                - *Wall*: from the first gathering's start to the last one's end, after 20 sequential warm-up \
-                gatherings in the same JVM. *p50/p99*: each gathering from its own start to its own end.
+                - *Wall*: from the first gathering's start to the last one's end, after sequential warm-up \
+                gatherings in the same JVM (`--scale-warmup`, default 200) so that the JIT has compiled the hot paths. *p50/p99*: each gathering from its own start to its own end.
                 - *Threads*: peak Java threads (`ThreadMXBean` peak, exact) and peak OS threads of the process \
                 (`/proc/self/status` `Threads`, sampled every 5 ms; includes the JVM's GC, compiler and service \
                 threads). Sampling runs on the thread that waits for the gatherings, so it adds no thread.
@@ -130,6 +134,14 @@ final class ScaleReport {
 
     private void scaleSection(StringBuilder md) {
         md.append("## N concurrent gatherings (one JVM per row)\n\n");
+        md.append("Raw floor at N: N plain sockets send one Binding each at once, one thread collects the answers "
+                + "(median of 3):\n\n| N | N Bindings at once |\n|---|---|\n");
+        for (LatencyResult b : burst) {
+            md.append("| ").append(String.format(Locale.ROOT, "%,d", Integer.parseInt(b.label().substring(6))))
+                    .append(" | ").append(ms(b.medianNanos())).append(b.failures() > 0 ? " (" + b.failures()
+                            + " of " + b.runs() + " rounds lost answers)" : "").append(" |\n");
+        }
+        md.append('\n');
         md.append("| scenario | N | impl | wall | p50 | p99 | failures (relay) | peak Java threads | peak OS threads "
                 + "| peak heap | peak RSS | retained / gathering | note |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -195,11 +207,23 @@ final class ScaleReport {
     void plots(Path dir) {
         int threadBudget = 2 * cores + 8;
         ScalePlot.draw(dir.resolve("scale-wall.png"), "Wall time of N concurrent gatherings (" + cores + " cores)",
-                "wall time, ms", series(r -> r.wallNanos() / 1e6),
+                "wall time, ms", withBurst(series(r -> r.wallNanos() / 1e6)),
                 List.of(new ScalePlot.Reference("aioice N=500 (peer run)", AIOICE_N500_MS)));
         ScalePlot.draw(dir.resolve("scale-threads.png"), "Peak Java threads of N concurrent gatherings",
                 "peak Java threads", series(r -> r.peakJavaThreads()),
                 List.of(new ScalePlot.Reference("2 x cores + 8 = " + threadBudget, threadBudget)));
+    }
+
+    private List<ScalePlot.Series> withBurst(List<ScalePlot.Series> series) {
+        List<double[]> points = new ArrayList<>();
+        for (LatencyResult b : burst) {
+            points.add(new double[] {Integer.parseInt(b.label().substring(6)), b.medianNanos() / 1e6});
+        }
+        List<ScalePlot.Series> all = new ArrayList<>(series);
+        if (!points.isEmpty()) {
+            all.add(new ScalePlot.Series("raw: N Bindings at once", new Color(90, 90, 90), true, points));
+        }
+        return all;
     }
 
     private List<ScalePlot.Series> series(java.util.function.ToDoubleFunction<ScaleResult> value) {

@@ -14,6 +14,7 @@ import java.util.Map;
  * ScaleWorker mode=scale impl=iceflux scenario=turn n=500 host=10.77.0.2 port=3478 user=u pass=p
  * ScaleWorker mode=latency impl=ice4j scenario=stun runs=200 warmup=50 host=... port=... user=... pass=...
  * ScaleWorker mode=floor exchanges=1,2,3 runs=200 warmup=50 host=... port=...
+ * ScaleWorker mode=burst n=1,10,100 rounds=3 host=... port=...
  * </pre>
  */
 public final class ScaleWorker {
@@ -62,6 +63,13 @@ public final class ScaleWorker {
                         .map(k -> probe.measure(Integer.parseInt(k.trim()), warmup, runs).toLine())
                         .toList();
             }
+            case "burst" -> {
+                FloorProbe probe = new FloorProbe(target);
+                int rounds = Integer.parseInt(o.getOrDefault("rounds", "3"));
+                return java.util.Arrays.stream(required(o, "n").split(","))
+                        .map(k -> probe.burst(Integer.parseInt(k.trim()), rounds).toLine())
+                        .toList();
+            }
             case "latency" -> {
                 int runs = Integer.parseInt(o.getOrDefault("runs", "200"));
                 Runner runner = runner(o, target);
@@ -73,7 +81,7 @@ public final class ScaleWorker {
                 return List.of(runner.scale(Scenario.parse(required(o, "scenario")),
                         Integer.parseInt(required(o, "n")), warmup, timeout).toLine());
             }
-            default -> throw new IllegalArgumentException("mode must be floor, latency or scale, not '" + mode + "'");
+            default -> throw new IllegalArgumentException("mode must be floor, burst, latency or scale, not '" + mode + "'");
         }
     }
 
