@@ -108,6 +108,7 @@ done
   echo "kernel: $(uname -sr)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
   echo "memory: $(free -m | awk '/Mem:/ {print $2 " MB"}')"
+  echo "load average at start (1, 5, 15 min): $(cut -d" " -f1-3 /proc/loadavg)"
   echo "coturn: $(turnserver --version 2>&1 | head -1) (min-port 10000, max-port 65000, user-quota 0, total-quota 0)"
   java -version 2>&1 | sed 's/^/java -version: /'
 } > "$WORK/env.txt"

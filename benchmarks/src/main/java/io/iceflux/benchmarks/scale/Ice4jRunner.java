@@ -169,51 +169,64 @@ final class Ice4jRunner implements Runner {
             }, "ice4j-caller-" + i);
             callers[i].setDaemon(true);
         }
+        long cpu0 = Peaks.processCpuNanos();
         long t0 = System.nanoTime();
         int started = 0;
         String note = "";
         try {
             for (Thread caller : callers) {
+                if (System.nanoTime() - t0 > timeout.toNanos()) {
+                    note = "started only " + started + " caller threads before the timeout";
+                    break;
+                }
                 caller.start();
                 started++;
             }
         } catch (OutOfMemoryError e) {
             note = "could start only " + started + " caller threads: " + e.getMessage();
-            for (int i = started; i < n; i++) {
-                done.countDown();
-            }
         }
-        boolean finished = IcefluxRunner.await(done, timeout, peaks) && started == n;
+        for (int i = started; i < n; i++) {
+            done.countDown();
+        }
+        Duration left = timeout.minusNanos(System.nanoTime() - t0);
+        boolean finished = IcefluxRunner.await(done, left.isNegative() ? Duration.ZERO : left, peaks)
+                && started == n;
+        long cpuNanos = Peaks.processCpuNanos() - cpu0;
         peaks.sample();
         long retained = finished ? (Peaks.usedHeapAfterGc() - heapBefore) / n : -1;
         peaks.sample();
         release.countDown();
         long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         for (int i = 0; i < started; i++) {
-            long left = joinDeadline - System.nanoTime();
-            if (left <= 0) {
+            long joinLeft = joinDeadline - System.nanoTime();
+            if (joinLeft <= 0) {
                 break;
             }
             try {
-                callers[i].join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                callers[i].join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinLeft)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        return result(scenario, n, t0, starts, ends, seen, !finished, peaks, javaThreadsBefore, retained, note);
+        return result(scenario, n, t0, starts, ends, seen, !finished, peaks, javaThreadsBefore, retained, note,
+                cpuNanos);
     }
 
     private static ScaleResult result(Scenario scenario, int n, long t0, long[] starts, long[] ends,
             AtomicIntegerArray seen, boolean timedOut, Peaks peaks, int javaThreadsBefore, long retained,
-            String note) {
+            String note, long cpuNanos) {
         int completed = 0;
         int failures = 0;
         int relayFailures = 0;
         long last = t0;
+        long lastStart = t0;
         long[] durations = new long[n];
         for (int i = 0; i < n; i++) {
             int s = seen.get(i);
+            if (starts[i] != 0) {
+                lastStart = Math.max(lastStart, starts[i]);
+            }
             if ((s & DONE) != 0) {
                 durations[completed++] = ends[i] - starts[i];
                 last = Math.max(last, ends[i]);
@@ -230,8 +243,9 @@ final class Ice4jRunner implements Runner {
         }
         long[] measured = Arrays.copyOf(durations, completed);
         return new ScaleResult(NAME, scenario, n, completed, failures, relayFailures, timedOut, last - t0,
-                Stats.percentile(measured, 50), Stats.percentile(measured, 99), peaks.osThreads(),
-                peaks.javaThreads(), javaThreadsBefore, peaks.heapBytes(), peaks.rssBytes(), retained, note);
+                Stats.percentile(measured, 50), Stats.percentile(measured, 99), lastStart - t0, cpuNanos,
+                peaks.osThreads(), peaks.javaThreads(), javaThreadsBefore, peaks.heapBytes(), peaks.rssBytes(), retained,
+                ProcStatus.loadAverage(), note);
     }
 
     /** A STUN harvester that notes when a Binding response carried a mapped address. */

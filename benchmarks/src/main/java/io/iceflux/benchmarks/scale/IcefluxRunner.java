@@ -100,6 +100,7 @@ final class IcefluxRunner implements Runner {
             long[] ends = new long[n];
             AtomicIntegerArray seen = new AtomicIntegerArray(n);
             CountDownLatch done = new CountDownLatch(n);
+            long cpu0 = Peaks.processCpuNanos();
             long t0 = System.nanoTime();
             // Session mode (restarts that never come): the gathering stays open, holding its sockets and its
             // allocation, after EndOfCandidates, so the live gatherings can be weighed before they are released.
@@ -130,12 +131,14 @@ final class IcefluxRunner implements Runner {
                     }).then(), n)
                     .subscribe();
             boolean finished = await(done, timeout, peaks);
+            long cpuNanos = Peaks.processCpuNanos() - cpu0;
             peaks.sample();
             long retained = finished ? (Peaks.usedHeapAfterGc() - heapBefore) / n : -1;
             peaks.sample();
             all.dispose();
             awaitReleased(fdsBefore);
-            return result(scenario, n, t0, starts, ends, seen, !finished, peaks, javaThreadsBefore, retained);
+            return result(scenario, n, t0, starts, ends, seen, !finished, peaks, javaThreadsBefore, retained,
+                    cpuNanos);
         }
     }
 
@@ -182,14 +185,19 @@ final class IcefluxRunner implements Runner {
     }
 
     private static ScaleResult result(Scenario scenario, int n, long t0, long[] starts, long[] ends,
-            AtomicIntegerArray seen, boolean timedOut, Peaks peaks, int javaThreadsBefore, long retained) {
+            AtomicIntegerArray seen, boolean timedOut, Peaks peaks, int javaThreadsBefore, long retained,
+            long cpuNanos) {
         int completed = 0;
         int failures = 0;
         int relayFailures = 0;
         long last = t0;
+        long lastStart = t0;
         long[] durations = new long[n];
         for (int i = 0; i < n; i++) {
             int s = seen.get(i);
+            if (starts[i] != 0) {
+                lastStart = Math.max(lastStart, starts[i]);
+            }
             if ((s & DONE) != 0) {
                 durations[completed++] = ends[i] - starts[i];
                 last = Math.max(last, ends[i]);
@@ -203,8 +211,8 @@ final class IcefluxRunner implements Runner {
         }
         long[] measured = Arrays.copyOf(durations, completed);
         return new ScaleResult(NAME, scenario, n, completed, failures, relayFailures, timedOut, last - t0,
-                Stats.percentile(measured, 50), Stats.percentile(measured, 99), peaks.osThreads(),
-                peaks.javaThreads(), javaThreadsBefore, peaks.heapBytes(), peaks.rssBytes(), retained,
-                timedOut ? "timed out waiting for " + (n - completed) + " gatherings" : "");
+                Stats.percentile(measured, 50), Stats.percentile(measured, 99), lastStart - t0, cpuNanos,
+                peaks.osThreads(), peaks.javaThreads(), javaThreadsBefore, peaks.heapBytes(), peaks.rssBytes(),
+                retained, ProcStatus.loadAverage(), timedOut ? "timed out waiting for " + (n - completed) + " gatherings" : "");
     }
 }

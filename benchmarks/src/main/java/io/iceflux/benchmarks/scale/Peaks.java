@@ -55,6 +55,14 @@ final class Peaks {
         return Math.max(rssBytes, ProcStatus.read().hwmBytes());
     }
 
+    /** CPU time (user + system) this process has used so far, or -1 if the JVM does not say. */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
     /** Java threads alive now. */
     static int javaThreadsNow() {
         return THREADS.getThreadCount();

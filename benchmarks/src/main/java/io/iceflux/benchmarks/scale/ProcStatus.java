@@ -47,6 +47,15 @@ record ProcStatus(int threads, long rssBytes, long hwmBytes) {
         return new ProcStatus(threads, rss, hwm);
     }
 
+    /** The machine's 1-minute load average from {@code /proc/loadavg}, or -1 if it cannot be read. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The number of open file descriptors of this process, or -1 if they cannot be listed. */
     static int openFileDescriptors() {
         try (Stream<Path> fds = Files.list(FDS)) {

@@ -114,7 +114,8 @@ public final class ScaleMain {
             if (ice4jStopped == null) {
                 ScaleResult r = scaleRun(server, Ice4jRunner.NAME, scenario, n, timeout, scaleWarmup);
                 scale.add(r);
-                if (r.timedOut() || r.completed() < n || r.failures() * 2 > n) {
+                if (r.timedOut() || r.completed() < n || r.failures() * 2 > n
+                        || r.wallNanos() > TimeUnit.SECONDS.toNanos(timeout)) {
                     ice4jStopped = scenario.id() + " N=" + n;
                 }
             }
@@ -141,6 +142,9 @@ public final class ScaleMain {
             }
         }
         String note = lines.isEmpty() ? "worker printed nothing" : lines.get(lines.size() - 1);
+        if (note.contains(": worker ")) {
+            note = note.substring(0, note.indexOf(": worker ")) + " (no output)";
+        }
         System.err.printf("%-8s %-4s N=%-6d FAILED: %s%n", impl, scenario.id(), n, note);
         return ScaleResult.crashed(impl, scenario, n, note);
     }
@@ -167,7 +171,8 @@ public final class ScaleMain {
         Path log = logs.resolve("worker-" + (++workerCount) + ".log");
         List<String> lines = new ArrayList<>();
         try {
-            Files.writeString(log, String.join(" ", workerArgs) + "\n");
+            Files.writeString(log, "worker " + workerArgs.stream().filter(a -> !a.startsWith("pass="))
+                    .collect(java.util.stream.Collectors.joining(" ")) + "\n");
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             Thread reader = new Thread(() -> {

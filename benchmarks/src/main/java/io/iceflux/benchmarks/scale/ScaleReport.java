@@ -86,6 +86,10 @@ final class ScaleReport {
                 binding included); `Agent.free()` and IceFlux's release are not timed. Warm-up runs first.
                 - *Wall*: from the first gathering's start to the last one's end, after sequential warm-up \
                 gatherings in the same JVM (`--scale-warmup`, default 200) so that the JIT has compiled the hot paths. *p50/p99*: each gathering from its own start to its own end.
+                - *All started after*: from the first gathering's start to the last one's (IceFlux: subscribing \
+                N gatherings from one thread; ice4j: starting N caller threads). *CPU used*: CPU time (user + \
+                system, all threads) of the worker process from the first start to the last end, from \
+                `OperatingSystemMXBean.getProcessCpuTime()`; on a shared machine it says more than wall time.
                 - *Threads*: peak Java threads (`ThreadMXBean` peak, exact) and peak OS threads of the process \
                 (`/proc/self/status` `Threads`, sampled every 5 ms; includes the JVM's GC, compiler and service \
                 threads). Sampling runs on the thread that waits for the gatherings, so it adds no thread.
@@ -95,6 +99,10 @@ final class ScaleReport {
                 sockets, allocation and refresh timer; ice4j: the agent before `free()`, with its caller thread); \
                 full GCs, used heap H1; retained = (H1 − H0) / N. Heap only: thread stacks and direct buffers are in \
                 RSS, not here.
+                - *Load*: the machine's 1-minute load average (`/proc/loadavg`) when the row's gatherings were done. \
+                With a load above the core count every thread waits for a core; the Linux scheduler shares CPU per \
+                thread, so a process with thousands of threads (ice4j) gets a larger share than one with a few. \
+                Compare rows with a similar load, and CPU used rather than wall time.
                 - *Failures*: a gathering without its server-reflexive (and, for TURN, relayed) candidate, with an \
                 error, or not done in time. *Relay failures*: TURN gatherings without a relayed candidate.
 
@@ -142,17 +150,20 @@ final class ScaleReport {
                             + " of " + b.runs() + " rounds lost answers)" : "").append(" |\n");
         }
         md.append('\n');
-        md.append("| scenario | N | impl | wall | p50 | p99 | failures (relay) | peak Java threads | peak OS threads "
-                + "| peak heap | peak RSS | retained / gathering | note |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| scenario | N | impl | wall | p50 | p99 | all started after | CPU used | failures (relay) "
+                + "| peak Java threads | peak OS threads | peak heap | peak RSS | retained / gathering | load | note |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ScaleResult r : scale) {
             md.append("| ").append(r.scenario() == Scenario.TURN ? "STUN+TURN" : "STUN").append(" | ")
                     .append(String.format(Locale.ROOT, "%,d", r.n())).append(" | ").append(r.implementation())
                     .append(" | ").append(ms(r.wallNanos())).append(" | ").append(ms(r.p50Nanos())).append(" | ")
-                    .append(ms(r.p99Nanos())).append(" | ").append(r.failures()).append(" (")
+                    .append(ms(r.p99Nanos())).append(" | ").append(ms(r.startSpreadNanos())).append(" | ")
+                    .append(ms(r.cpuNanos())).append(" | ").append(r.failures()).append(" (")
                     .append(r.relayFailures()).append(") | ").append(count(r.peakJavaThreads())).append(" | ")
                     .append(count(r.peakOsThreads())).append(" | ").append(mb(r.peakHeapBytes())).append(" | ")
                     .append(mb(r.peakRssBytes())).append(" | ").append(kb(r.retainedBytesPerGathering()))
+                    .append(" | ").append(r.loadAverage() < 0 ? "-" : String.format(Locale.ROOT, "%.1f",
+                            r.loadAverage()))
                     .append(" | ").append(r.note().replace('|', '/')).append(" |\n");
         }
         if (ice4jStopped != null) {

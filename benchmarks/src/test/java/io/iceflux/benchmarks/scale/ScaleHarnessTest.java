@@ -39,6 +39,8 @@ class ScaleHarnessTest {
             assertThat(r.wallNanos()).isPositive();
             assertThat(r.p50Nanos()).isPositive().isLessThanOrEqualTo(r.p99Nanos());
             assertThat(r.p99Nanos()).isLessThanOrEqualTo(r.wallNanos());
+            assertThat(r.startSpreadNanos()).isNotNegative().isLessThan(r.wallNanos());
+            assertThat(r.cpuNanos()).isPositive();
             assertThat(r.javaThreadsBefore()).isPositive();
             // the gatherer's event loops and timer threads already ran during warm-up: N adds no thread
             assertThat(r.peakJavaThreads()).isBetween(r.javaThreadsBefore(), r.javaThreadsBefore() + 3);
@@ -46,6 +48,7 @@ class ScaleHarnessTest {
             assertThat(r.peakHeapBytes()).isPositive();
             assertThat(r.peakRssBytes()).isPositive();
             assertThat(r.retainedBytesPerGathering()).isPositive();
+            assertThat(r.loadAverage()).isNotNegative();
             assertThat(r.note()).isEmpty();
             // 2 warm-up and 5 measured allocations, every one deleted when its gathering was released
             assertThat(server.allocationsCreated()).isEqualTo(7);
@@ -105,11 +108,12 @@ class ScaleHarnessTest {
         List<LatencyResult> burst = List.of(new LatencyResult("floor", "burst 500", 3, 0, 20_000_000, 30_000_000));
         List<ScaleResult> scale = List.of(
                 new ScaleResult("iceflux", Scenario.TURN, 500, 500, 0, 0, false, 90_000_000, 40_000_000, 80_000_000,
-                        19, 11, 11, 40 << 20, 150 << 20, 7_000, ""),
+                        30_000_000, 150_000_000, 19, 11, 11, 40 << 20, 150 << 20, 7_000, 1.5, ""),
                 new ScaleResult("ice4j", Scenario.TURN, 500, 500, 3, 3, false, 2_500_000_000L, 900_000_000,
-                        2_000_000_000, 3_150, 3_140, 9, 300 << 20, 650 << 20, 150_000, ""),
-                new ScaleResult("iceflux", Scenario.STUN, 10_000, 10_000, 0, 0, false, 1_000_000_000, 1, 2, 19, 11,
-                        11, 1, 1, 1, ""),
+                        2_000_000_000, 300_000_000, 4_000_000_000L, 3_150, 3_140, 9, 300 << 20, 650 << 20, 150_000, 2.25,
+                        ""),
+                new ScaleResult("iceflux", Scenario.STUN, 10_000, 10_000, 0, 0, false, 1_000_000_000, 1, 2, 3, 4, 19, 11,
+                        11, 1, 1, 1, 0.5, ""),
                 ScaleResult.crashed("ice4j", Scenario.STUN, 10_000, "worker killed after 240 s"));
         ScaleReport report = new ScaleReport(Map.of("command", "benchmarks/scale.sh"), floor, latency, burst, scale,
                 "stun N=10000", List.of("-XX:+UseSerialGC"));
@@ -119,8 +123,9 @@ class ScaleHarnessTest {
                 "| 1 exchange | 0.10 ms | 0.20 ms |",
                 "| host + srflx (STUN/UDP) | 0.10 ms (1) | 0.18 ms | 0.30 ms | 1.8× | 5.00 ms | 9.00 ms | 27.8× | 0 / 0 |",
                 "| 500 | 20.00 ms |",
-                "| STUN+TURN | 500 | iceflux | 90.00 ms | 40.00 ms | 80.00 ms | 0 (0) | 11 | 19 | 40 MB | 150 MB | 6.8 KB |",
-                "| STUN | 10,000 | ice4j | - | - | - | 10000 (0) | - | - |",
+                "| STUN+TURN | 500 | iceflux | 90.00 ms | 40.00 ms | 80.00 ms | 30.00 ms | 150 ms | 0 (0) | 11 | 19 | 40 MB "
+                        + "| 150 MB | 6.8 KB | 1.5 |  |",
+                "| STUN | 10,000 | ice4j | - | - | - | - | - | 10000 (0) | - | - |",
                 "ice4j was not run beyond stun N=10000",
                 "| N = 500 wall ≤ ½ of aioice's 317 ms | 90.00 ms | yes |",
                 "| N = 500 wall ≤ 1/10 of ice4j's (2,500 ms in this run) | 90.00 ms (27.8× faster) | yes |",
