@@ -31,7 +31,8 @@ final class ScalePlot {
      * @param name   legend text
      * @param color  line colour
      * @param dashed dashed line
-     * @param points (x, y) pairs, both positive; points with y <= 0 are skipped
+     * @param points (x, y) or (x, y, failed) with both positive; failed != 0 draws a hollow marker; points with
+     *               y <= 0 are skipped
      */
     record Series(String name, Color color, boolean dashed, List<double[]> points) {
     }
@@ -78,8 +79,8 @@ final class ScalePlot {
         }
         double lx0 = Math.floor(Math.log10(xMin));
         double lx1 = Math.ceil(Math.log10(xMax));
-        double ly0 = Math.floor(Math.log10(yMin));
-        double ly1 = Math.ceil(Math.log10(yMax));
+        double ly0 = Math.floor(Math.log10(yMin * 0.8));
+        double ly1 = Math.ceil(Math.log10(yMax * 1.25));
         if (ly1 == ly0) {
             ly1 = ly0 + 1;
         }
@@ -154,7 +155,17 @@ final class ScalePlot {
                     if (prev != null) {
                         g.draw(new Line2D.Double(x.pixel(prev[0]), y.pixel(prev[1]), px, py));
                     }
-                    g.fillOval(px - 4, py - 4, 8, 8);
+                    if (p.length > 2 && p[2] != 0) {
+                        Stroke line = g.getStroke();
+                        g.setStroke(new BasicStroke(2f));
+                        g.setColor(Color.WHITE);
+                        g.fillOval(px - 5, py - 5, 10, 10);
+                        g.setColor(s.color());
+                        g.drawOval(px - 5, py - 5, 10, 10);
+                        g.setStroke(line);
+                    } else {
+                        g.fillOval(px - 4, py - 4, 8, 8);
+                    }
                     prev = p;
                 }
                 g.drawLine(LEFT + plotW + 15, legendY, LEFT + plotW + 45, legendY);
@@ -162,6 +173,9 @@ final class ScalePlot {
                 g.drawString(s.name(), LEFT + plotW + 52, legendY + 4);
                 legendY += 22;
             }
+            g.setColor(Color.DARK_GRAY);
+            g.drawOval(LEFT + plotW + 25, legendY - 5, 10, 10);
+            g.drawString("failures or timeout", LEFT + plotW + 52, legendY + 4);
         } finally {
             g.dispose();
         }

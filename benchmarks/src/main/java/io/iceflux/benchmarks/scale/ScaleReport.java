@@ -150,15 +150,18 @@ final class ScaleReport {
                             + " of " + b.runs() + " rounds lost answers)" : "").append(" |\n");
         }
         md.append('\n');
-        md.append("| scenario | N | impl | wall | p50 | p99 | all started after | CPU used | failures (relay) "
+        md.append("| scenario | N | impl | wall | p50 | p99 | all started after | CPU used | CPU / gathering "
+                + "| failures (relay) "
                 + "| peak Java threads | peak OS threads | peak heap | peak RSS | retained / gathering | load | note |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ScaleResult r : scale) {
             md.append("| ").append(r.scenario() == Scenario.TURN ? "STUN+TURN" : "STUN").append(" | ")
                     .append(String.format(Locale.ROOT, "%,d", r.n())).append(" | ").append(r.implementation())
                     .append(" | ").append(ms(r.wallNanos())).append(" | ").append(ms(r.p50Nanos())).append(" | ")
                     .append(ms(r.p99Nanos())).append(" | ").append(ms(r.startSpreadNanos())).append(" | ")
-                    .append(ms(r.cpuNanos())).append(" | ").append(r.failures()).append(" (")
+                    .append(ms(r.cpuNanos())).append(" | ").append(r.cpuNanos() < 0 ? "-"
+                            : String.format(Locale.ROOT, "%,.0f µs", r.cpuNanos() / 1e3 / r.n()))
+                    .append(" | ").append(r.failures()).append(" (")
                     .append(r.relayFailures()).append(") | ").append(count(r.peakJavaThreads())).append(" | ")
                     .append(count(r.peakOsThreads())).append(" | ").append(mb(r.peakHeapBytes())).append(" | ")
                     .append(mb(r.peakRssBytes())).append(" | ").append(kb(r.retainedBytesPerGathering()))
@@ -246,7 +249,7 @@ final class ScaleReport {
                 List<double[]> points = new ArrayList<>();
                 for (ScaleResult r : scale) {
                     if (r.implementation().equals(impl) && r.scenario() == s && r.completed() > 0) {
-                        points.add(new double[] {r.n(), value.applyAsDouble(r)});
+                        points.add(new double[] {r.n(), value.applyAsDouble(r), r.clean() ? 0 : 1});
                     }
                 }
                 if (!points.isEmpty()) {

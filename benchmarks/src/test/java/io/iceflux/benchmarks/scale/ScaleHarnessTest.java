@@ -123,9 +123,10 @@ class ScaleHarnessTest {
                 "| 1 exchange | 0.10 ms | 0.20 ms |",
                 "| host + srflx (STUN/UDP) | 0.10 ms (1) | 0.18 ms | 0.30 ms | 1.8× | 5.00 ms | 9.00 ms | 27.8× | 0 / 0 |",
                 "| 500 | 20.00 ms |",
-                "| STUN+TURN | 500 | iceflux | 90.00 ms | 40.00 ms | 80.00 ms | 30.00 ms | 150 ms | 0 (0) | 11 | 19 | 40 MB "
+                "| STUN+TURN | 500 | iceflux | 90.00 ms | 40.00 ms | 80.00 ms | 30.00 ms | 150 ms | 300 µs | 0 (0) | 11 | 19 "
+                        + "| 40 MB "
                         + "| 150 MB | 6.8 KB | 1.5 |  |",
-                "| STUN | 10,000 | ice4j | - | - | - | - | - | 10000 (0) | - | - |",
+                "| STUN | 10,000 | ice4j | - | - | - | - | - | - | 10000 (0) | - | - |",
                 "ice4j was not run beyond stun N=10000",
                 "| N = 500 wall ≤ ½ of aioice's 317 ms | 90.00 ms | yes |",
                 "| N = 500 wall ≤ 1/10 of ice4j's (2,500 ms in this run) | 90.00 ms (27.8× faster) | yes |",
