@@ -1,0 +1,218 @@
+package io.iceflux.benchmarks.scale;
+
+import io.iceflux.HostInterfaces;
+import io.iceflux.IceCandidate;
+import io.iceflux.IceConfiguration;
+import io.iceflux.IceEvent;
+import io.iceflux.IceServer;
+import io.iceflux.netty.NettyIceGatherer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+
+/**
+ * IceFlux as an application would use it: one shared {@link NettyIceGatherer} on a fixed number of event-loop
+ * threads, N gatherings subscribed at once through one {@code flatMap}; a gathering is done at its
+ * {@link IceEvent.EndOfCandidates}.
+ */
+final class IcefluxRunner implements Runner {
+
+    static final String NAME = "iceflux";
+
+    private static final int SRFLX = 1;
+    private static final int RELAY = 2;
+    private static final int ERROR = 4;
+    private static final int DONE = 8;
+
+    private final Target target;
+    private final int threads;
+
+    IcefluxRunner(Target target, int threads) {
+        this.target = target;
+        this.threads = threads;
+    }
+
+    /** The configuration of one gathering: a STUN URL, or one UDP TURN URL (whose Binding gives the srflx). */
+    IceConfiguration configuration(Scenario scenario) {
+        HostInterfaces hosts = target.loopback()
+                ? HostInterfaces.loopbackOnly().ipv4Only()
+                : HostInterfaces.defaults().ipv4Only();
+        String hostPort = target.host() + ":" + target.port();
+        IceServer server = scenario == Scenario.STUN
+                ? IceServer.of("stun:" + hostPort)
+                : IceServer.of(List.of("turn:" + hostPort + "?transport=udp"), target.username(), target.password());
+        return IceConfiguration.builder().server(server).hostInterfaces(hosts).build();
+    }
+
+    @Override
+    public LatencyResult latency(Scenario scenario, int warmup, int runs) {
+        try (NettyIceGatherer gatherer = gatherer()) {
+            IceConfiguration config = configuration(scenario);
+            long[] ok = new long[runs];
+            int okCount = 0;
+            int failures = 0;
+            for (int i = 0; i < warmup + runs; i++) {
+                long[] end = {0};
+                int[] seen = {0};
+                long start = System.nanoTime();
+                try {
+                    gatherer.gather(config).doOnNext(event -> {
+                        seen[0] |= flags(event);
+                        if (event instanceof IceEvent.EndOfCandidates) {
+                            end[0] = System.nanoTime();
+                        }
+                    }).blockLast(Duration.ofSeconds(10));
+                } catch (RuntimeException e) {
+                    seen[0] |= ERROR;
+                }
+                if (i >= warmup) {
+                    if (succeeded(scenario, seen[0]) && end[0] != 0) {
+                        ok[okCount++] = end[0] - start;
+                    } else {
+                        failures++;
+                    }
+                }
+            }
+            return LatencyResult.of(NAME, scenario.id(), Arrays.copyOf(ok, okCount), failures);
+        }
+    }
+
+    @Override
+    public ScaleResult scale(Scenario scenario, int n, int warmup, Duration timeout) {
+        Peaks peaks = new Peaks();
+        try (NettyIceGatherer gatherer = gatherer()) {
+            IceConfiguration config = configuration(scenario);
+            for (int i = 0; i < warmup; i++) {
+                gatherer.gather(config).blockLast(Duration.ofSeconds(10));
+            }
+            int fdsBefore = ProcStatus.openFileDescriptors();
+            long heapBefore = Peaks.usedHeapAfterGc();
+            int javaThreadsBefore = Peaks.javaThreadsNow();
+            peaks.reset();
+
+            long[] starts = new long[n];
+            long[] ends = new long[n];
+            AtomicIntegerArray seen = new AtomicIntegerArray(n);
+            CountDownLatch done = new CountDownLatch(n);
+            long cpu0 = Peaks.processCpuNanos();
+            long t0 = System.nanoTime();
+            // Session mode (restarts that never come): the gathering stays open, holding its sockets and its
+            // allocation, after EndOfCandidates, so the live gatherings can be weighed before they are released.
+            Disposable all = Flux.range(0, n)
+                    .flatMap(i -> Flux.defer(() -> {
+                        starts[i] = System.nanoTime();
+                        return gatherer.gather(config, Flux.never());
+                    }).doOnNext(event -> {
+                        int f = flags(event);
+                        if (event instanceof IceEvent.EndOfCandidates) {
+                            ends[i] = System.nanoTime();
+                            f |= DONE;
+                        }
+                        if (f != 0) {
+                            int add = f;
+                            int before = seen.getAndUpdate(i, v -> v | add);
+                            if ((add & DONE) != 0 && (before & DONE) == 0) {
+                                done.countDown();
+                            }
+                        }
+                    }).onErrorResume(e -> {
+                        int before = seen.getAndUpdate(i, v -> v | ERROR | DONE);
+                        if ((before & DONE) == 0) {
+                            ends[i] = System.nanoTime();
+                            done.countDown();
+                        }
+                        return Flux.empty();
+                    }).then(), n)
+                    .subscribe();
+            boolean finished = await(done, timeout, peaks);
+            long cpuNanos = Peaks.processCpuNanos() - cpu0;
+            peaks.sample();
+            long retained = finished ? (Peaks.usedHeapAfterGc() - heapBefore) / n : -1;
+            peaks.sample();
+            all.dispose();
+            awaitReleased(fdsBefore);
+            return result(scenario, n, t0, starts, ends, seen, !finished, peaks, javaThreadsBefore, retained,
+                    cpuNanos);
+        }
+    }
+
+    private NettyIceGatherer gatherer() {
+        return NettyIceGatherer.builder().threads(threads).build();
+    }
+
+    private static int flags(IceEvent event) {
+        if (event instanceof IceEvent.CandidateGathered c) {
+            IceCandidate.Type type = c.candidate().type();
+            return type == IceCandidate.Type.SRFLX ? SRFLX : type == IceCandidate.Type.RELAY ? RELAY : 0;
+        }
+        return event instanceof IceEvent.CandidateError ? ERROR : 0;
+    }
+
+    private static boolean succeeded(Scenario scenario, int seen) {
+        boolean ok = (seen & SRFLX) != 0 && (seen & ERROR) == 0;
+        return scenario == Scenario.STUN ? ok : ok && (seen & RELAY) != 0;
+    }
+
+    /** Wait for the latch, sampling the peaks every few milliseconds on this (otherwise idle) thread. */
+    static boolean await(CountDownLatch done, Duration timeout, Peaks peaks) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (!done.await(5, TimeUnit.MILLISECONDS)) {
+                peaks.sample();
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Wait (at most 10 s) until the released gatherings' sockets are closed, so the allocations were deleted. */
+    private static void awaitReleased(int fdsBefore) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcStatus.openFileDescriptors() > fdsBefore + 2 && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private static ScaleResult result(Scenario scenario, int n, long t0, long[] starts, long[] ends,
+            AtomicIntegerArray seen, boolean timedOut, Peaks peaks, int javaThreadsBefore, long retained,
+            long cpuNanos) {
+        int completed = 0;
+        int failures = 0;
+        int relayFailures = 0;
+        long last = t0;
+        long lastStart = t0;
+        long[] durations = new long[n];
+        for (int i = 0; i < n; i++) {
+            int s = seen.get(i);
+            if (starts[i] != 0) {
+                lastStart = Math.max(lastStart, starts[i]);
+            }
+            if ((s & DONE) != 0) {
+                durations[completed++] = ends[i] - starts[i];
+                last = Math.max(last, ends[i]);
+            }
+            if ((s & DONE) == 0 || !succeeded(scenario, s)) {
+                failures++;
+            }
+            if (scenario == Scenario.TURN && (s & RELAY) == 0) {
+                relayFailures++;
+            }
+        }
+        long[] measured = Arrays.copyOf(durations, completed);
+        return new ScaleResult(NAME, scenario, n, completed, failures, relayFailures, timedOut, last - t0,
+                Stats.percentile(measured, 50), Stats.percentile(measured, 99), lastStart - t0, cpuNanos,
+                peaks.osThreads(), peaks.javaThreads(), javaThreadsBefore, peaks.heapBytes(), peaks.rssBytes(),
+                retained, ProcStatus.loadAverage(), timedOut ? "timed out waiting for " + (n - completed) + " gatherings" : "");
+    }
+}
