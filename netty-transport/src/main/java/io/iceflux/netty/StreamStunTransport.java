@@ -22,6 +22,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
@@ -56,8 +57,8 @@ import reactor.core.scheduler.Scheduler;
  * <p>Opening connects from {@code localAddress} on an ephemeral port and, for TLS, completes the handshake, all
  * within the connect timeout (a timer on the {@link Scheduler}; Netty's own connect and handshake timeouts are
  * switched off). Failures are {@link StunTransportException.Unreachable}: "TCP connection to 192.0.2.1:3478
- * refused.", "… timed out.", "TLS handshake with turn.example.org failed: certificate not trusted (…).", "TLS
- * handshake with turn.example.org timed out.". TLS verifies the certificate chain and, unless the factory trusts
+ * refused.", "… timed out.", "… was reset by the server.", "TLS handshake with turn.example.org failed:
+ * certificate not trusted (…).", "TLS handshake with turn.example.org timed out.". TLS verifies the certificate chain and, unless the factory trusts
  * everything, the host name (endpoint identification "HTTPS"), and sends SNI when the name is not an IP literal.
  *
  * <p>Once open, a reset, a close by the server, or a byte stream that cannot be split into frames closes the
@@ -184,13 +185,19 @@ final class StreamStunTransport implements StunTransport {
         if (cause instanceof ConnectTimeoutException) {
             return new StunTransportException.Unreachable("TCP connection to " + serverText + " timed out.", cause);
         }
+        if (cause instanceof IOException && message.contains("reset")) {
+            // a server that accepts and resets at once: the reset may beat the end of the connect
+            return new StunTransportException.Unreachable("TCP connection to " + serverText
+                    + " was reset by the server.", cause);
+        }
         return new StunTransportException.Unreachable("TCP connection to " + serverText + " failed: "
                 + StunTransactions.describe(cause) + ".", cause);
     }
 
     /**
      * Say why a TLS handshake failed in a few words: "certificate not trusted (…)", "certificate does not match
-     * the host name (…)", "the connection was closed during the handshake", or the innermost message.
+     * the host name (…)", "the connection was closed during the handshake", "the server does not speak TLS (not
+     * an SSL/TLS record)", or the innermost message.
      */
     static String tlsFailureReason(Throwable cause) {
         Throwable root = cause;
@@ -212,6 +219,10 @@ final class StreamStunTransport implements StunTransport {
             }
             if (t instanceof ClosedChannelException) {
                 return "the connection was closed during the handshake";
+            }
+            if (t instanceof NotSslRecordException) {
+                // its message dumps every byte received: a server that is not TLS (an HTTP server, say)
+                return "the server does not speak TLS (not an SSL/TLS record)";
             }
         }
         return StunTransactions.describe(root);
