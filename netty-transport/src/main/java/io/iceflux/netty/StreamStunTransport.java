@@ -16,6 +16,8 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
@@ -110,7 +112,7 @@ final class StreamStunTransport implements StunTransport {
                                 ch.pipeline().addLast(sslHandler(ch, sslContext, tlsHostName, server.getPort(),
                                         verifyHostName));
                             }
-                            ch.pipeline().addLast(new StunFrameDecoder(), inbound);
+                            ch.pipeline().addLast(new WriteFailures(inbound), new StunFrameDecoder(), inbound);
                         }
                     });
             Promise<Void> ready = new DefaultPromise<>(ImmediateEventExecutor.INSTANCE);
@@ -149,7 +151,16 @@ final class StreamStunTransport implements StunTransport {
                 StreamStunTransport transport = new StreamStunTransport(ch, scheduler, allocator, server, secure,
                         inbound);
                 inbound.transport = transport;
-                ch.closeFuture().addListener(c -> transport.transactions.closeAll(transport::closedReason));
+                // Netty runs close listeners before it fails the writes a reset cut short: wait for those
+                // failures (WriteFailures records them) so that the pending requests learn why
+                ch.closeFuture().addListener(c -> {
+                    Runnable closeAll = () -> transport.transactions.closeAll(transport::closedReason);
+                    try {
+                        ch.eventLoop().execute(closeAll);
+                    } catch (RejectedExecutionException loopShutDown) {
+                        closeAll.run();
+                    }
+                });
                 return transport;
             }, cause -> cause instanceof StunTransportException ? cause
                     : new StunTransportException.Unreachable("TCP connection to " + serverText + " failed: "
@@ -306,6 +317,26 @@ final class StreamStunTransport implements StunTransport {
     public String toString() {
         return "StreamStunTransport[" + (secure ? "TLS " : "TCP ") + StunTransactions.address(localAddress) + " -> "
                 + StunTransactions.address(server) + "]";
+    }
+
+    /** Records the first write that failed with an I/O error (a reset seen by a write) as why the connection failed. */
+    private static final class WriteFailures extends ChannelOutboundHandlerAdapter {
+        private final Inbound inbound;
+
+        WriteFailures(Inbound inbound) {
+            this.inbound = inbound;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            ctx.write(msg, promise.unvoid()).addListener(f -> {
+                Throwable cause = f.cause();
+                if (cause instanceof IOException && !(cause instanceof ClosedChannelException)
+                        && inbound.failure == null) {
+                    inbound.failure = f.cause();
+                }
+            });
+        }
     }
 
     /** Decodes and matches each frame, always releasing it; records why the connection failed and closes it. */
