@@ -60,8 +60,9 @@ import reactor.core.scheduler.Scheduler;
  * within the connect timeout (a timer on the {@link Scheduler}; Netty's own connect and handshake timeouts are
  * switched off). Failures are {@link StunTransportException.Unreachable}: "TCP connection to 192.0.2.1:3478
  * refused.", "… timed out.", "… was reset by the server.", "TLS handshake with turn.example.org failed:
- * certificate not trusted (…).", "TLS handshake with turn.example.org timed out.". TLS verifies the certificate chain and, unless the factory trusts
- * everything, the host name (endpoint identification "HTTPS"), and sends SNI when the name is not an IP literal.
+ * certificate not trusted (…).", "TLS handshake with turn.example.org timed out.". TLS verifies the certificate
+ * chain and, unless the factory trusts everything, the host name (endpoint identification "HTTPS"), and sends SNI
+ * when the name is not an IP literal.
  *
  * <p>Once open, a reset, a close by the server, or a byte stream that cannot be split into frames closes the
  * connection and fails pending requests with {@link StunTransportException.Closed}. The {@code destination} of a
@@ -319,7 +320,7 @@ final class StreamStunTransport implements StunTransport {
                 + StunTransactions.address(server) + "]";
     }
 
-    /** Records the first write that failed with an I/O error (a reset seen by a write) as why the connection failed. */
+    /** Records the first write that failed with an I/O error (a reset seen by a write) as the connection's failure. */
     private static final class WriteFailures extends ChannelOutboundHandlerAdapter {
         private final Inbound inbound;
 
@@ -333,7 +334,7 @@ final class StreamStunTransport implements StunTransport {
                 Throwable cause = f.cause();
                 if (cause instanceof IOException && !(cause instanceof ClosedChannelException)
                         && inbound.failure == null) {
-                    inbound.failure = f.cause();
+                    inbound.failure = cause;
                 }
             });
         }

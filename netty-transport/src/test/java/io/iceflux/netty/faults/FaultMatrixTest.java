@@ -192,7 +192,8 @@ class FaultMatrixTest {
             assertOneGeneration(events, port, srflx(upstream, port, url), relay(relayPort(events), upstream, url));
             assertThat(proxy.overtaken()).as("responses delivered after a later one").isPositive();
             assertThat(proxy.sentToClient()).as("responses delivered twice")
-                    .isGreaterThan((int) proxy.seen().stream().filter(p -> p.direction() == Direction.TO_CLIENT).count());
+                    .isGreaterThan((int) proxy.seen().stream()
+                            .filter(p -> p.direction() == Direction.TO_CLIENT).count());
         }
     }
 
@@ -221,7 +222,8 @@ class FaultMatrixTest {
         long late = FAST.udpTimeout().toMillis() + 160;
         StunTimers patient = FAST.withInitialRto(Duration.ofMillis(100)).withLastWaitMultiplier(16);
         try (FaultProxy slow = FaultProxy.start(coturn().address(),
-                    p -> p.direction() == Direction.TO_CLIENT ? List.of(Out.delayed(p, late)) : List.of(Out.forward(p)));
+                    p -> p.direction() == Direction.TO_CLIENT
+                            ? List.of(Out.delayed(p, late)) : List.of(Out.forward(p)));
                 FaultProxy gate = FaultProxy.start(coturn().address(),
                     p -> p.direction() == Direction.TO_CLIENT || slow.sentToClient() >= FAST.maxRequests()
                             ? List.of(Out.forward(p)) : List.of())) {

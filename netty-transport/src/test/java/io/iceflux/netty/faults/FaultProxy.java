@@ -147,7 +147,7 @@ final class FaultProxy implements AutoCloseable {
         return address().getPort();
     }
 
-    /** The socket that forwards {@code client}'s datagrams to the server: the client's address as the server sees it. */
+    /** The socket that forwards {@code client}'s datagrams: the client's address as the server sees it. */
     InetSocketAddress upstreamOf(InetSocketAddress client) {
         ChannelFuture f = upstreams.get(client);
         if (f == null) {
