@@ -186,10 +186,16 @@ final class FaultProxy implements AutoCloseable {
         return sentToServer.get();
     }
 
-    /** Close every socket and stop the thread; waits until it has stopped. */
+    /** Close every socket, then stop the thread; waits until both are done. */
     @Override
     public void close() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            List<Channel> channels = new ArrayList<>(List.of(front, otherPort, otherIp));
+            upstreams.values().forEach(f -> channels.add(f.awaitUninterruptibly().channel()));
+            channels.forEach(ch -> ch.close().syncUninterruptibly());
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     private Channel bind(InetAddress address, SimpleChannelInboundHandler<DatagramPacket> handler)

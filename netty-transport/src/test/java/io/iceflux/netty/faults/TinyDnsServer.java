@@ -70,10 +70,14 @@ final class TinyDnsServer implements AutoCloseable {
         return List.copyOf(queried);
     }
 
-    /** Close the socket and stop the thread; waits until it has stopped. */
+    /** Close the socket, then stop the thread; waits until both are done. */
     @Override
     public void close() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            channel.close().syncUninterruptibly();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     /** The QNAME of a query, dotted and lower case; {@code null} if the message is too short for one. */
