@@ -6,8 +6,11 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.ResolvedAddressTypes;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.SingletonDnsServerAddressStreamProvider;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import reactor.core.publisher.Mono;
@@ -15,18 +18,36 @@ import reactor.core.publisher.Mono;
 /**
  * The default {@link IceServerResolver}: Netty's non-blocking DNS resolver (the system's name servers and
  * {@code /etc/hosts}). Two names never leave the machine (RFC 6761): {@code localhost} is the loopback
- * addresses, and a name under {@code .invalid} fails at once.
+ * addresses, and a name under {@code .invalid} fails at once. Optionally it asks one given name server only,
+ * with a given query timeout, and no search domains.
  */
 final class DnsIceServerResolver implements IceServerResolver, AutoCloseable {
 
     private final DnsNameResolver resolver;
 
     DnsIceServerResolver(EventLoop eventLoop) {
-        this.resolver = new DnsNameResolverBuilder(eventLoop)
+        this(eventLoop, null, null);
+    }
+
+    /**
+     * A resolver on {@code eventLoop}.
+     *
+     * @param nameServer   the only name server to ask (no search domains), or {@code null} for the system's
+     * @param queryTimeout how long one DNS query may take, or {@code null} for Netty's default (5 s)
+     */
+    DnsIceServerResolver(EventLoop eventLoop, InetSocketAddress nameServer, Duration queryTimeout) {
+        DnsNameResolverBuilder builder = new DnsNameResolverBuilder(eventLoop)
                 .datagramChannelType(NioDatagramChannel.class)
                 .socketChannelType(NioSocketChannel.class)
-                .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED)
-                .build();
+                .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED);
+        if (nameServer != null) {
+            builder.nameServerProvider(new SingletonDnsServerAddressStreamProvider(nameServer))
+                    .searchDomains(List.of());
+        }
+        if (queryTimeout != null) {
+            builder.queryTimeoutMillis(Math.max(1, queryTimeout.toMillis()));
+        }
+        this.resolver = builder.build();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
@@ -70,7 +71,9 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         this.accounting = new GathererAccounting(b.metrics);
         Scheduler scheduler = b.scheduler == null ? Schedulers.parallel() : b.scheduler;
         IceServerResolver resolver = b.resolver;
-        this.ownedResolver = resolver == null ? new DnsIceServerResolver(group.next()) : null;
+        this.ownedResolver = resolver == null
+                ? new DnsIceServerResolver(group.next(), b.nameServer, b.dnsQueryTimeout)
+                : null;
         if (resolver == null) {
             resolver = ownedResolver;
         }
@@ -142,6 +145,8 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private String software;
         private GathererMetrics metrics = GathererMetrics.none();
+        private InetSocketAddress nameServer;
+        private Duration dnsQueryTimeout;
 
         private Builder() {
         }
@@ -173,6 +178,30 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         /** Resolve server host names with this resolver instead of Netty's DNS resolver. */
         public Builder resolver(IceServerResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * Send the DNS queries of the built-in resolver to this name server only (no search domains, no other
+         * server), each query failing after {@code queryTimeout}; {@code localhost} and {@code .invalid} names
+         * are still answered without a query. Ignored when a {@link #resolver(IceServerResolver) resolver} is
+         * given.
+         *
+         * @throws IllegalArgumentException if {@code nameServer} is unresolved or {@code queryTimeout} is not
+         *     positive
+         */
+        public Builder dnsServer(InetSocketAddress nameServer, Duration queryTimeout) {
+            Objects.requireNonNull(nameServer, "nameServer");
+            Objects.requireNonNull(queryTimeout, "queryTimeout");
+            if (nameServer.isUnresolved()) {
+                throw new IllegalArgumentException("dnsServer: name server " + nameServer
+                        + " must be a resolved address");
+            }
+            if (queryTimeout.isNegative() || queryTimeout.isZero()) {
+                throw new IllegalArgumentException("dnsServer: queryTimeout must be positive, not " + queryTimeout);
+            }
+            this.nameServer = nameServer;
+            this.dnsQueryTimeout = queryTimeout;
             return this;
         }
 

@@ -16,12 +16,15 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
@@ -56,9 +59,10 @@ import reactor.core.scheduler.Scheduler;
  * <p>Opening connects from {@code localAddress} on an ephemeral port and, for TLS, completes the handshake, all
  * within the connect timeout (a timer on the {@link Scheduler}; Netty's own connect and handshake timeouts are
  * switched off). Failures are {@link StunTransportException.Unreachable}: "TCP connection to 192.0.2.1:3478
- * refused.", "… timed out.", "TLS handshake with turn.example.org failed: certificate not trusted (…).", "TLS
- * handshake with turn.example.org timed out.". TLS verifies the certificate chain and, unless the factory trusts
- * everything, the host name (endpoint identification "HTTPS"), and sends SNI when the name is not an IP literal.
+ * refused.", "… timed out.", "… was reset by the server.", "TLS handshake with turn.example.org failed:
+ * certificate not trusted (…).", "TLS handshake with turn.example.org timed out.". TLS verifies the certificate
+ * chain and, unless the factory trusts everything, the host name (endpoint identification "HTTPS"), and sends SNI
+ * when the name is not an IP literal.
  *
  * <p>Once open, a reset, a close by the server, or a byte stream that cannot be split into frames closes the
  * connection and fails pending requests with {@link StunTransportException.Closed}. The {@code destination} of a
@@ -112,7 +116,7 @@ final class StreamStunTransport implements StunTransport {
                                 ch.pipeline().addLast(sslHandler(ch, sslContext, tlsHostName, server.getPort(),
                                         verifyHostName));
                             }
-                            ch.pipeline().addLast(new StunFrameDecoder(), inbound);
+                            ch.pipeline().addLast(new WriteFailures(inbound), new StunFrameDecoder(), inbound);
                         }
                     });
             Promise<Void> ready = new DefaultPromise<>(ImmediateEventExecutor.INSTANCE);
@@ -151,7 +155,16 @@ final class StreamStunTransport implements StunTransport {
                 StreamStunTransport transport = new StreamStunTransport(ch, scheduler, allocator, server, secure,
                         inbound, accounting);
                 inbound.transport = transport;
-                ch.closeFuture().addListener(c -> transport.transactions.closeAll(transport::closedReason));
+                // Netty runs close listeners before it fails the writes a reset cut short: wait for those
+                // failures (WriteFailures records them) so that the pending requests learn why
+                ch.closeFuture().addListener(c -> {
+                    Runnable closeAll = () -> transport.transactions.closeAll(transport::closedReason);
+                    try {
+                        ch.eventLoop().execute(closeAll);
+                    } catch (RejectedExecutionException loopShutDown) {
+                        closeAll.run();
+                    }
+                });
                 return transport;
             }, cause -> cause instanceof StunTransportException ? cause
                     : new StunTransportException.Unreachable("TCP connection to " + serverText + " failed: "
@@ -187,13 +200,19 @@ final class StreamStunTransport implements StunTransport {
         if (cause instanceof ConnectTimeoutException) {
             return new StunTransportException.Unreachable("TCP connection to " + serverText + " timed out.", cause);
         }
+        if (cause instanceof IOException && message.contains("reset")) {
+            // a server that accepts and resets at once: the reset may beat the end of the connect
+            return new StunTransportException.Unreachable("TCP connection to " + serverText
+                    + " was reset by the server.", cause);
+        }
         return new StunTransportException.Unreachable("TCP connection to " + serverText + " failed: "
                 + StunTransactions.describe(cause) + ".", cause);
     }
 
     /**
      * Say why a TLS handshake failed in a few words: "certificate not trusted (…)", "certificate does not match
-     * the host name (…)", "the connection was closed during the handshake", or the innermost message.
+     * the host name (…)", "the connection was closed during the handshake", "the server does not speak TLS (not
+     * an SSL/TLS record)", or the innermost message.
      */
     static String tlsFailureReason(Throwable cause) {
         Throwable root = cause;
@@ -215,6 +234,10 @@ final class StreamStunTransport implements StunTransport {
             }
             if (t instanceof ClosedChannelException) {
                 return "the connection was closed during the handshake";
+            }
+            if (t instanceof NotSslRecordException) {
+                // its message dumps every byte received: a server that is not TLS (an HTTP server, say)
+                return "the server does not speak TLS (not an SSL/TLS record)";
             }
         }
         return StunTransactions.describe(root);
@@ -298,6 +321,26 @@ final class StreamStunTransport implements StunTransport {
     public String toString() {
         return "StreamStunTransport[" + (secure ? "TLS " : "TCP ") + StunTransactions.address(localAddress) + " -> "
                 + StunTransactions.address(server) + "]";
+    }
+
+    /** Records the first write that failed with an I/O error (a reset seen by a write) as the connection's failure. */
+    private static final class WriteFailures extends ChannelOutboundHandlerAdapter {
+        private final Inbound inbound;
+
+        WriteFailures(Inbound inbound) {
+            this.inbound = inbound;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            ctx.write(msg, promise.unvoid()).addListener(f -> {
+                Throwable cause = f.cause();
+                if (cause instanceof IOException && !(cause instanceof ClosedChannelException)
+                        && inbound.failure == null) {
+                    inbound.failure = cause;
+                }
+            });
+        }
     }
 
     /** Decodes and matches each frame, always releasing it; records why the connection failed and closes it. */

@@ -261,7 +261,8 @@ final class StunTransactions {
         ByteBuf copy = p.encoded.retainedDuplicate();
         Object message = datagram ? new DatagramPacket(copy, p.destination) : copy;
         channel.writeAndFlush(message).addListener(f -> {
-            if (!f.isSuccess()) {
+            // a stream closed by the failure fails every pending request with the transport's reason
+            if (!f.isSuccess() && (datagram || channel.isOpen())) {
                 fail(p, new StunTransportException.Closed("STUN request to " + address(p.destination)
                         + " could not be sent: " + describe(f.cause()) + ".", f.cause()));
             }
