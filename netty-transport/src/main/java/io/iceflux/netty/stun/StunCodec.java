@@ -198,10 +198,10 @@ public final class StunCodec {
 
     /**
      * Check MESSAGE-INTEGRITY (HMAC-SHA1, RFC 8489 §14.5) and MESSAGE-INTEGRITY-SHA256 (HMAC-SHA256, possibly
-     * truncated, §14.6) of a decoded message against a key, hashing the original bytes in place with the length
-     * field adjusted to end at each attribute, and comparing in constant time. {@code datagram} must be the
-     * buffer the message was decoded from, with the same reader index; it is neither released, retained, copied
-     * nor modified.
+     * truncated, §14.6) of a decoded message against a key, hashing the original bytes with the length field
+     * adjusted to end at each attribute (through a per-thread scratch array, allocating nothing), and comparing in
+     * constant time. {@code datagram} must be the buffer the message was decoded from, with the same reader index;
+     * it is neither released, retained nor modified.
      *
      * @param key the short-term password or long-term key (from {@code StunCredentials}); may be empty
      * @throws IllegalArgumentException if {@code message} was not decoded, or {@code datagram} does not hold the
