@@ -20,9 +20,7 @@ import io.iceflux.netty.stun.StunAttribute.MessageIntegritySha256;
 import io.iceflux.netty.stun.StunMessage.WireLayout;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import javax.crypto.Mac;
@@ -116,8 +114,10 @@ public final class StunCodec {
         int integrityAt = -1;
         int integritySha256At = -1;
         int fingerprintAt = -1;
+        int count = 0;
         int pos = HEADER_LENGTH;
         while (pos < end) {
+            count++;
             if (fingerprintAt >= 0) {
                 throw new StunCodecException(MISPLACED_FINGERPRINT, "attribute at offset " + pos
                         + " follows FINGERPRINT at offset " + fingerprintAt);
@@ -175,7 +175,7 @@ public final class StunCodec {
             }
         }
         // Second pass: decode the values of the attributes that count.
-        List<StunAttribute> attributes = new ArrayList<>();
+        List<StunAttribute> attributes = new ArrayList<>(count);
         int firstIntegrity = integrityAt >= 0 ? integrityAt : integritySha256At;
         pos = HEADER_LENGTH;
         while (pos < end) {
@@ -198,10 +198,10 @@ public final class StunCodec {
 
     /**
      * Check MESSAGE-INTEGRITY (HMAC-SHA1, RFC 8489 §14.5) and MESSAGE-INTEGRITY-SHA256 (HMAC-SHA256, possibly
-     * truncated, §14.6) of a decoded message against a key, hashing the original bytes in place with the length
-     * field adjusted to end at each attribute, and comparing in constant time. {@code datagram} must be the
-     * buffer the message was decoded from, with the same reader index; it is neither released, retained, copied
-     * nor modified.
+     * truncated, §14.6) of a decoded message against a key, hashing the original bytes with the length field
+     * adjusted to end at each attribute (through a per-thread scratch array, allocating nothing), and comparing in
+     * constant time. {@code datagram} must be the buffer the message was decoded from, with the same reader index;
+     * it is neither released, retained nor modified.
      *
      * @param key the short-term password or long-term key (from {@code StunCredentials}); may be empty
      * @throws IllegalArgumentException if {@code message} was not decoded, or {@code datagram} does not hold the
@@ -236,16 +236,19 @@ public final class StunCodec {
         }
         int valueLength = buf.getUnsignedShort(start + offset + 2);
         Mac mac = StunCrypto.mac(algorithm, key);
-        StunCrypto.update(mac, buf, start, 2);
-        int adjusted = offset - HEADER_LENGTH + 4 + valueLength;
-        mac.update((byte) (adjusted >>> 8));
-        mac.update((byte) adjusted);
-        StunCrypto.update(mac, buf, start + 4, offset - 4);
+        // The HMAC covers the message up to the attribute, with the length field ending at the attribute.
+        StunCrypto.updateWithLength(mac, buf, start, offset, offset - HEADER_LENGTH + 4 + valueLength);
         byte[] computed = mac.doFinal();
-        byte[] expected = computed.length == valueLength ? computed : Arrays.copyOf(computed, valueLength);
-        byte[] actual = new byte[valueLength];
-        buf.getBytes(start + offset + 4, actual);
-        return MessageDigest.isEqual(expected, actual) ? IntegrityStatus.VALID : IntegrityStatus.INVALID;
+        if (valueLength > computed.length) {
+            return IntegrityStatus.INVALID;
+        }
+        // Compare in constant time, reading the received value in place.
+        int difference = 0;
+        int valueAt = start + offset + 4;
+        for (int i = 0; i < valueLength; i++) {
+            difference |= computed[i] ^ buf.getByte(valueAt + i);
+        }
+        return difference == 0 ? IntegrityStatus.VALID : IntegrityStatus.INVALID;
     }
 
     // ------------------------------------------------------------------------------------------------ encoding

@@ -1,6 +1,7 @@
 package io.iceflux.netty.stun;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +25,7 @@ public final class StunMessage {
         this.messageClass = messageClass;
         this.method = method;
         this.transactionId = transactionId;
-        this.attributes = List.copyOf(attributes);
+        this.attributes = attributes;
         this.wireLayout = wireLayout;
     }
 
@@ -38,9 +39,11 @@ public final class StunMessage {
         return new Builder(messageClass, method);
     }
 
+    /** Return a decoded message that takes over {@code attributes}, a list nobody else holds, without copying it. */
     static StunMessage decoded(StunClass messageClass, int method, TransactionId transactionId,
             List<StunAttribute> attributes, WireLayout wireLayout) {
-        return new StunMessage(messageClass, method, transactionId, attributes, wireLayout);
+        return new StunMessage(messageClass, method, transactionId, Collections.unmodifiableList(attributes),
+                wireLayout);
     }
 
     /** Return a builder holding this message's class, method, transaction id and attributes (not its layout). */
@@ -221,7 +224,7 @@ public final class StunMessage {
         /** Return the message; draws a random transaction id if none was set. */
         public StunMessage build() {
             TransactionId id = transactionId != null ? transactionId : TransactionId.random();
-            return new StunMessage(messageClass, method, id, attributes, null);
+            return new StunMessage(messageClass, method, id, List.copyOf(attributes), null);
         }
     }
 }

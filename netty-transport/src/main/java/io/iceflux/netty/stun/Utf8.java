@@ -1,7 +1,6 @@
 package io.iceflux.netty.stun;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -38,20 +37,34 @@ final class Utf8 {
         return s;
     }
 
-    /** Decode {@code length} bytes at {@code index}; null if they are not well-formed UTF-8. */
+    /**
+     * Decode {@code length} bytes at {@code index}; null if they are not well-formed UTF-8. ASCII, which nearly every
+     * realm, nonce, username and reason phrase is, takes a fast path: one copy of the bytes and a Latin-1 string.
+     */
     static String decode(ByteBuf buf, int index, int length) {
         if (length == 0) {
             return "";
         }
-        ByteBuffer in = buf.nioBufferCount() == 1 ? buf.nioBuffer(index, length)
-                : ByteBuffer.wrap(ByteBufUtil.getBytes(buf, index, length));
+        byte[] bytes = new byte[length];
+        buf.getBytes(index, bytes);
+        if (isAscii(bytes)) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         CharsetDecoder decoder = DECODER.get();
         decoder.reset();
         try {
-            CharBuffer chars = decoder.decode(in);
+            CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes));
             return chars.toString();
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        int any = 0;
+        for (byte b : bytes) {
+            any |= b;
+        }
+        return any >= 0;
     }
 }
