@@ -1,7 +1,9 @@
 package io.iceflux;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
@@ -90,6 +92,8 @@ public final class IceOperators {
         private int generation = -1;
         private IceGatheringState state = IceGatheringState.NEW;
         private final Set<String> unreachableReported = new HashSet<>();
+        /** Each URL string's de-duplication key, so a URL is parsed once per subscription, not per 701. */
+        private final Map<String, String> keyByUrl = new HashMap<>();
 
         ErrorRules(boolean dedupe, boolean gate) {
             this.dedupe = dedupe;
@@ -131,13 +135,14 @@ public final class IceOperators {
                     generation = error.generation();
                     unreachableReported.clear();
                 }
-                return unreachableReported.add(urlKey(error.error().url()));
+                return unreachableReported.add(keyByUrl.computeIfAbsent(error.error().url(), IceOperators::urlKey));
             }
             return true;
         }
 
         void release() {
             unreachableReported.clear();
+            keyByUrl.clear();
         }
 
         int trackedUrls() {
