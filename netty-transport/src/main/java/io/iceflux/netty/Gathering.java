@@ -61,7 +61,7 @@ final class Gathering {
         return Mono.defer(() -> {
             List<InetAddress> addresses;
             try {
-                addresses = HostAddresses.enumerate(config.hostInterfaces());
+                addresses = HostAddresses.recent(config.hostInterfaces());
             } catch (SocketException e) {
                 log.warn("Could not list the network interfaces: {}", e.toString());
                 addresses = List.of();

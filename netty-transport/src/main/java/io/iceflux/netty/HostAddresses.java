@@ -9,11 +9,46 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 
 /** Enumerates the local addresses that become host candidates. */
 final class HostAddresses {
 
+    /** How long a listing of the interfaces is reused: listing them costs about 0.1 ms of system calls. */
+    static final long REUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** Listings kept at most, one per filter; beyond that they are all dropped and made again. */
+    private static final int MAX_FILTERS = 64;
+
+    private static final ConcurrentMap<HostInterfaces, Listing> RECENT = new ConcurrentHashMap<>();
+
     private HostAddresses() {
+    }
+
+    /** An enumeration and when it was made. */
+    private record Listing(List<InetAddress> addresses, long madeAtNanos) {
+    }
+
+    /**
+     * Like {@link #enumerate}, but reuses a listing made for the same filter less than a second ago, so thousands
+     * of gatherings a second do not each ask the operating system; an interface that comes up or goes down is
+     * seen within a second.
+     *
+     * @throws SocketException if the operating system does not answer
+     */
+    static List<InetAddress> recent(HostInterfaces filter) throws SocketException {
+        long now = System.nanoTime();
+        Listing listing = RECENT.get(filter);
+        if (listing == null || now - listing.madeAtNanos() >= REUSE_NANOS) {
+            listing = new Listing(List.copyOf(enumerate(filter)), now);
+            if (RECENT.size() >= MAX_FILTERS) {
+                RECENT.clear();
+            }
+            RECENT.put(filter, listing);
+        }
+        return listing.addresses();
     }
 
     /**

@@ -2,7 +2,10 @@ package io.iceflux.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iceflux.HostInterfaces;
 import java.net.InetAddress;
+import java.net.SocketException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,5 +26,20 @@ class HostAddressesTest {
     void addressesAreWrittenAsBrowsersWriteThem(String literal, String expected) throws Exception {
         InetAddress address = InetAddress.getByName(literal);
         assertThat(HostAddresses.text(address)).isEqualTo(expected);
+    }
+
+    @Test
+    void aRecentListingIsReusedAndEqualsAFreshOne() throws SocketException {
+        HostInterfaces loopback = HostInterfaces.loopbackOnly().ipv4Only();
+
+        var first = HostAddresses.recent(loopback);
+        var second = HostAddresses.recent(loopback);
+
+        assertThat(first).isEqualTo(HostAddresses.enumerate(loopback))
+                .containsExactly(InetAddress.getLoopbackAddress());
+        // within a second the same listing is handed out again, without asking the operating system
+        assertThat(second).isSameAs(first);
+        assertThat(HostAddresses.recent(HostInterfaces.defaults())).isEqualTo(
+                HostAddresses.enumerate(HostInterfaces.defaults()));
     }
 }
