@@ -1,0 +1,215 @@
+package io.iceflux.netty.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iceflux.HostInterfaces;
+import io.iceflux.IceCandidate;
+import io.iceflux.IceConfiguration;
+import io.iceflux.IceEvent;
+import io.iceflux.IceGatheringState;
+import io.iceflux.IceServer;
+import io.iceflux.StunTimers;
+import io.iceflux.netty.NettyIceGatherer;
+import io.iceflux.netty.coturn.Coturn;
+import io.iceflux.netty.leak.LeakRecorder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+/**
+ * The soak: many gatherings (STUN and TURN over UDP) against coturn through a proxy that loses 10 % of the
+ * datagrams each way, sequentially and then all at once, with zero ByteBuf leaks, zero sockets left open, zero
+ * allocations left on coturn, and threads and heap flat across the run.
+ *
+ * <p>By default this is the short CI run (500 sequential, 100 concurrent). The full soak is the same test with
+ * system properties: {@code benchmarks/soak.sh} runs 10,000 sequential and 1,000 concurrent gatherings:
+ * <ul>
+ *   <li>{@code iceflux.soak.sequential} (500), {@code iceflux.soak.concurrent} (100): how many gatherings;</li>
+ *   <li>{@code iceflux.soak.sampleEvery} (100): sample threads, heap and sockets after this many;</li>
+ *   <li>{@code iceflux.soak.loss} (0.10) and {@code iceflux.soak.seed} (42): the proxy's loss and its seed.</li>
+ * </ul>
+ * The summary is printed and written to {@code target/soak-report.md}.
+ */
+class SoakTest {
+
+    /** Short timers so that lost datagrams are recovered in tens of milliseconds; Rc 11 makes a lost transaction ~1e-8. */
+    static final StunTimers TIMERS = StunTimers.rfc8489().withInitialRto(Duration.ofMillis(25)).withMaxRequests(11)
+            .withLastWaitMultiplier(4).withReliableTimeout(Duration.ofSeconds(5));
+
+    /** Threads may differ by this many between the first sample after warm-up and the last. */
+    static final int THREAD_TOLERANCE = 2;
+    /** Heap after GC may grow by this many bytes between the first sample after warm-up and the last. */
+    static final long HEAP_TOLERANCE = 32L << 20;
+
+    record Sample(String phase, int gatherings, int threads, long heapBytes, int sockets) {
+    }
+
+    @Test
+    void sequentialAndConcurrentGatheringsWithLossLeaveNothingBehind() {
+        int sequential = Integer.getInteger("iceflux.soak.sequential", 500);
+        int concurrent = Integer.getInteger("iceflux.soak.concurrent", 100);
+        int sampleEvery = Integer.getInteger("iceflux.soak.sampleEvery", 100);
+        double loss = Double.parseDouble(System.getProperty("iceflux.soak.loss", "0.10"));
+        long seed = Long.getLong("iceflux.soak.seed", 42L);
+        Instant started = Instant.now();
+
+        LeakRecorder.provokeReports();
+        List<String> leaksBefore = LeakRecorder.drain();
+        List<Sample> samples = new ArrayList<>();
+        Outcomes outcomes = new Outcomes();
+        int allocationsAtEnd;
+        int socketsBefore;
+        int socketsAfter;
+        long proxyDropped;
+        long proxyForwarded;
+        long seqMillis;
+        long concMillis;
+        try (Coturn coturn = Coturn.builder().tls(false).relayPorts(concurrent + 200).start()) {
+            socketsBefore = ProcessProbe.openSockets();
+            try (LossyUdpProxy proxy = LossyUdpProxy.start(coturn.address(), loss, seed, 3_000);
+                    NettyIceGatherer gatherer = NettyIceGatherer.builder().threads(2).build()) {
+                String stun = "stun:127.0.0.1:" + proxy.address().getPort();
+                String turn = "turn:127.0.0.1:" + proxy.address().getPort();
+                IceConfiguration config = IceConfiguration.builder()
+                        .server(IceServer.of(stun))
+                        .server(IceServer.of(List.of(turn), coturn.username(), coturn.password()))
+                        .stunTimers(TIMERS)
+                        .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only())
+                        .build();
+                samples.add(sample("start", 0));
+
+                long t0 = System.nanoTime();
+                for (int i = 1; i <= sequential; i++) {
+                    outcomes.add(gatherer.gather(config).collectList().block(Duration.ofSeconds(60)));
+                    if (i % sampleEvery == 0) {
+                        samples.add(sample("sequential", i));
+                    }
+                }
+                seqMillis = (System.nanoTime() - t0) / 1_000_000;
+
+                long t1 = System.nanoTime();
+                Flux.range(0, concurrent)
+                        .flatMap(i -> gatherer.gather(config).collectList(), concurrent)
+                        .doOnNext(outcomes::add)
+                        .blockLast(Duration.ofMinutes(5));
+                concMillis = (System.nanoTime() - t1) / 1_000_000;
+                samples.add(sample("concurrent", sequential + concurrent));
+
+                coturn.awaitAllocationCount(0, Duration.ofSeconds(30));
+                allocationsAtEnd = coturn.allocationCount();
+                proxyDropped = proxy.dropped();
+                proxyForwarded = proxy.forwarded();
+            }
+            socketsAfter = ProcessProbe.openSockets();
+        }
+        LeakRecorder.provokeReports();
+        List<String> leaks = LeakRecorder.drain();
+        samples.add(sample("closed", sequential + concurrent));
+
+        Sample baseline = samples.stream().filter(s -> s.gatherings() > 0).findFirst().orElseThrow();
+        Sample last = samples.get(samples.size() - 2);
+        String report = report(started, sequential, concurrent, loss, seed, seqMillis, concMillis, outcomes,
+                proxyForwarded, proxyDropped, leaks.size(), socketsBefore, socketsAfter, allocationsAtEnd, samples);
+        System.out.println(report);
+        write(report);
+
+        assertThat(leaksBefore).as("leaks before the soak").isEmpty();
+        assertThat(outcomes.total).isEqualTo(sequential + concurrent);
+        assertThat(outcomes.unexpected).as("gatherings without exactly host, 2 srflx, relay and no error")
+                .isEmpty();
+        assertThat(leaks).as("ByteBuf leaks").isEmpty();
+        assertThat(socketsAfter).as("open sockets after the soak").isEqualTo(socketsBefore);
+        assertThat(allocationsAtEnd).as("allocations alive on coturn").isZero();
+        assertThat(proxyDropped).as("datagrams the proxy dropped").isPositive();
+        assertThat(last.threads()).as("threads at the end vs after warm-up")
+                .isBetween(baseline.threads() - THREAD_TOLERANCE, baseline.threads() + THREAD_TOLERANCE);
+        assertThat(last.heapBytes()).as("heap after GC at the end vs after warm-up")
+                .isLessThanOrEqualTo(baseline.heapBytes() + HEAP_TOLERANCE);
+    }
+
+    private static Sample sample(String phase, int gatherings) {
+        long heap = ProcessProbe.heapAfterGc();
+        return new Sample(phase, gatherings, ProcessProbe.threads(), heap, ProcessProbe.openSockets());
+    }
+
+    /** Tallies what each gathering produced; anything but the expected shape is kept with its events. */
+    static final class Outcomes {
+        int total;
+        long candidates;
+        final Map<String, Integer> unexpected = new TreeMap<>();
+
+        void add(List<IceEvent> events) {
+            total++;
+            int host = 0;
+            int srflx = 0;
+            int relay = 0;
+            List<String> errors = new ArrayList<>();
+            for (IceEvent e : events) {
+                if (e instanceof IceEvent.CandidateGathered c) {
+                    candidates++;
+                    IceCandidate.Type type = c.candidate().type();
+                    host += type == IceCandidate.Type.HOST ? 1 : 0;
+                    srflx += type == IceCandidate.Type.SRFLX ? 1 : 0;
+                    relay += type == IceCandidate.Type.RELAY ? 1 : 0;
+                } else if (e instanceof IceEvent.CandidateError err) {
+                    errors.add(err.error().errorCode() + " " + err.error().errorText());
+                }
+            }
+            boolean complete = !events.isEmpty() && events.get(events.size() - 1)
+                    .equals(new IceEvent.GatheringStateChanged(0, IceGatheringState.COMPLETE));
+            if (!complete || host != 1 || srflx != 2 || relay != 1 || !errors.isEmpty()) {
+                String shape = "complete=" + complete + " host=" + host + " srflx=" + srflx + " relay=" + relay
+                        + " errors=" + errors;
+                unexpected.merge(shape, 1, Integer::sum);
+            }
+        }
+    }
+
+    private static String report(Instant started, int sequential, int concurrent, double loss, long seed,
+            long seqMillis, long concMillis, Outcomes outcomes, long forwarded, long dropped, int leaks,
+            int socketsBefore, int socketsAfter, int allocations, List<Sample> samples) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("\n## IceFlux soak ").append(started).append("\n\n");
+        sb.append("| what | value |\n|---|---|\n");
+        row(sb, "sequential gatherings", sequential + " in " + seqMillis + " ms");
+        row(sb, "concurrent gatherings", concurrent + " in " + concMillis + " ms");
+        row(sb, "loss each way (seed)", String.format("%.0f %% (%d)", loss * 100, seed));
+        row(sb, "datagrams forwarded / dropped", forwarded + " / " + dropped);
+        row(sb, "candidates gathered", Long.toString(outcomes.candidates));
+        row(sb, "unexpected gatherings", outcomes.unexpected.isEmpty() ? "0" : outcomes.unexpected.toString());
+        row(sb, "ByteBuf leaks (paranoid)", Integer.toString(leaks));
+        row(sb, "sockets before / after", socketsBefore + " / " + socketsAfter);
+        row(sb, "coturn allocations at end", Integer.toString(allocations));
+        sb.append("\n| phase | gatherings | threads | heap after GC (MiB) | sockets |\n|---|---|---|---|---|\n");
+        for (Sample s : samples) {
+            sb.append("| ").append(s.phase()).append(" | ").append(s.gatherings()).append(" | ").append(s.threads())
+                    .append(" | ").append(String.format("%.1f", s.heapBytes() / 1048576.0)).append(" | ")
+                    .append(s.sockets()).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String what, String value) {
+        sb.append("| ").append(what).append(" | ").append(value).append(" |\n");
+    }
+
+    private static void write(String report) {
+        try {
+            Path target = Path.of("target");
+            Files.createDirectories(target);
+            Files.writeString(target.resolve("soak-report.md"), report, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write target/soak-report.md", e);
+        }
+    }
+}
