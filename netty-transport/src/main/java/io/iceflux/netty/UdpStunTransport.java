@@ -16,6 +16,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -29,7 +30,9 @@ import reactor.core.scheduler.Scheduler;
  * A {@link StunTransport} over one unconnected UDP socket bound to a host address and an ephemeral port; requests
  * go to any destination and responses are matched by transaction id and source address.
  *
- * <p>Every received datagram is released after it was looked at. Datagrams that are not STUN (ChannelData, DTLS,
+ * <p>Datagrams are read into buffers of {@link StunTransport#MAX_INBOUND_MESSAGE_LENGTH} bytes; a longer one is
+ * cut short by the kernel and dropped as malformed. Every received datagram is released after it was looked at.
+ * Datagrams that are not STUN (ChannelData, DTLS,
  * RTP, garbage), malformed STUN messages and unmatched responses are counted in {@link #droppedPackets()}. Read
  * errors do not close the socket.
  *
@@ -71,6 +74,8 @@ final class UdpStunTransport implements StunTransport {
                     .option(ChannelOption.ALLOCATOR, allocator)
                     .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_SIZE)
                     .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_SIZE)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(MAX_INBOUND_MESSAGE_LENGTH))
                     .handler(new Inbound());
             ChannelFuture bind = bootstrap.bind(bindAddress);
             return ChannelOpening.open(bind.channel(), bind, () -> {
