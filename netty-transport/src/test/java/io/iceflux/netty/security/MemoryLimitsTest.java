@@ -97,6 +97,14 @@ class MemoryLimitsTest {
     }
 
     @Test
+    void theExceptionRefusesACountThatIsNoExcess() {
+        assertThatThrownBy(() -> new IceLimitExceededException(
+                IceLimitExceededException.Limit.SERVERS_PER_CONFIGURATION, 64, 64, "not over"))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("actual 64 does not exceed the maximum 64");
+    }
+
+    @Test
     void aGatheringWithSixtyFourServersGetsACandidateFromEach() {
         Coturn coturn = COTURN.coturn();
         List<IceServer> servers = new ArrayList<>();

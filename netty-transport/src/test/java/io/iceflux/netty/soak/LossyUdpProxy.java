@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A UDP proxy on 127.0.0.1 that drops a fixed share of the datagrams in each direction, chosen by a seeded
  * {@link Random}: the packet loss {@code tc netem} would give, in-process. Every client address gets its own
  * upstream socket (so the server sees one 5-tuple per client, as through a NAT); an upstream socket idle for
- * {@code idleTimeout} is closed. One thread does everything; {@link #close()} closes every socket.
+ * {@code idleMillis} is closed, like a NAT binding that times out. Keep that longer than any STUN transaction's
+ * silences: a client whose binding expired reaches the server from a new address, and a TURN server then no
+ * longer knows its allocation (its delete fails with 437 and the allocation stays until its lifetime ends).
+ * One thread does everything; {@link #close()} closes every socket.
  */
 public final class LossyUdpProxy implements AutoCloseable {
 
@@ -40,6 +43,10 @@ public final class LossyUdpProxy implements AutoCloseable {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong sessionCount = new AtomicLong();
+    private final AtomicLong reopened = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger openSessions =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Set<SocketAddress> expired = new java.util.HashSet<>();
     private volatile boolean running = true;
 
     private LossyUdpProxy(InetSocketAddress target, double loss, long seed, long idleMillis) throws IOException {
@@ -93,6 +100,19 @@ public final class LossyUdpProxy implements AutoCloseable {
         return dropped.get();
     }
 
+    /**
+     * Returns how many sessions were opened for a client whose earlier session had expired: the server then saw
+     * that client from a new address, as behind a NAT whose binding timed out.
+     */
+    public long sessionsReopened() {
+        return reopened.get();
+    }
+
+    /** Returns how many sockets the proxy holds open now: its own and one per live session. */
+    public int openSockets() {
+        return running ? 1 + openSessions.get() : 0;
+    }
+
     /** Returns how many client sessions (upstream sockets) were opened in all. */
     public long sessionsOpened() {
         return sessionCount.get();
@@ -140,6 +160,9 @@ public final class LossyUdpProxy implements AutoCloseable {
             }
             Session session = sessions.get(client);
             if (session == null) {
+                if (expired.remove(client)) {
+                    reopened.incrementAndGet();
+                }
                 session = new Session(client);
                 sessions.put(client, session);
             }
@@ -188,6 +211,7 @@ public final class LossyUdpProxy implements AutoCloseable {
             if (now - s.lastActive > idleNanos) {
                 s.close();
                 it.remove();
+                expired.add(s.client);
             }
         }
     }
@@ -231,6 +255,7 @@ public final class LossyUdpProxy implements AutoCloseable {
             upstream.configureBlocking(false);
             upstream.register(selector, SelectionKey.OP_READ, this);
             sessionCount.incrementAndGet();
+            openSessions.incrementAndGet();
         }
 
         void touch() {
@@ -238,6 +263,7 @@ public final class LossyUdpProxy implements AutoCloseable {
         }
 
         void close() {
+            openSessions.decrementAndGet();
             try {
                 upstream.close();
             } catch (IOException ignored) {

@@ -56,12 +56,20 @@ class SoakTest {
     static final StunTimers CONCURRENT_TIMERS = StunTimers.rfc8489().withInitialRto(Duration.ofMillis(250))
             .withMaxRequests(8).withLastWaitMultiplier(4).withReliableTimeout(Duration.ofSeconds(5));
 
+    /**
+     * How long the proxy keeps an idle client's upstream socket (its "NAT binding"): longer than the longest
+     * silence of a transaction (the last wait before a timeout), as a NAT's UDP binding outlives it (RFC 4787
+     * asks for 2 minutes). With 3 s, concurrent gatherings under load lost their bindings and left allocations.
+     */
+    static final long PROXY_IDLE_MILLIS = 40_000;
+
     /** Threads may differ by this many between the first sample after warm-up and the last. */
     static final int THREAD_TOLERANCE = 2;
     /** Heap after GC may grow by this many bytes between the first sample after warm-up and the last. */
     static final long HEAP_TOLERANCE = 32L << 20;
 
-    record Sample(String phase, int gatherings, int threads, long heapBytes, int sockets) {
+    /** One measurement; {@code sockets} excludes the proxy's, which stand for the network, not for us. */
+    record Sample(String phase, int gatherings, int threads, long heapBytes, int sockets, int proxySockets) {
     }
 
     @Test
@@ -84,11 +92,12 @@ class SoakTest {
         int socketsAfter;
         long proxyDropped;
         long proxyForwarded;
+        long proxyReopened;
         long seqMillis;
         long concMillis;
         try (Coturn coturn = Coturn.builder().tls(false).relayPorts(concurrent + 200).start()) {
             socketsBefore = ProcessProbe.openSockets();
-            try (LossyUdpProxy proxy = LossyUdpProxy.start(coturn.address(), loss, seed, 3_000);
+            try (LossyUdpProxy proxy = LossyUdpProxy.start(coturn.address(), loss, seed, PROXY_IDLE_MILLIS);
                     NettyIceGatherer gatherer = NettyIceGatherer.builder().threads(2).build()) {
                 String stun = "stun:127.0.0.1:" + proxy.address().getPort();
                 String turn = "turn:127.0.0.1:" + proxy.address().getPort();
@@ -99,13 +108,13 @@ class SoakTest {
                         .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only())
                         .build();
                 IceConfiguration concurrentConfig = config.toBuilder().stunTimers(CONCURRENT_TIMERS).build();
-                samples.add(sample("start", 0));
+                samples.add(sample("start", 0, proxy));
 
                 long t0 = System.nanoTime();
                 for (int i = 1; i <= sequential; i++) {
                     sequentialOutcomes.add(gatherer.gather(config).collectList().block(Duration.ofSeconds(60)));
                     if (i % sampleEvery == 0) {
-                        samples.add(sample("sequential", i));
+                        samples.add(sample("sequential", i, proxy));
                     }
                 }
                 seqMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -117,23 +126,24 @@ class SoakTest {
                         .doOnNext(concurrentOutcomes::add)
                         .blockLast(Duration.ofMinutes(5));
                 concMillis = (System.nanoTime() - t1) / 1_000_000;
-                samples.add(sample("concurrent", sequential + concurrent));
+                samples.add(sample("concurrent", sequential + concurrent, proxy));
 
                 allocationsAtEnd = allocationsAfterWaiting(coturn);
                 proxyDropped = proxy.dropped();
                 proxyForwarded = proxy.forwarded();
+                proxyReopened = proxy.sessionsReopened();
             }
             socketsAfter = ProcessProbe.openSockets();
         }
         LeakRecorder.provokeReports();
         List<String> leaks = LeakRecorder.drain();
-        samples.add(sample("closed", sequential + concurrent));
+        samples.add(sample("closed", sequential + concurrent, null));
 
         Sample baseline = samples.stream().filter(s -> s.gatherings() > 0).findFirst().orElseThrow();
         Sample last = samples.get(samples.size() - 2);
         String report = report(started, sequential, concurrent, loss, seed, seqMillis, concMillis,
-                sequentialOutcomes, concurrentOutcomes, proxyForwarded, proxyDropped, leaks.size(), socketsBefore,
-                socketsAfter, allocationsAfterSequential, allocationsAtEnd, samples);
+                sequentialOutcomes, concurrentOutcomes, proxyForwarded, proxyDropped, proxyReopened, leaks.size(),
+                socketsBefore, socketsAfter, allocationsAfterSequential, allocationsAtEnd, samples);
         System.out.println(report);
         write(report);
 
@@ -150,6 +160,7 @@ class SoakTest {
         assertThat(socketsAfter).as("open sockets after the soak").isEqualTo(socketsBefore);
         assertThat(allocationsAtEnd).as("allocations alive on coturn").isZero();
         assertThat(proxyDropped).as("datagrams the proxy dropped").isPositive();
+        assertThat(proxyReopened).as("clients whose proxy binding expired").isZero();
         assertThat(last.threads()).as("threads at the end vs after warm-up")
                 .isBetween(baseline.threads() - THREAD_TOLERANCE, baseline.threads() + THREAD_TOLERANCE);
         assertThat(last.heapBytes()).as("heap after GC at the end vs after warm-up")
@@ -166,9 +177,11 @@ class SoakTest {
         return coturn.allocationCount();
     }
 
-    private static Sample sample(String phase, int gatherings) {
+    private static Sample sample(String phase, int gatherings, LossyUdpProxy proxy) {
         long heap = ProcessProbe.heapAfterGc();
-        return new Sample(phase, gatherings, ProcessProbe.threads(), heap, ProcessProbe.openSockets());
+        int proxySockets = proxy == null ? 0 : proxy.openSockets();
+        int sockets = ProcessProbe.openSockets();
+        return new Sample(phase, gatherings, ProcessProbe.threads(), heap, sockets - proxySockets, proxySockets);
     }
 
     /** Tallies what each gathering produced; anything but the expected shape is kept with its events. */
@@ -205,8 +218,8 @@ class SoakTest {
     }
 
     private static String report(Instant started, int sequential, int concurrent, double loss, long seed,
-            long seqMillis, long concMillis, Outcomes seq, Outcomes conc, long forwarded, long dropped, int leaks,
-            int socketsBefore, int socketsAfter, int allocationsAfterSequential, int allocations,
+            long seqMillis, long concMillis, Outcomes seq, Outcomes conc, long forwarded, long dropped, long reopened,
+            int leaks, int socketsBefore, int socketsAfter, int allocationsAfterSequential, int allocations,
             List<Sample> samples) {
         StringBuilder sb = new StringBuilder();
         sb.append("\n## IceFlux soak ").append(started).append("\n\n");
@@ -215,17 +228,19 @@ class SoakTest {
         row(sb, "concurrent gatherings", concurrent + " in " + concMillis + " ms");
         row(sb, "loss each way (seed)", String.format("%.0f %% (%d)", loss * 100, seed));
         row(sb, "datagrams forwarded / dropped", forwarded + " / " + dropped);
+        row(sb, "proxy bindings expired and reopened", Long.toString(reopened));
         row(sb, "candidates gathered", Long.toString(seq.candidates + conc.candidates));
         row(sb, "unexpected sequential gatherings", seq.unexpected.isEmpty() ? "0" : seq.unexpected.toString());
         row(sb, "unexpected concurrent gatherings", conc.unexpected.isEmpty() ? "0" : conc.unexpected.toString());
         row(sb, "ByteBuf leaks (paranoid)", Integer.toString(leaks));
         row(sb, "sockets before / after", socketsBefore + " / " + socketsAfter);
         row(sb, "coturn allocations after sequential / at end", allocationsAfterSequential + " / " + allocations);
-        sb.append("\n| phase | gatherings | threads | heap after GC (MiB) | sockets |\n|---|---|---|---|---|\n");
+        sb.append("\n| phase | gatherings | threads | heap after GC (MiB) | sockets (excl. proxy) | proxy sockets |\n")
+                .append("|---|---|---|---|---|---|\n");
         for (Sample s : samples) {
             sb.append("| ").append(s.phase()).append(" | ").append(s.gatherings()).append(" | ").append(s.threads())
                     .append(" | ").append(String.format("%.1f", s.heapBytes() / 1048576.0)).append(" | ")
-                    .append(s.sockets()).append(" |\n");
+                    .append(s.sockets()).append(" | ").append(s.proxySockets()).append(" |\n");
         }
         return sb.toString();
     }
