@@ -43,10 +43,8 @@ public final class LossyUdpProxy implements AutoCloseable {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong sessionCount = new AtomicLong();
-    private final AtomicLong reopened = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger openSessions =
             new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.Set<SocketAddress> expired = new java.util.HashSet<>();
     private volatile boolean running = true;
 
     private LossyUdpProxy(InetSocketAddress target, double loss, long seed, long idleMillis) throws IOException {
@@ -98,14 +96,6 @@ public final class LossyUdpProxy implements AutoCloseable {
     /** Returns how many datagrams were dropped on purpose. */
     public long dropped() {
         return dropped.get();
-    }
-
-    /**
-     * Returns how many sessions were opened for a client whose earlier session had expired: the server then saw
-     * that client from a new address, as behind a NAT whose binding timed out.
-     */
-    public long sessionsReopened() {
-        return reopened.get();
     }
 
     /** Returns how many sockets the proxy holds open now: its own and one per live session. */
@@ -160,9 +150,6 @@ public final class LossyUdpProxy implements AutoCloseable {
             }
             Session session = sessions.get(client);
             if (session == null) {
-                if (expired.remove(client)) {
-                    reopened.incrementAndGet();
-                }
                 session = new Session(client);
                 sessions.put(client, session);
             }
@@ -211,7 +198,6 @@ public final class LossyUdpProxy implements AutoCloseable {
             if (now - s.lastActive > idleNanos) {
                 s.close();
                 it.remove();
-                expired.add(s.client);
             }
         }
     }

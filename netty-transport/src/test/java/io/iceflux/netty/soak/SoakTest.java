@@ -59,7 +59,8 @@ class SoakTest {
     /**
      * How long the proxy keeps an idle client's upstream socket (its "NAT binding"): longer than the longest
      * silence of a transaction (the last wait before a timeout), as a NAT's UDP binding outlives it (RFC 4787
-     * asks for 2 minutes). With 3 s, concurrent gatherings under load lost their bindings and left allocations.
+     * asks for 2 minutes). With 3 s, concurrent gatherings under load lost their bindings: their deletes came
+     * from a new address, coturn answered 437, and the allocations stayed.
      */
     static final long PROXY_IDLE_MILLIS = 40_000;
 
@@ -68,7 +69,7 @@ class SoakTest {
     /** Heap after GC may grow by this many bytes between the first sample after warm-up and the last. */
     static final long HEAP_TOLERANCE = 32L << 20;
 
-    /** One measurement; {@code sockets} excludes the proxy's, which stand for the network, not for us. */
+    /** One measurement; {@code sockets} counts every socket of the JVM, {@code proxySockets} the proxy's. */
     record Sample(String phase, int gatherings, int threads, long heapBytes, int sockets, int proxySockets) {
     }
 
@@ -92,7 +93,6 @@ class SoakTest {
         int socketsAfter;
         long proxyDropped;
         long proxyForwarded;
-        long proxyReopened;
         long seqMillis;
         long concMillis;
         try (Coturn coturn = Coturn.builder().tls(false).relayPorts(concurrent + 200).start()) {
@@ -131,7 +131,6 @@ class SoakTest {
                 allocationsAtEnd = allocationsAfterWaiting(coturn);
                 proxyDropped = proxy.dropped();
                 proxyForwarded = proxy.forwarded();
-                proxyReopened = proxy.sessionsReopened();
             }
             socketsAfter = ProcessProbe.openSockets();
         }
@@ -142,7 +141,7 @@ class SoakTest {
         Sample baseline = samples.stream().filter(s -> s.gatherings() > 0).findFirst().orElseThrow();
         Sample last = samples.get(samples.size() - 2);
         String report = report(started, sequential, concurrent, loss, seed, seqMillis, concMillis,
-                sequentialOutcomes, concurrentOutcomes, proxyForwarded, proxyDropped, proxyReopened, leaks.size(),
+                sequentialOutcomes, concurrentOutcomes, proxyForwarded, proxyDropped, leaks.size(),
                 socketsBefore, socketsAfter, allocationsAfterSequential, allocationsAtEnd, samples);
         System.out.println(report);
         write(report);
@@ -160,7 +159,6 @@ class SoakTest {
         assertThat(socketsAfter).as("open sockets after the soak").isEqualTo(socketsBefore);
         assertThat(allocationsAtEnd).as("allocations alive on coturn").isZero();
         assertThat(proxyDropped).as("datagrams the proxy dropped").isPositive();
-        assertThat(proxyReopened).as("clients whose proxy binding expired").isZero();
         assertThat(last.threads()).as("threads at the end vs after warm-up")
                 .isBetween(baseline.threads() - THREAD_TOLERANCE, baseline.threads() + THREAD_TOLERANCE);
         assertThat(last.heapBytes()).as("heap after GC at the end vs after warm-up")
@@ -181,7 +179,7 @@ class SoakTest {
         long heap = ProcessProbe.heapAfterGc();
         int proxySockets = proxy == null ? 0 : proxy.openSockets();
         int sockets = ProcessProbe.openSockets();
-        return new Sample(phase, gatherings, ProcessProbe.threads(), heap, sockets - proxySockets, proxySockets);
+        return new Sample(phase, gatherings, ProcessProbe.threads(), heap, sockets, proxySockets);
     }
 
     /** Tallies what each gathering produced; anything but the expected shape is kept with its events. */
@@ -218,8 +216,8 @@ class SoakTest {
     }
 
     private static String report(Instant started, int sequential, int concurrent, double loss, long seed,
-            long seqMillis, long concMillis, Outcomes seq, Outcomes conc, long forwarded, long dropped, long reopened,
-            int leaks, int socketsBefore, int socketsAfter, int allocationsAfterSequential, int allocations,
+            long seqMillis, long concMillis, Outcomes seq, Outcomes conc, long forwarded, long dropped, int leaks,
+            int socketsBefore, int socketsAfter, int allocationsAfterSequential, int allocations,
             List<Sample> samples) {
         StringBuilder sb = new StringBuilder();
         sb.append("\n## IceFlux soak ").append(started).append("\n\n");
@@ -228,14 +226,13 @@ class SoakTest {
         row(sb, "concurrent gatherings", concurrent + " in " + concMillis + " ms");
         row(sb, "loss each way (seed)", String.format("%.0f %% (%d)", loss * 100, seed));
         row(sb, "datagrams forwarded / dropped", forwarded + " / " + dropped);
-        row(sb, "proxy bindings expired and reopened", Long.toString(reopened));
         row(sb, "candidates gathered", Long.toString(seq.candidates + conc.candidates));
         row(sb, "unexpected sequential gatherings", seq.unexpected.isEmpty() ? "0" : seq.unexpected.toString());
         row(sb, "unexpected concurrent gatherings", conc.unexpected.isEmpty() ? "0" : conc.unexpected.toString());
         row(sb, "ByteBuf leaks (paranoid)", Integer.toString(leaks));
         row(sb, "sockets before / after", socketsBefore + " / " + socketsAfter);
         row(sb, "coturn allocations after sequential / at end", allocationsAfterSequential + " / " + allocations);
-        sb.append("\n| phase | gatherings | threads | heap after GC (MiB) | sockets (excl. proxy) | proxy sockets |\n")
+        sb.append("\n| phase | gatherings | threads | heap after GC (MiB) | sockets (all) | of which the proxy's |\n")
                 .append("|---|---|---|---|---|---|\n");
         for (Sample s : samples) {
             sb.append("| ").append(s.phase()).append(" | ").append(s.gatherings()).append(" | ").append(s.threads())
