@@ -114,11 +114,6 @@ final class StunTransactions {
         });
     }
 
-    /** Return how many transactions are pending now. Call on the event loop. */
-    int pendingCount() {
-        return pending.size();
-    }
-
     private InetSocketAddress localAddress() {
         java.net.SocketAddress local = channel.localAddress();
         return local instanceof InetSocketAddress a ? a : new InetSocketAddress(0);
