@@ -22,9 +22,17 @@ public final class IceConfiguration {
 
     /**
      * The most servers one configuration takes. The W3C requires at least 32; a configuration with more is
-     * rejected with an {@link IllegalArgumentException} rather than silently truncated.
+     * rejected with an {@link IceLimitExceededException} (an {@link IllegalArgumentException}) rather than
+     * silently truncated.
      */
     public static final int MAX_SERVERS = 64;
+
+    /**
+     * The most URLs all the servers of one configuration have together (four per server at
+     * {@link #MAX_SERVERS}); a configuration with more is rejected with an {@link IceLimitExceededException}.
+     * With at most this many URLs, one gathering runs at most two transactions per URL and host address.
+     */
+    public static final int MAX_URLS = 256;
 
     private final List<IceServer> servers;
     private final IceTransportPolicy transportPolicy;
@@ -166,12 +174,20 @@ public final class IceConfiguration {
         /**
          * Build the configuration.
          *
-         * @throws IllegalArgumentException with more than {@link #MAX_SERVERS} servers
+         * @throws IceLimitExceededException with more than {@link #MAX_SERVERS} servers or more than
+         *     {@link #MAX_URLS} URLs in all
          */
         public IceConfiguration build() {
             if (servers.size() > MAX_SERVERS) {
-                throw new IllegalArgumentException("a configuration takes at most " + MAX_SERVERS
+                throw new IceLimitExceededException(IceLimitExceededException.Limit.SERVERS_PER_CONFIGURATION,
+                        MAX_SERVERS, servers.size(), "a configuration takes at most " + MAX_SERVERS
                         + " ICE servers, not " + servers.size());
+            }
+            int urls = servers.stream().mapToInt(s -> s.urls().size()).sum();
+            if (urls > MAX_URLS) {
+                throw new IceLimitExceededException(IceLimitExceededException.Limit.URLS_PER_CONFIGURATION,
+                        MAX_URLS, urls, "a configuration takes at most " + MAX_URLS
+                        + " ICE server URLs in all (IceConfiguration.MAX_URLS), not " + urls);
             }
             return new IceConfiguration(this);
         }

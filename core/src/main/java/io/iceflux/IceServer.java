@@ -24,6 +24,12 @@ public final class IceServer {
     /** A username or credential must be fewer than this many bytes in UTF-8 (RFC 8489 §14.3). */
     public static final int MAX_CREDENTIAL_BYTES_EXCLUSIVE = 509;
 
+    /**
+     * The most URLs one server takes; a server with more is rejected with an {@link IceServerSyntaxException}
+     * ({@link InvalidIceServerException.Part#URLS}) whose message names this limit.
+     */
+    public static final int MAX_URLS = 32;
+
     private final List<String> urls;
     private final List<IceServerUrl> parsedUrls;
     private final String username;
@@ -42,7 +48,7 @@ public final class IceServer {
     /**
      * Create a server without credentials, e.g. {@code IceServer.of("stun:stun.example.org")}.
      *
-     * @throws IceServerSyntaxException      for no URL, a {@code null} or a malformed URL
+     * @throws IceServerSyntaxException      for no URL, more than {@link #MAX_URLS}, a {@code null} or a malformed URL
      * @throws IceServerCredentialsException for a turn/turns URL, which needs credentials
      */
     public static IceServer of(String... urls) {
@@ -56,8 +62,9 @@ public final class IceServer {
      * Create a server with long-term credentials; {@code username} and {@code credential} may be {@code null}
      * when no URL is turn/turns.
      *
-     * @throws IceServerSyntaxException      for an empty or {@code null} list, a {@code null} entry or a
-     *                                       malformed URL (checked before the credentials)
+     * @throws IceServerSyntaxException      for an empty or {@code null} list, more than {@link #MAX_URLS}
+     *                                       URLs, a {@code null} entry or a malformed URL (checked before the
+     *                                       credentials)
      * @throws IceServerCredentialsException for a missing or empty username or credential with a turn/turns
      *                                       URL, or a username or credential with a control character, an
      *                                       unpaired surrogate, or {@value #MAX_CREDENTIAL_BYTES_EXCLUSIVE}
@@ -70,6 +77,10 @@ public final class IceServer {
         List<String> given = new ArrayList<>(urls);
         if (given.isEmpty()) {
             throw new IceServerSyntaxException(null, Part.URLS, "invalid ICE server: the URL list is empty");
+        }
+        if (given.size() > MAX_URLS) {
+            throw new IceServerSyntaxException(null, Part.URLS, "invalid ICE server: " + given.size()
+                    + " URLs, more than the limit of " + MAX_URLS + " (IceServer.MAX_URLS)");
         }
         List<IceServerUrl> parsed = new ArrayList<>(given.size());
         for (int i = 0; i < given.size(); i++) {

@@ -14,7 +14,10 @@ public abstract sealed class InvalidIceServerException extends IllegalArgumentEx
 
     /** The part of the ICE server configuration that is wrong. */
     public enum Part {
-        /** The URL list itself: empty, {@code null}, or holding a {@code null} entry. */
+        /**
+         * The URL list itself: empty, {@code null}, longer than {@link IceServer#MAX_URLS}, or holding a
+         * {@code null} entry.
+         */
         URLS,
         /** The scheme: missing, or not {@code stun}, {@code stuns}, {@code turn} or {@code turns}. */
         SCHEME,

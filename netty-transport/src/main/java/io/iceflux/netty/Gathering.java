@@ -66,6 +66,7 @@ final class Gathering {
                 log.warn("Could not list the network interfaces: {}", e.toString());
                 addresses = List.of();
             }
+            HostAddresses.checkLimit(addresses.size());
             Resources resources = new Resources();
             return Flux.fromIterable(addresses)
                     .flatMapSequential(address -> context.transports().openUdp(address)

@@ -1,6 +1,7 @@
 package io.iceflux.netty;
 
 import io.iceflux.HostInterfaces;
+import io.iceflux.IceLimitExceededException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InterfaceAddress;
@@ -49,6 +50,21 @@ final class HostAddresses {
             RECENT.put(filter, listing);
         }
         return listing.addresses();
+    }
+
+    /**
+     * Check that a gathering may open sockets on {@code count} host addresses.
+     *
+     * @throws IceLimitExceededException if {@code count} is more than {@link NettyIceGatherer#MAX_HOST_ADDRESSES}
+     */
+    static void checkLimit(int count) {
+        if (count > NettyIceGatherer.MAX_HOST_ADDRESSES) {
+            throw new IceLimitExceededException(IceLimitExceededException.Limit.HOST_ADDRESSES_PER_GATHERING,
+                    NettyIceGatherer.MAX_HOST_ADDRESSES, count, "a gathering uses at most "
+                    + NettyIceGatherer.MAX_HOST_ADDRESSES + " host addresses (NettyIceGatherer.MAX_HOST_ADDRESSES), "
+                    + "and the host interfaces allowed by the configuration have " + count
+                    + "; narrow them with IceConfiguration.Builder.hostInterfaces");
+        }
     }
 
     /**

@@ -51,8 +51,23 @@ import reactor.core.scheduler.Schedulers;
  * {@link DropReason}. {@link Builder#metrics(GathererMetrics)} reports gatherings, candidates, errors, STUN
  * transactions and drops to a listener, e.g. Micrometer's; by default nothing is reported and no Micrometer class
  * is loaded.
+ *
+ * <p>Memory per gathering is bounded: at most {@link IceConfiguration#MAX_SERVERS} servers and
+ * {@link IceConfiguration#MAX_URLS} URLs (checked when the configuration is built), at most
+ * {@link #MAX_HOST_ADDRESSES} host addresses (the gathering fails with an
+ * {@link io.iceflux.IceLimitExceededException} before opening any socket), hence at most
+ * {@code hostAddresses × (1 + 2 × urls)} candidates; at most 1,024 STUN transactions pending per socket (one more
+ * fails at once and is reported as a 701); inbound STUN messages of at most 4,096 bytes (a longer UDP datagram is
+ * dropped, a TCP/TLS connection announcing a longer frame is closed and its pending requests end in a 701).
  */
 public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
+
+    /**
+     * The most local addresses one gathering opens a socket on. A host with more usable addresses (after
+     * {@link IceConfiguration#hostInterfaces()} filtered them) makes the gathering fail with an
+     * {@link io.iceflux.IceLimitExceededException} that says so, before any socket is opened.
+     */
+    public static final int MAX_HOST_ADDRESSES = 16;
 
     private final GathererContext context;
     private final GathererAccounting accounting;

@@ -116,7 +116,8 @@ final class StreamStunTransport implements StunTransport {
                                 ch.pipeline().addLast(sslHandler(ch, sslContext, tlsHostName, server.getPort(),
                                         verifyHostName));
                             }
-                            ch.pipeline().addLast(new WriteFailures(inbound), new StunFrameDecoder(), inbound);
+                            ch.pipeline().addLast(new WriteFailures(inbound),
+                                    new StunFrameDecoder(MAX_INBOUND_MESSAGE_LENGTH), inbound);
                         }
                     });
             Promise<Void> ready = new DefaultPromise<>(ImmediateEventExecutor.INSTANCE);

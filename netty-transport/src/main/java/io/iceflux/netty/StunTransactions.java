@@ -46,6 +46,13 @@ import reactor.core.scheduler.Scheduler;
  */
 final class StunTransactions {
 
+    /**
+     * The most transactions pending at once on one transport. A gathering runs at most two per URL on a host
+     * socket ({@link io.iceflux.IceConfiguration#MAX_URLS} URLs), plus refreshes; a transaction started beyond
+     * this fails at once with {@link StunTransportException.TooManyTransactions} and nothing is sent.
+     */
+    static final int MAX_PENDING = 1024;
+
     private final Channel channel;
     private final EventLoop eventLoop;
     private final Scheduler scheduler;
@@ -120,6 +127,11 @@ final class StunTransactions {
             });
             onLoop(p, () -> start(p));
         });
+    }
+
+    private InetSocketAddress localAddress() {
+        java.net.SocketAddress local = channel.localAddress();
+        return local instanceof InetSocketAddress a ? a : new InetSocketAddress(0);
     }
 
     /** Count one incoming packet that was dropped before it reached {@link #onMessage}: not STUN, or malformed. */
@@ -228,6 +240,12 @@ final class StunTransactions {
         if (pending.containsKey(p.request.transactionId())) {
             fail(p, new IllegalStateException("a transaction with id " + p.request.transactionId()
                     + " is already pending on this transport"));
+            return;
+        }
+        if (pending.size() >= MAX_PENDING) {
+            fail(p, new StunTransportException.TooManyTransactions("too many STUN transactions pending on "
+                    + (datagram ? "the UDP socket " : "the connection ") + address(localAddress())
+                    + ": the limit is " + MAX_PENDING + "."));
             return;
         }
         pending.put(p.request.transactionId(), p);

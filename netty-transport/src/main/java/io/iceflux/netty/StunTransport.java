@@ -13,6 +13,16 @@ import reactor.core.publisher.Mono;
  */
 interface StunTransport {
 
+    /**
+     * The largest STUN message (or stream frame) a transport takes in, 4,096 bytes: a UDP socket reads datagrams
+     * into buffers of this size (a longer datagram is cut by the kernel, fails to decode and is dropped), and a
+     * TCP/TLS connection whose next frame announces more is closed before any of its body is buffered. STUN
+     * responses are far smaller (RFC 8489 §6.1 keeps them under the path MTU); the gatherer binds no channel, so
+     * no ChannelData is expected at all.
+     */
+    int MAX_INBOUND_MESSAGE_LENGTH = 4096;
+
+
     /** The local address and port requests leave from. */
     InetSocketAddress localAddress();
 

@@ -34,6 +34,16 @@ abstract sealed class StunTransportException extends RuntimeException {
         }
     }
 
+    /**
+     * The transport already has {@link StunTransactions#MAX_PENDING} transactions pending; the new one was not
+     * sent.
+     */
+    static final class TooManyTransactions extends StunTransportException {
+        TooManyTransactions(String message) {
+            super(message, null);
+        }
+    }
+
     /** The server answered with an error response. */
     static final class ErrorResponse extends StunTransportException {
         private final int code;

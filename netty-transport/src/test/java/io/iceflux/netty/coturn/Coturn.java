@@ -99,7 +99,7 @@ public final class Coturn implements AutoCloseable {
         this.port = FreePorts.udpAndTcp();
         this.tlsPort = builder.tls ? FreePorts.udpAndTcp() : -1;
         this.cliPort = FreePorts.udpAndTcp();
-        this.relayRange = FreePorts.relayRange();
+        this.relayRange = FreePorts.relayRange(builder.relayPorts);
         this.certificate = builder.tls ? TestCertificate.generate(directory) : null;
         String cliPassword = HexFormat.of().formatHex(randomBytes(16));
         this.cli = new CoturnCli(new InetSocketAddress(LOOPBACK_IP, cliPort), cliPassword, CLI_TIMEOUT);
@@ -597,6 +597,7 @@ public final class Coturn implements AutoCloseable {
         private Optional<Duration> staleNonce = Optional.empty();
         private Optional<InetSocketAddress> alternateServer = Optional.empty();
         private boolean tls = true;
+        private int relayPorts = FreePorts.RELAY_BLOCK;
         private Duration startupTimeout = Duration.ofSeconds(10);
         private Path executable = TURNSERVER;
 
@@ -707,6 +708,20 @@ public final class Coturn implements AutoCloseable {
                 throw new IllegalArgumentException("alternate server must be a resolved IPv4 address: " + server);
             }
             this.alternateServer = Optional.of(server);
+            return this;
+        }
+
+        /**
+         * Sets how many relay ports coturn may use (default 48); a soak with many
+         * allocations at once needs more.
+         *
+         * @throws IllegalArgumentException if {@code count} is less than 1
+         */
+        public Builder relayPorts(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("relay port count must be at least 1: " + count);
+            }
+            this.relayPorts = count;
             return this;
         }
 

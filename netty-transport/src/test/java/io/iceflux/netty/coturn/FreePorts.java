@@ -71,7 +71,32 @@ final class FreePorts {
      * each call of this JVM until the blocks run out (then they are reused; coturn skips a relay port in use).
      */
     static synchronized Range relayRange() {
+        return relayRange(RELAY_BLOCK);
+    }
+
+    /**
+     * Returns a relay port range of {@code size} ports outside the ephemeral range: blocks of
+     * {@link #RELAY_BLOCK} ports for small sizes as {@link #relayRange()}; a larger range starts right above the
+     * ephemeral range (shared with other blocks: coturn skips a relay port in use).
+     *
+     * @throws IllegalArgumentException if {@code size} is less than 1 or more ports than lie above the ephemeral
+     *         range or between port 10000 and it
+     */
+    static synchronized Range relayRange(int size) {
         int[] ephemeral = ephemeralRange();
+        if (size > RELAY_BLOCK) {
+            if (65535 - ephemeral[1] >= size) {
+                return new Range(ephemeral[1] + 1, ephemeral[1] + size);
+            }
+            if (ephemeral[0] - LOWEST_RELAY_PORT >= size) {
+                return new Range(LOWEST_RELAY_PORT, LOWEST_RELAY_PORT + size - 1);
+            }
+            throw new IllegalArgumentException("no room for " + size + " relay ports outside the ephemeral range "
+                    + ephemeral[0] + "-" + ephemeral[1]);
+        }
+        if (size < 1) {
+            throw new IllegalArgumentException("relay port count must be at least 1: " + size);
+        }
         int low;
         int blocks;
         if (65535 - ephemeral[1] >= RELAY_BLOCK) {
