@@ -1,0 +1,119 @@
+package io.iceflux.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.iceflux.IceProtocol;
+import io.iceflux.IceServerSyntaxException;
+import io.iceflux.IceServerUrl;
+import io.iceflux.IceServerUrl.HostType;
+import io.iceflux.InvalidIceServerException.Part;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Coverage-guided fuzzing of {@link IceServerUrl#parse(String)} with Jazzer. The input bytes are read as UTF-8 (so
+ * the seed files under {@code IceServerUrlFuzzTestInputs/parse} are plain URLs). Only an
+ * {@link IceServerSyntaxException} may escape, it never shows the text before an {@code @}, and a URL that parses
+ * has its fields in range and a canonical form that parses to an equal URL with the same canonical form.
+ *
+ * <p>Without {@code JAZZER_FUZZ} this runs every seed as a regression test; with it, Jazzer fuzzes (one target per
+ * JVM: see docs/readme-fuzz.md).
+ */
+class IceServerUrlFuzzTest {
+
+    @FuzzTest
+    void parse(byte[] input) throws UnknownHostException {
+        String url = new String(input, StandardCharsets.UTF_8);
+        IceServerUrl parsed;
+        try {
+            parsed = IceServerUrl.parse(url);
+        } catch (IceServerSyntaxException e) {
+            assertThat(e.part()).as("part of %s", e).isNotNull();
+            assertThat(e.getMessage()).as("message").isNotBlank();
+            assertNoUserInfo(url, e.getMessage());
+            assertNoUserInfo(url, e.url());
+            return;
+        }
+        assertThat(parsed.url()).isEqualTo(url);
+        assertThat(parsed.toString()).isEqualTo(url);
+        assertThat(url).doesNotContain("@");
+        assertThat(parsed.port()).isBetween(1, 65535);
+        assertThat(parsed.host()).isNotEmpty().isEqualTo(parsed.host().toLowerCase(Locale.ROOT));
+        assertThat(parsed.transport()).isIn(IceProtocol.UDP, IceProtocol.TCP);
+        if (!parsed.hasExplicitTransport()) {
+            assertThat(parsed.transport()).isEqualTo(parsed.scheme().isSecure() ? IceProtocol.TCP : IceProtocol.UDP);
+        }
+        if (!parsed.hasExplicitPort()) {
+            assertThat(parsed.port()).isEqualTo(parsed.scheme().defaultPort());
+        }
+        if (parsed.scheme().isSecure() && parsed.scheme().isTurn()) {
+            assertThat(parsed.transport()).isEqualTo(IceProtocol.TCP);
+        }
+        if (parsed.hostType() == HostType.IPV4) {
+            assertThat(InetAddress.getByName(parsed.host()).getHostAddress()).isEqualTo(parsed.host());
+        } else if (parsed.hostType() == HostType.IPV6) {
+            assertThat(parsed.host()).contains(":");
+            assertThat(InetAddress.getByName("[" + parsed.host() + "]")).isNotNull();
+        }
+
+        IceServerUrl again = IceServerUrl.parse(parsed.canonical());
+        assertThat(again).isEqualTo(parsed).hasSameHashCodeAs(parsed);
+        assertThat(again.canonical()).isEqualTo(parsed.canonical());
+        assertThat(again.scheme()).isEqualTo(parsed.scheme());
+        assertThat(again.host()).isEqualTo(parsed.host());
+        assertThat(again.hostType()).isEqualTo(parsed.hostType());
+        assertThat(again.port()).isEqualTo(parsed.port());
+        assertThat(again.transport()).isEqualTo(parsed.transport());
+    }
+
+    /**
+     * Regression for the first finding of the fuzzer (seed {@code userinfo-password-word}): user info whose
+     * password is a word of the error's own wording. The parser was right; the target's check was too naive.
+     */
+    @Test
+    void userInfoIsHiddenEvenWhenThePasswordIsAWordOfTheMessage() {
+        IceServerSyntaxException e = catchThrowableOfType(IceServerSyntaxException.class,
+                () -> IceServerUrl.parse("tue   ser:password@example.org"));
+
+        assertThat(e.part()).isEqualTo(Part.USERINFO);
+        assertThat(e.url()).isEqualTo("***@example.org");
+        assertThat(e.getMessage()).doesNotContain("ser:password", "tue");
+    }
+
+    /** The fixed wording of the user-info error, which by itself may contain words a short password could be. */
+    private static final String USER_INFO_WORDING = userInfoWording();
+
+    private static String userInfoWording() {
+        try {
+            IceServerUrl.parse("stun:u@h");
+        } catch (IceServerSyntaxException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("stun:u@h parsed");
+    }
+
+    /**
+     * The text between a known scheme and the last {@code @} may be a password: it must not show in {@code shown}.
+     * Skipped when that text is short, also appears elsewhere in the URL (where the message may rightly quote it),
+     * or is part of the fixed wording of the user-info error.
+     */
+    private static void assertNoUserInfo(String url, String shown) {
+        int at = url.lastIndexOf('@');
+        if (at < 0 || shown == null) {
+            return;
+        }
+        String before = url.substring(0, at);
+        int colon = before.indexOf(':');
+        String secret = colon >= 0 ? before.substring(colon + 1) : before;
+        if (secret.length() < 8 || url.substring(at).contains(secret) || url.substring(0, colon + 1).contains(secret)
+                || USER_INFO_WORDING.contains(secret)) {
+            return;
+        }
+        assertThat(shown).as("shown text for %s", url).doesNotContain(secret);
+    }
+}
