@@ -19,5 +19,5 @@ java -jar benchmarks/target/benchmarks.jar "${JMH_ARGS[@]}" -rf csv -rff benchma
     'io.iceflux.benchmarks.jmh' | tee benchmarks/target/jmh.txt
 
 java -cp benchmarks/target/benchmarks.jar io.iceflux.benchmarks.jmh.JmhReport benchmarks/target/jmh.csv \
-    benchmarks/RESULTS-scale.md benchmarks/RESULTS.md "sudo benchmarks/results.sh $*"
+    benchmarks/RESULTS-scale.md benchmarks/RESULTS.md "$(echo sudo benchmarks/results.sh "$@")"
 echo "results.sh: wrote benchmarks/RESULTS.md" >&2
