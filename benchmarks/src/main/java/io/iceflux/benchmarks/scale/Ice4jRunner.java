@@ -1,5 +1,11 @@
 package io.iceflux.benchmarks.scale;
 
+import static io.iceflux.benchmarks.scale.Outcomes.DONE;
+import static io.iceflux.benchmarks.scale.Outcomes.ERROR;
+import static io.iceflux.benchmarks.scale.Outcomes.RELAY;
+import static io.iceflux.benchmarks.scale.Outcomes.SRFLX;
+import static io.iceflux.benchmarks.scale.Outcomes.succeeded;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -40,10 +46,6 @@ final class Ice4jRunner implements Runner {
         "-Dice4j.harvest.use-link-local-addresses=false",
     };
 
-    private static final int SRFLX = 1;
-    private static final int RELAY = 2;
-    private static final int ERROR = 4;
-    private static final int DONE = 8;
 
     /** Kept so that the level set on it is not lost to garbage collection. */
     private static final Logger ROOT = Logger.getLogger("");
@@ -84,11 +86,6 @@ final class Ice4jRunner implements Runner {
             }
         }
         return new Gathered(agent, flags);
-    }
-
-    private static boolean succeeded(Scenario scenario, int flags) {
-        boolean ok = (flags & SRFLX) != 0 && (flags & ERROR) == 0;
-        return scenario == Scenario.STUN ? ok : ok && (flags & RELAY) != 0;
     }
 
     @Override
@@ -209,43 +206,8 @@ final class Ice4jRunner implements Runner {
                 break;
             }
         }
-        return result(scenario, n, t0, starts, ends, seen, !finished, peaks, javaThreadsBefore, retained, note,
-                cpuNanos);
-    }
-
-    private static ScaleResult result(Scenario scenario, int n, long t0, long[] starts, long[] ends,
-            AtomicIntegerArray seen, boolean timedOut, Peaks peaks, int javaThreadsBefore, long retained,
-            String note, long cpuNanos) {
-        int completed = 0;
-        int failures = 0;
-        int relayFailures = 0;
-        long last = t0;
-        long lastStart = t0;
-        long[] durations = new long[n];
-        for (int i = 0; i < n; i++) {
-            int s = seen.get(i);
-            if (starts[i] != 0) {
-                lastStart = Math.max(lastStart, starts[i]);
-            }
-            if ((s & DONE) != 0) {
-                durations[completed++] = ends[i] - starts[i];
-                last = Math.max(last, ends[i]);
-            }
-            if ((s & DONE) == 0 || !succeeded(scenario, s)) {
-                failures++;
-            }
-            if (scenario == Scenario.TURN && (s & RELAY) == 0) {
-                relayFailures++;
-            }
-        }
-        if (timedOut && note.isEmpty()) {
-            note = "timed out waiting for " + (n - completed) + " gatherings";
-        }
-        long[] measured = Arrays.copyOf(durations, completed);
-        return new ScaleResult(NAME, scenario, n, completed, failures, relayFailures, timedOut, last - t0,
-                Stats.percentile(measured, 50), Stats.percentile(measured, 99), lastStart - t0, cpuNanos,
-                peaks.osThreads(), peaks.javaThreads(), javaThreadsBefore, peaks.heapBytes(), peaks.rssBytes(), retained,
-                ProcStatus.loadAverage(), note);
+        return Outcomes.tally(NAME, scenario, n, t0, starts, ends, seen, !finished, peaks, javaThreadsBefore, retained,
+                note, cpuNanos);
     }
 
     /** A STUN harvester that notes when a Binding response carried a mapped address. */

@@ -1,5 +1,11 @@
 package io.iceflux.benchmarks.scale;
 
+import static io.iceflux.benchmarks.scale.Outcomes.DONE;
+import static io.iceflux.benchmarks.scale.Outcomes.ERROR;
+import static io.iceflux.benchmarks.scale.Outcomes.RELAY;
+import static io.iceflux.benchmarks.scale.Outcomes.SRFLX;
+import static io.iceflux.benchmarks.scale.Outcomes.succeeded;
+
 import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceConfiguration;
@@ -25,10 +31,6 @@ final class IcefluxRunner implements Runner {
 
     static final String NAME = "iceflux";
 
-    private static final int SRFLX = 1;
-    private static final int RELAY = 2;
-    private static final int ERROR = 4;
-    private static final int DONE = 8;
 
     private final Target target;
     private final int threads;
@@ -137,8 +139,8 @@ final class IcefluxRunner implements Runner {
             peaks.sample();
             all.dispose();
             awaitReleased(fdsBefore);
-            return result(scenario, n, t0, starts, ends, seen, !finished, peaks, javaThreadsBefore, retained,
-                    cpuNanos);
+            return Outcomes.tally(NAME, scenario, n, t0, starts, ends, seen, !finished, peaks, javaThreadsBefore,
+                    retained, "", cpuNanos);
         }
     }
 
@@ -152,11 +154,6 @@ final class IcefluxRunner implements Runner {
             return type == IceCandidate.Type.SRFLX ? SRFLX : type == IceCandidate.Type.RELAY ? RELAY : 0;
         }
         return event instanceof IceEvent.CandidateError ? ERROR : 0;
-    }
-
-    private static boolean succeeded(Scenario scenario, int seen) {
-        boolean ok = (seen & SRFLX) != 0 && (seen & ERROR) == 0;
-        return scenario == Scenario.STUN ? ok : ok && (seen & RELAY) != 0;
     }
 
     /** Wait for the latch, sampling the peaks every few milliseconds on this (otherwise idle) thread. */
@@ -182,37 +179,5 @@ final class IcefluxRunner implements Runner {
         while (ProcStatus.openFileDescriptors() > fdsBefore + 2 && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
-    }
-
-    private static ScaleResult result(Scenario scenario, int n, long t0, long[] starts, long[] ends,
-            AtomicIntegerArray seen, boolean timedOut, Peaks peaks, int javaThreadsBefore, long retained,
-            long cpuNanos) {
-        int completed = 0;
-        int failures = 0;
-        int relayFailures = 0;
-        long last = t0;
-        long lastStart = t0;
-        long[] durations = new long[n];
-        for (int i = 0; i < n; i++) {
-            int s = seen.get(i);
-            if (starts[i] != 0) {
-                lastStart = Math.max(lastStart, starts[i]);
-            }
-            if ((s & DONE) != 0) {
-                durations[completed++] = ends[i] - starts[i];
-                last = Math.max(last, ends[i]);
-            }
-            if ((s & DONE) == 0 || !succeeded(scenario, s)) {
-                failures++;
-            }
-            if (scenario == Scenario.TURN && (s & RELAY) == 0) {
-                relayFailures++;
-            }
-        }
-        long[] measured = Arrays.copyOf(durations, completed);
-        return new ScaleResult(NAME, scenario, n, completed, failures, relayFailures, timedOut, last - t0,
-                Stats.percentile(measured, 50), Stats.percentile(measured, 99), lastStart - t0, cpuNanos,
-                peaks.osThreads(), peaks.javaThreads(), javaThreadsBefore, peaks.heapBytes(), peaks.rssBytes(),
-                retained, ProcStatus.loadAverage(), timedOut ? "timed out waiting for " + (n - completed) + " gatherings" : "");
     }
 }
