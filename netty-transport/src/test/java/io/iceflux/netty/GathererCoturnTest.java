@@ -1,5 +1,7 @@
 package io.iceflux.netty;
 
+import static io.iceflux.netty.GatheringEvents.candidates;
+import static io.iceflux.netty.GatheringEvents.errors;
 import static io.iceflux.IceGatheringState.COMPLETE;
 import static io.iceflux.IceGatheringState.GATHERING;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,16 +74,6 @@ class GathererCoturnTest {
 
     static List<IceEvent> gather(IceConfiguration config) {
         return gatherer.gather(config).collectList().block(Duration.ofSeconds(30));
-    }
-
-    static List<IceCandidate> candidates(List<IceEvent> events, IceCandidate.Type type) {
-        return events.stream().filter(IceEvent.CandidateGathered.class::isInstance)
-                .map(e -> ((IceEvent.CandidateGathered) e).candidate()).filter(c -> c.type() == type).toList();
-    }
-
-    static List<IceCandidateError> errors(List<IceEvent> events) {
-        return events.stream().filter(IceEvent.CandidateError.class::isInstance)
-                .map(e -> ((IceEvent.CandidateError) e).error()).toList();
     }
 
     /** The states and the end marker in order, with the candidates and errors left out. */

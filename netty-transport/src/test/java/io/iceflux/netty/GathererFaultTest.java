@@ -1,10 +1,19 @@
 package io.iceflux.netty;
 
-import static io.iceflux.IceGatheringState.COMPLETE;
-import static io.iceflux.IceGatheringState.GATHERING;
+import static io.iceflux.netty.GatheringEvents.COMPLETE_0;
+import static io.iceflux.netty.GatheringEvents.END_0;
+import static io.iceflux.netty.GatheringEvents.GATHERING_0;
+import static io.iceflux.netty.GatheringEvents.assertEvents;
+import static io.iceflux.netty.GatheringEvents.assertOneGeneration;
+import static io.iceflux.netty.GatheringEvents.candidates;
+import static io.iceflux.netty.GatheringEvents.errors;
+import static io.iceflux.netty.GatheringEvents.host;
+import static io.iceflux.netty.GatheringEvents.hostPort;
+import static io.iceflux.netty.GatheringEvents.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.iceflux.netty.GatheringEvents.Cand;
 import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
@@ -88,10 +97,6 @@ class GathererFaultTest {
     static final String PASSWORD = "fault-password";
     static final String REALM = "fault.example";
     static final String TIMED_OUT = "STUN binding request timed out.";
-
-    static final IceEvent GATHERING_0 = new IceEvent.GatheringStateChanged(0, GATHERING);
-    static final IceEvent END_0 = new IceEvent.EndOfCandidates(0);
-    static final IceEvent COMPLETE_0 = new IceEvent.GatheringStateChanged(0, COMPLETE);
 
     static EventLoopGroup serverLoop;
     static NettyIceGatherer gatherer;
@@ -521,15 +526,6 @@ class GathererFaultTest {
 
     // -------------------------------------------------------------------------------------------------- helpers
 
-    /** A candidate as a user checks it: everything but foundation and priority. */
-    record Cand(IceCandidate.Type type, IceProtocol protocol, String address, int port, String relatedAddress,
-            Integer relatedPort, String url) {
-    }
-
-    static Cand host(int port) {
-        return new Cand(IceCandidate.Type.HOST, IceProtocol.UDP, "127.0.0.1", port, null, null, null);
-    }
-
     static Cand srflx(int port, String url) {
         return new Cand(IceCandidate.Type.SRFLX, IceProtocol.UDP, "127.0.0.1", port, "127.0.0.1", port, url);
     }
@@ -537,51 +533,6 @@ class GathererFaultTest {
     static Cand relay(InetSocketAddress relayed, InetSocketAddress related, String url) {
         return new Cand(IceCandidate.Type.RELAY, IceProtocol.UDP, relayed.getAddress().getHostAddress(),
                 relayed.getPort(), related.getAddress().getHostAddress(), related.getPort(), url);
-    }
-
-    static Object view(IceEvent event) {
-        if (event instanceof IceEvent.CandidateGathered gathered) {
-            IceCandidate c = gathered.candidate();
-            assertThat(gathered.generation()).isZero();
-            assertThat(c.component()).isEqualTo(1);
-            return new Cand(c.type(), c.protocol(), c.address(), c.port(), c.relatedAddress(), c.relatedPort(),
-                    c.url());
-        }
-        return event;
-    }
-
-    static void assertEvents(List<IceEvent> events, Object... expected) {
-        assertThat(events.stream().map(GathererFaultTest::view).toList()).containsExactly(expected);
-    }
-
-    /** GATHERING, the host candidate, {@code middle} in any order (they race), end of candidates, COMPLETE. */
-    static void assertOneGeneration(List<IceEvent> events, int hostPort, Object... middle) {
-        List<Object> views = events.stream().map(GathererFaultTest::view).toList();
-        assertThat(views).as("events %s", views).hasSize(middle.length + 4);
-        assertThat(views.subList(0, 2)).containsExactly(GATHERING_0, host(hostPort));
-        assertThat(views.subList(2, 2 + middle.length)).containsExactlyInAnyOrder(middle);
-        assertThat(views.subList(2 + middle.length, views.size())).containsExactly(END_0, COMPLETE_0);
-        IceCandidate host = candidates(events, IceCandidate.Type.HOST).get(0);
-        assertThat(candidates(events, IceCandidate.Type.SRFLX))
-                .allSatisfy(c -> assertThat(c.priority()).isLessThan(host.priority()));
-        assertThat(candidates(events, IceCandidate.Type.RELAY))
-                .allSatisfy(c -> assertThat(c.priority()).isLessThan(host.priority()));
-    }
-
-    static List<IceCandidate> candidates(List<IceEvent> events, IceCandidate.Type type) {
-        return events.stream().filter(IceEvent.CandidateGathered.class::isInstance)
-                .map(e -> ((IceEvent.CandidateGathered) e).candidate()).filter(c -> c.type() == type).toList();
-    }
-
-    static List<IceCandidateError> errors(List<IceEvent> events) {
-        return events.stream().filter(IceEvent.CandidateError.class::isInstance)
-                .map(e -> ((IceEvent.CandidateError) e).error()).toList();
-    }
-
-    static int hostPort(List<IceEvent> events) {
-        List<IceCandidate> hosts = candidates(events, IceCandidate.Type.HOST);
-        assertThat(hosts).as("one host candidate in %s", events).hasSize(1);
-        return hosts.get(0).port();
     }
 
     /** {@code count} requests of one transaction (a request and its retransmissions) from {@code port}. */

@@ -1,7 +1,9 @@
 package io.iceflux.netty;
 
-import static io.iceflux.IceGatheringState.COMPLETE;
-import static io.iceflux.IceGatheringState.GATHERING;
+import static io.iceflux.netty.GatheringEvents.COMPLETE_0;
+import static io.iceflux.netty.GatheringEvents.END_0;
+import static io.iceflux.netty.GatheringEvents.GATHERING_0;
+import static io.iceflux.netty.GatheringEvents.hostPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iceflux.HostInterfaces;
@@ -66,10 +68,6 @@ class SpoofedPacketsGathererTest {
     static final StunEncodeOptions SIGNED = StunEncodeOptions.defaults().messageIntegrity(KEY).fingerprint(true);
     static final StunTimers TIMERS = StunTimers.rfc8489().withInitialRto(Duration.ofMillis(500)).withMaxRequests(3)
             .withLastWaitMultiplier(2).withReliableTimeout(Duration.ofSeconds(5));
-
-    static final IceEvent GATHERING_0 = new IceEvent.GatheringStateChanged(0, GATHERING);
-    static final IceEvent END_0 = new IceEvent.EndOfCandidates(0);
-    static final IceEvent COMPLETE_0 = new IceEvent.GatheringStateChanged(0, COMPLETE);
 
     static EventLoopGroup serverLoop;
     static NettyIceGatherer gatherer;
@@ -412,14 +410,6 @@ class SpoofedPacketsGathererTest {
                 ? (Object) new Cand(g.candidate().type(), g.candidate().protocol(), g.candidate().address(),
                         g.candidate().port(), g.candidate().url())
                 : e).toList();
-    }
-
-    static int hostPort(List<IceEvent> events) {
-        List<Integer> ports = events.stream().filter(IceEvent.CandidateGathered.class::isInstance)
-                .map(e -> ((IceEvent.CandidateGathered) e).candidate())
-                .filter(c -> c.type() == IceCandidate.Type.HOST).map(IceCandidate::port).toList();
-        assertThat(ports).as("one host candidate in %s", events).hasSize(1);
-        return ports.get(0);
     }
 
     static IceConfiguration.Builder config(IceServer... servers) {

@@ -1,5 +1,6 @@
 package io.iceflux.netty.micrometer;
 
+import static io.iceflux.netty.GatheringEvents.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iceflux.HostInterfaces;
@@ -208,8 +209,4 @@ class MicrometerGathererMetricsCoturnTest {
                         TreeMap::new, Collectors.counting()));
     }
 
-    static List<IceCandidateError> errors(List<IceEvent> events) {
-        return events.stream().filter(IceEvent.CandidateError.class::isInstance)
-                .map(e -> ((IceEvent.CandidateError) e).error()).toList();
-    }
 }

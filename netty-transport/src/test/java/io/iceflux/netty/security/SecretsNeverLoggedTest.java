@@ -1,11 +1,11 @@
 package io.iceflux.netty.security;
 
+import static io.iceflux.netty.GatheringEvents.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidate;
-import io.iceflux.IceCandidateError;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceServer;
@@ -187,11 +187,6 @@ class SecretsNeverLoggedTest {
                         + text.substring(Math.max(0, at - 300), Math.min(text.length(), at + 100)) + "...");
             }
         });
-    }
-
-    private static List<IceCandidateError> errors(List<IceEvent> events) {
-        return events.stream().filter(IceEvent.CandidateError.class::isInstance)
-                .map(e -> ((IceEvent.CandidateError) e).error()).toList();
     }
 
     private static List<IceCandidate> relays(List<IceEvent> events) {

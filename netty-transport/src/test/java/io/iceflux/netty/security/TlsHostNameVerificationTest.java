@@ -1,10 +1,10 @@
 package io.iceflux.netty.security;
 
+import static io.iceflux.netty.GatheringEvents.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidate;
-import io.iceflux.IceCandidateError;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceServer;
@@ -49,11 +49,6 @@ class TlsHostNameVerificationTest {
         List<IceEvent> events = gatherer.gather(config).collectList().block(Duration.ofSeconds(30));
         coturn.awaitAllocationCount(0, Duration.ofSeconds(10));
         return events;
-    }
-
-    private static List<IceCandidateError> errors(List<IceEvent> events) {
-        return events.stream().filter(IceEvent.CandidateError.class::isInstance)
-                .map(e -> ((IceEvent.CandidateError) e).error()).toList();
     }
 
     private static List<IceCandidate> candidates(List<IceEvent> events) {
