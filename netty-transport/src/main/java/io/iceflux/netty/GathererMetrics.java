@@ -110,21 +110,4 @@ public interface GathererMetrics {
             return name().toLowerCase(Locale.ROOT);
         }
     }
-
-    /** How a STUN client transaction ended. */
-    enum TransactionOutcome {
-        /** A success response arrived. */
-        SUCCESS,
-        /** An error response arrived (including the 401 that starts every TURN authentication). */
-        ERROR_RESPONSE,
-        /** No response came in time. */
-        TIMEOUT,
-        /** The socket or connection closed (or the request could not be sent) before a response came. */
-        CLOSED;
-
-        /** Return the tag value: {@code success}, {@code error-response}, {@code timeout} or {@code closed}. */
-        public String tagValue() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-    }
 }

@@ -1,5 +1,12 @@
 package io.iceflux.netty;
 
+import io.iceflux.netty.internal.gather.GathererAccounting;
+import io.iceflux.netty.internal.gather.GathererContext;
+import io.iceflux.netty.internal.gather.Gathering;
+import io.iceflux.netty.internal.transport.DnsIceServerResolver;
+import io.iceflux.netty.internal.transport.NettyStunTransportFactory;
+import io.iceflux.netty.internal.turn.TurnRelayAllocator;
+
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceGatherer;

@@ -1,7 +1,7 @@
 package io.iceflux.netty;
 
-import static io.iceflux.netty.GatheringEvents.candidates;
-import static io.iceflux.netty.GatheringEvents.errors;
+import static io.iceflux.netty.fixtures.GatheringEvents.candidates;
+import static io.iceflux.netty.fixtures.GatheringEvents.errors;
 import static io.iceflux.IceGatheringState.COMPLETE;
 import static io.iceflux.IceGatheringState.GATHERING;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,10 @@
 package io.iceflux.netty;
 
+import io.iceflux.netty.fixtures.FakeStunServer;
+import io.iceflux.netty.fixtures.RecordingMetrics;
+
+import io.iceflux.netty.internal.gather.GathererAccounting;
+
 import static io.iceflux.IceGatheringState.COMPLETE;
 import static io.iceflux.IceGatheringState.GATHERING;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,9 +18,9 @@ import io.iceflux.IceProtocol;
 import io.iceflux.IceServer;
 import io.iceflux.IceServerUrl;
 import io.iceflux.StunTimers;
-import io.iceflux.netty.FakeStunServer.Reply;
+import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.GathererMetrics.GatheringOutcome;
-import io.iceflux.netty.GathererMetrics.TransactionOutcome;
+import io.iceflux.netty.TransactionOutcome;
 import io.iceflux.netty.GathererMetrics.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -46,7 +51,7 @@ class GathererMetricsTest {
     static EventLoopGroup serverLoop;
 
     FakeStunServer server;
-    Recorder recorder = new Recorder();
+    RecordingMetrics recorder = new RecordingMetrics();
 
     @BeforeAll
     static void start() {
@@ -239,45 +244,6 @@ class GathererMetricsTest {
             if (e.equals(wanted)) {
                 return;
             }
-        }
-    }
-
-    /** Records every call as a short string, and the durations of transactions and finished gatherings. */
-    static final class Recorder implements GathererMetrics {
-        final List<String> calls = new CopyOnWriteArrayList<>();
-        final List<Duration> durations = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void gatheringStarted() {
-            calls.add("started");
-        }
-
-        @Override
-        public void gatheringFinished(GatheringOutcome outcome, Duration duration) {
-            calls.add("finished " + outcome);
-            durations.add(duration);
-        }
-
-        @Override
-        public void candidateGathered(IceCandidate.Type type, IceProtocol protocol, String server) {
-            calls.add("candidate " + type.sdpName() + " " + protocol.w3cName() + " " + server);
-        }
-
-        @Override
-        public void candidateError(int code, String server) {
-            calls.add("error " + code + " " + server);
-        }
-
-        @Override
-        public void transactionCompleted(String method, Transport transport, TransactionOutcome outcome,
-                Duration duration) {
-            calls.add("transaction " + method + " " + transport.tagValue() + " " + outcome);
-            durations.add(duration);
-        }
-
-        @Override
-        public void packetDropped(DropReason reason) {
-            calls.add("dropped " + reason);
         }
     }
 }

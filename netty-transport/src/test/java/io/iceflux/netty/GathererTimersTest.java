@@ -1,5 +1,7 @@
 package io.iceflux.netty;
 
+import io.iceflux.netty.internal.gather.Gathering;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iceflux.HostInterfaces;

@@ -1,5 +1,8 @@
 package io.iceflux.netty;
 
+import io.iceflux.netty.internal.gather.GathererAccounting;
+import io.iceflux.netty.internal.transport.StunTransactions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

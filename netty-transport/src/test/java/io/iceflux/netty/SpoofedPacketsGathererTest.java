@@ -1,9 +1,12 @@
 package io.iceflux.netty;
 
-import static io.iceflux.netty.GatheringEvents.COMPLETE_0;
-import static io.iceflux.netty.GatheringEvents.END_0;
-import static io.iceflux.netty.GatheringEvents.GATHERING_0;
-import static io.iceflux.netty.GatheringEvents.hostPort;
+import io.iceflux.netty.fixtures.FakeStunServer;
+import io.iceflux.netty.fixtures.TestCertificates;
+
+import static io.iceflux.netty.fixtures.GatheringEvents.COMPLETE_0;
+import static io.iceflux.netty.fixtures.GatheringEvents.END_0;
+import static io.iceflux.netty.fixtures.GatheringEvents.GATHERING_0;
+import static io.iceflux.netty.fixtures.GatheringEvents.hostPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iceflux.HostInterfaces;
@@ -14,7 +17,7 @@ import io.iceflux.IceProtocol;
 import io.iceflux.IceServer;
 import io.iceflux.IceTransportPolicy;
 import io.iceflux.StunTimers;
-import io.iceflux.netty.FakeStunServer.Reply;
+import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.stun.PasswordAlgorithm;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;

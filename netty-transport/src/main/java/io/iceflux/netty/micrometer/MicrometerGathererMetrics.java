@@ -1,9 +1,12 @@
 package io.iceflux.netty.micrometer;
 
+import io.iceflux.netty.NettyIceGatherer;
+
 import io.iceflux.IceCandidate;
 import io.iceflux.IceProtocol;
 import io.iceflux.netty.DropReason;
 import io.iceflux.netty.GathererMetrics;
+import io.iceflux.netty.TransactionOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,18 +1,18 @@
 package io.iceflux.netty.faults;
 
-import static io.iceflux.netty.GatheringEvents.COMPLETE_0;
-import static io.iceflux.netty.GatheringEvents.END_0;
-import static io.iceflux.netty.GatheringEvents.GATHERING_0;
-import static io.iceflux.netty.GatheringEvents.assertEvents;
-import static io.iceflux.netty.GatheringEvents.assertOneGeneration;
-import static io.iceflux.netty.GatheringEvents.candidates;
-import static io.iceflux.netty.GatheringEvents.errors;
-import static io.iceflux.netty.GatheringEvents.host;
-import static io.iceflux.netty.GatheringEvents.hostPort;
+import static io.iceflux.netty.fixtures.GatheringEvents.COMPLETE_0;
+import static io.iceflux.netty.fixtures.GatheringEvents.END_0;
+import static io.iceflux.netty.fixtures.GatheringEvents.GATHERING_0;
+import static io.iceflux.netty.fixtures.GatheringEvents.assertEvents;
+import static io.iceflux.netty.fixtures.GatheringEvents.assertOneGeneration;
+import static io.iceflux.netty.fixtures.GatheringEvents.candidates;
+import static io.iceflux.netty.fixtures.GatheringEvents.errors;
+import static io.iceflux.netty.fixtures.GatheringEvents.host;
+import static io.iceflux.netty.fixtures.GatheringEvents.hostPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iceflux.netty.GatheringEvents.Cand;
+import io.iceflux.netty.fixtures.GatheringEvents.Cand;
 import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;

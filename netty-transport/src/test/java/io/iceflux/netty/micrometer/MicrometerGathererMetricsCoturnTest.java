@@ -1,6 +1,6 @@
 package io.iceflux.netty.micrometer;
 
-import static io.iceflux.netty.GatheringEvents.errors;
+import static io.iceflux.netty.fixtures.GatheringEvents.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iceflux.HostInterfaces;

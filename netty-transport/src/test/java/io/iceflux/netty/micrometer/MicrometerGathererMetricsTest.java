@@ -7,7 +7,7 @@ import io.iceflux.IceCandidate;
 import io.iceflux.IceProtocol;
 import io.iceflux.netty.DropReason;
 import io.iceflux.netty.GathererMetrics.GatheringOutcome;
-import io.iceflux.netty.GathererMetrics.TransactionOutcome;
+import io.iceflux.netty.TransactionOutcome;
 import io.iceflux.netty.GathererMetrics.Transport;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;

@@ -1,0 +1,387 @@
+package io.iceflux.netty.internal.gather;
+
+import io.iceflux.netty.internal.transport.StunTransport;
+import io.iceflux.netty.internal.transport.StunTransportException;
+import io.iceflux.netty.internal.turn.Relay;
+import io.iceflux.netty.internal.turn.RelayRequest;
+
+import io.iceflux.IceCandidateError;
+import io.iceflux.IceConfiguration;
+import io.iceflux.IceEvent;
+import io.iceflux.IceGatheringState;
+import io.iceflux.IceProtocol;
+import io.iceflux.IceServer;
+import io.iceflux.IceServerUrl;
+import io.iceflux.IceTransportPolicy;
+import io.iceflux.StunTimers;
+import io.iceflux.netty.stun.StunAttribute;
+import io.iceflux.netty.stun.StunClass;
+import io.iceflux.netty.stun.StunEncodeOptions;
+import io.iceflux.netty.stun.StunMessage;
+import io.iceflux.netty.stun.StunMethod;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One generation of one gathering: opens a UDP socket per host address, runs a Binding and/or an Allocate per
+ * (host socket × server URL), and turns what happens into {@link IceEvent}s with the W3C error contract. The
+ * W3C timing rules (701 once per URL, errors only while gathering) are applied by the caller.
+ */
+public final class Gathering {
+
+    private static final Logger log = Loggers.getLogger(Gathering.class);
+
+    private final GathererContext context;
+    private final IceConfiguration config;
+    private final int generation;
+    private final boolean session;
+
+    public Gathering(GathererContext context, IceConfiguration config, int generation, boolean session) {
+        this.context = context;
+        this.config = config;
+        this.generation = generation;
+        this.session = session;
+    }
+
+    /** The events of this generation; in session mode the {@code Flux} stays open until cancelled. */
+    public Flux<IceEvent> events() {
+        return Flux.usingWhen(openResources(), this::events, Resources::release,
+                (resources, error) -> resources.release(), Resources::release);
+    }
+
+    private Mono<Resources> openResources() {
+        return Mono.defer(() -> {
+            List<InetAddress> addresses;
+            try {
+                addresses = HostAddresses.recent(config.hostInterfaces());
+            } catch (SocketException e) {
+                log.warn("Could not list the network interfaces: {}", e.toString());
+                addresses = List.of();
+            }
+            HostAddresses.checkLimit(addresses.size());
+            Resources resources = new Resources();
+            return Flux.fromIterable(addresses)
+                    .flatMapSequential(address -> context.transports().openUdp(address)
+                            .doOnNext(resources.owned::add)
+                            .onErrorResume(e -> {
+                                log.warn("Could not open a UDP socket on {}: {}", address, e.toString());
+                                return Mono.empty();
+                            }))
+                    .collectList()
+                    .map(sockets -> {
+                        resources.hostSockets.addAll(sockets);
+                        return resources;
+                    })
+                    .onErrorResume(e -> resources.release().then(Mono.error(e)))
+                    // cancelled while the sockets were opening: usingWhen never got them, so close them here
+                    .doOnCancel(() -> resources.release().subscribe());
+        });
+    }
+
+    private Flux<IceEvent> events(Resources resources) {
+        Mono<Long> deadline = config.gatheringDeadline()
+                .map(d -> Mono.delay(d, context.scheduler()).cache())
+                .orElse(null);
+        List<Flux<IceEvent>> tasks = new ArrayList<>();
+        for (IceServer server : config.servers()) {
+            for (IceServerUrl url : server.parsedUrls()) {
+                if (usedByPolicy(url)) {
+                    tasks.add(urlTask(server, url, resources, deadline));
+                }
+            }
+        }
+        Flux<IceEvent> hosts = exposesHostAddresses()
+                ? Flux.range(0, resources.hostSockets.size())
+                        .map(i -> candidate(Candidates.host(resources.hostSockets.get(i).localAddress(), i)))
+                : Flux.empty();
+        Flux<IceEvent> all = Flux.concat(
+                Mono.just(new IceEvent.GatheringStateChanged(generation, IceGatheringState.GATHERING)),
+                hosts,
+                Flux.merge(tasks),
+                Flux.just(new IceEvent.EndOfCandidates(generation),
+                        new IceEvent.GatheringStateChanged(generation, IceGatheringState.COMPLETE)));
+        return session ? all.concatWith(Flux.never()) : all;
+    }
+
+    private boolean exposesHostAddresses() {
+        return config.transportPolicy() == IceTransportPolicy.ALL;
+    }
+
+    /** Under the relay-only policy a STUN URL can give nothing: it is neither contacted nor reported. */
+    private boolean usedByPolicy(IceServerUrl url) {
+        return url.scheme().isTurn() || config.transportPolicy() == IceTransportPolicy.ALL;
+    }
+
+    private Flux<IceEvent> urlTask(IceServer server, IceServerUrl url, Resources resources, Mono<Long> deadline) {
+        String noun = url.scheme().isTurn() ? "TURN" : "STUN";
+        Mono<List<InetAddress>> lookup = resolve(url);
+        if (deadline != null) {
+            lookup = lookup.takeUntilOther(deadline);
+        }
+        return lookup
+                .map(addresses -> perHost(server, url, addresses, resources, deadline))
+                .onErrorResume(e -> !(e instanceof Error), e -> {
+                    log.debug("Lookup of {} failed: {}", url.host(), e.toString());
+                    return Mono.just(Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
+                            noun + " host lookup received error.", null)));
+                })
+                // empty: the deadline passed while the host name was being looked up
+                .defaultIfEmpty(Flux.defer(() -> Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
+                        "Gathering deadline of " + deadlineText() + " passed before the " + noun
+                                + " host lookup completed.", null))))
+                .flatMapMany(events -> events);
+    }
+
+    private Mono<List<InetAddress>> resolve(IceServerUrl url) {
+        if (url.hostType() != IceServerUrl.HostType.DNS_NAME) {
+            return Mono.fromCallable(() -> List.of(InetAddress.getByName(url.host())));
+        }
+        return context.resolver().resolve(url.host())
+                .filter(list -> !list.isEmpty())
+                .switchIfEmpty(Mono.error(() -> new java.net.UnknownHostException(url.host())));
+    }
+
+    private Flux<IceEvent> perHost(IceServer server, IceServerUrl url, List<InetAddress> serverAddresses,
+            Resources resources, Mono<Long> deadline) {
+        StunTimers timers = config.timersFor(server);
+        if (resources.hostSockets.isEmpty()) {
+            return Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
+                    "No usable local network address to reach the server from.", null));
+        }
+        List<Flux<IceEvent>> work = new ArrayList<>();
+        for (int i = 0; i < resources.hostSockets.size(); i++) {
+            StunTransport socket = resources.hostSockets.get(i);
+            InetAddress serverAddress = sameFamily(serverAddresses, socket.localAddress().getAddress());
+            if (serverAddress == null) {
+                continue;
+            }
+            InetSocketAddress target = new InetSocketAddress(serverAddress, url.port());
+            int index = i;
+            boolean tls = url.scheme().isSecure();
+            if (url.transport() == IceProtocol.UDP && !tls) {
+                if (config.transportPolicy() == IceTransportPolicy.ALL) {
+                    work.add(bounded(binding(socket, target, url, timers, index), deadline,
+                            () -> deadlineError(url, "STUN binding request", socket)));
+                }
+                if (url.scheme().isTurn()) {
+                    work.add(bounded(allocate(server, url, socket, target, timers, index, resources), deadline,
+                            () -> deadlineError(url, "TURN allocate request", socket)));
+                }
+            } else if (url.scheme().isTurn()) {
+                work.add(bounded(allocateOverStream(server, url, socket.localAddress().getAddress(), target,
+                        timers, index, resources), deadline, () -> error(url, IceCandidateError.SERVER_NOT_REACHABLE,
+                        "Gathering deadline of " + deadlineText() + " passed before the TURN allocate request"
+                                + " completed.", null)));
+            } else {
+                work.add(bounded(bindingOverStream(url, socket.localAddress().getAddress(), target, timers),
+                        deadline, () -> error(url, IceCandidateError.SERVER_NOT_REACHABLE, "Gathering deadline of "
+                                + deadlineText() + " passed before the STUN binding request completed.", null)));
+            }
+        }
+        if (work.isEmpty()) {
+            return Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
+                    "STUN server address is incompatible.", null));
+        }
+        return Flux.merge(work);
+    }
+
+    private static InetAddress sameFamily(List<InetAddress> candidates, InetAddress local) {
+        boolean v6 = local instanceof Inet6Address;
+        for (InetAddress a : candidates) {
+            if ((a instanceof Inet6Address) == v6) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------------------------------------- STUN Binding
+
+    private Flux<IceEvent> binding(StunTransport socket, InetSocketAddress server, IceServerUrl url,
+            StunTimers timers, int index) {
+        return Flux.defer(() -> socket.request(bindingRequest(), StunEncodeOptions.defaults().fingerprint(true),
+                        server, null, timers)
+                .flatMapMany(response -> {
+                    if (response.messageClass() == StunClass.SUCCESS_RESPONSE) {
+                        InetSocketAddress mapped = mappedAddress(response);
+                        if (mapped == null) {
+                            return Flux.just(errorFrom(url, 600,
+                                    "STUN binding response with no mapped address attribute.", socket));
+                        }
+                        return Flux.just(candidate(Candidates.serverReflexive(mapped, socket.localAddress(), server,
+                                index, url.url())));
+                    }
+                    return Flux.just(errorResponse(url, response, "STUN binding", socket));
+                })
+                .onErrorResume(StunTransportException.class,
+                        e -> Mono.just(unreachable(url, e, "STUN binding request timed out.", socket))));
+    }
+
+    private StunMessage bindingRequest() {
+        return StunMessage.builder(StunClass.REQUEST, StunMethod.BINDING).build();
+    }
+
+    private static InetSocketAddress mappedAddress(StunMessage response) {
+        return response.attribute(StunAttribute.XorMappedAddress.class)
+                .map(StunAttribute.XorMappedAddress::address)
+                .or(() -> response.attribute(StunAttribute.MappedAddress.class)
+                        .map(StunAttribute.MappedAddress::address))
+                .orElse(null);
+    }
+
+    /** stuns: a Binding over TLS shows whether the server is reachable; it yields no UDP candidate. */
+    private Flux<IceEvent> bindingOverStream(IceServerUrl url, InetAddress local, InetSocketAddress server,
+            StunTimers timers) {
+        return Flux.usingWhen(
+                context.transports().openStream(local, server, tlsName(url)),
+                stream -> stream.request(bindingRequest(), StunEncodeOptions.defaults().fingerprint(true), server,
+                                null, timers)
+                        .flatMapMany(response -> response.messageClass() == StunClass.SUCCESS_RESPONSE
+                                ? Flux.<IceEvent>empty()
+                                : Flux.just(errorResponse(url, response, "STUN binding", null))),
+                StunTransport::close, (stream, e) -> stream.close(), StunTransport::close)
+                .onErrorResume(StunTransportException.class,
+                        e -> Mono.just(unreachable(url, e, "STUN binding request timed out.", null)));
+    }
+
+    // --------------------------------------------------------------------------------------------- TURN Allocate
+
+    private Flux<IceEvent> allocate(IceServer server, IceServerUrl url, StunTransport socket,
+            InetSocketAddress target, StunTimers timers, int index, Resources resources) {
+        return context.relays()
+                .allocate(new RelayRequest(socket, false, target, url, server, timers, session))
+                .doOnNext(resources.relays::add)
+                .map(relay -> candidate(Candidates.relayed(relay.relayedAddress(), relay.mappedAddress(),
+                        socket.localAddress().getAddress(), target, IceProtocol.UDP, false, index, url.url())))
+                .flux()
+                .onErrorResume(e -> !(e instanceof Error),
+                        e -> Mono.just(allocateFailure(url, e, exposesHostAddresses() ? socket : null)));
+    }
+
+    private Flux<IceEvent> allocateOverStream(IceServer server, IceServerUrl url, InetAddress local,
+            InetSocketAddress target, StunTimers timers, int index, Resources resources) {
+        return context.transports().openStream(local, target, url.scheme().isSecure() ? tlsName(url) : null)
+                .doOnNext(resources.owned::add)
+                .flatMap(stream -> context.relays()
+                        .allocate(new RelayRequest(stream, true, target, url, server, timers, session)))
+                .doOnNext(resources.relays::add)
+                .map(relay -> candidate(Candidates.relayed(relay.relayedAddress(), relay.mappedAddress(), local,
+                        target, IceProtocol.TCP, url.scheme().isSecure(), index, url.url())))
+                .flux()
+                .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(allocateFailure(url, e, null)));
+    }
+
+    private IceEvent allocateFailure(IceServerUrl url, Throwable e, StunTransport socket) {
+        if (e instanceof StunTransportException.ErrorResponse response) {
+            return errorFrom(url, response.code(), response.reason(), socket);
+        }
+        if (e instanceof StunTransportException transport) {
+            return unreachable(url, transport, "TURN allocate request timed out.", socket);
+        }
+        log.warn("TURN allocation to {} failed unexpectedly", url, e);
+        return errorFrom(url, IceCandidateError.SERVER_NOT_REACHABLE, "TURN allocation failed: " + e, socket);
+    }
+
+    private static String tlsName(IceServerUrl url) {
+        return url.host();
+    }
+
+    // -------------------------------------------------------------------------------------------------- events
+
+    private IceEvent candidate(io.iceflux.IceCandidate candidate) {
+        return new IceEvent.CandidateGathered(generation, candidate);
+    }
+
+    private IceEvent error(IceServerUrl url, int code, String text, InetSocketAddress local) {
+        IceCandidateError e = local == null
+                ? IceCandidateError.withoutAddress(url.url(), code, text)
+                : new IceCandidateError(url.url(), code, text, HostAddresses.text(local.getAddress()),
+                        local.getPort());
+        return new IceEvent.CandidateError(generation, e);
+    }
+
+    /** An error whose address is the host socket's, when a host candidate exposes it. */
+    private IceEvent errorFrom(IceServerUrl url, int code, String text, StunTransport socket) {
+        boolean exposed = socket != null && exposesHostAddresses() && socket.protocol() == IceProtocol.UDP;
+        return error(url, code, text, exposed ? socket.localAddress() : null);
+    }
+
+    private IceEvent errorResponse(IceServerUrl url, StunMessage response, String what, StunTransport socket) {
+        return response.attribute(StunAttribute.ErrorCode.class)
+                .map(ec -> errorFrom(url, ec.code(), ec.reasonPhrase(), socket))
+                .orElseGet(() -> errorFrom(url, 600, what + " response with no error code attribute.", socket));
+    }
+
+    private IceEvent unreachable(IceServerUrl url, StunTransportException e, String timeoutText,
+            StunTransport socket) {
+        String text = e instanceof StunTransportException.Timeout ? timeoutText : e.getMessage();
+        return errorFrom(url, IceCandidateError.SERVER_NOT_REACHABLE, text, socket);
+    }
+
+    private IceEvent deadlineError(IceServerUrl url, String what, StunTransport socket) {
+        return errorFrom(url, IceCandidateError.SERVER_NOT_REACHABLE,
+                "Gathering deadline of " + deadlineText() + " passed before the " + what + " completed.", socket);
+    }
+
+    private String deadlineText() {
+        Duration d = config.gatheringDeadline().orElse(Duration.ZERO);
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /**
+     * {@code task} cut short at the deadline: if the deadline passes before it finishes, it is cancelled (which
+     * releases what it holds) and {@code onDeadline} is emitted instead of whatever it would still have said.
+     */
+    private static Flux<IceEvent> bounded(Flux<IceEvent> task, Mono<Long> deadline, Supplier<IceEvent> onDeadline) {
+        if (deadline == null) {
+            return task;
+        }
+        return Flux.defer(() -> {
+            AtomicBoolean finished = new AtomicBoolean();
+            return task.doOnComplete(() -> finished.set(true))
+                    .takeUntilOther(deadline)
+                    .concatWith(Mono.fromSupplier(() -> finished.get() ? null : onDeadline.get()));
+        });
+    }
+
+    /** What a generation holds and releases: host sockets, streams it opened, allocations (with their refreshes). */
+    static final class Resources {
+        final List<StunTransport> hostSockets = new ArrayList<>();
+        final Queue<StunTransport> owned = new ConcurrentLinkedQueue<>();
+        final Queue<Relay> relays = new ConcurrentLinkedQueue<>();
+
+        /** Delete the allocations (bounded by their timers), then close every socket. Never fails. */
+        Mono<Void> release() {
+            return Mono.defer(() -> {
+                List<Relay> toRelease = new ArrayList<>();
+                Relay r;
+                while ((r = relays.poll()) != null) {
+                    toRelease.add(r);
+                }
+                List<StunTransport> toClose = new ArrayList<>();
+                StunTransport t;
+                while ((t = owned.poll()) != null) {
+                    toClose.add(t);
+                }
+                return Flux.fromIterable(toRelease)
+                        .flatMap(relay -> relay.release().onErrorResume(e -> Mono.empty()))
+                        .thenMany(Flux.fromIterable(toClose))
+                        .flatMap(transport -> transport.close().onErrorResume(e -> Mono.empty()))
+                        .then();
+            });
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.iceflux.netty.internal.transport;
+
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Opens {@link UdpStunTransport}s and {@link StreamStunTransport}s on one {@link EventLoopGroup}, with timers on
+ * one {@link Scheduler}. The TLS client context is built once, here. The factory owns nothing it must close: each
+ * transport owns its channel, and the caller owns the event loop group and the scheduler.
+ *
+ * <p>Channel types: NIO by default ({@link NioDatagramChannel}, {@link NioSocketChannel}), which work with an
+ * NIO event loop group; pass other channel factories (e.g. epoll) together with a matching group.
+ */
+public final class NettyStunTransportFactory implements StunTransportFactory {
+
+    /** The default time a TCP connection and its TLS handshake may take together. */
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final EventLoopGroup group;
+    private final ChannelFactory<? extends DatagramChannel> datagramChannels;
+    private final ChannelFactory<? extends SocketChannel> socketChannels;
+    private final Scheduler scheduler;
+    private final ByteBufAllocator allocator;
+    private final TlsSettings tls;
+    private final SslContext sslContext;
+    private final Duration connectTimeout;
+    private final TransportListener listener;
+
+    /**
+     * Create a factory with NIO channels, the default allocator, the JDK's default trust store and a 10 s connect
+     * timeout.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public NettyStunTransportFactory(EventLoopGroup group, Scheduler scheduler) {
+        this(group, NioDatagramChannel::new, NioSocketChannel::new, scheduler, ByteBufAllocator.DEFAULT,
+                TlsSettings.systemDefault(), DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * Create a factory.
+     *
+     * @param connectTimeout how long a TCP connect plus TLS handshake may take
+     * @throws IllegalArgumentException if {@code connectTimeout} is not positive, or the TLS context cannot be
+     *     built from {@code tls}
+     * @throws NullPointerException if an argument is null
+     */
+    public NettyStunTransportFactory(EventLoopGroup group, ChannelFactory<? extends DatagramChannel> datagramChannels,
+            ChannelFactory<? extends SocketChannel> socketChannels, Scheduler scheduler, ByteBufAllocator allocator,
+            TlsSettings tls, Duration connectTimeout) {
+        this(group, datagramChannels, socketChannels, scheduler, allocator, tls, connectTimeout,
+                TransportListener.NONE);
+    }
+
+    /**
+     * Create a factory whose transports report dropped packets and ended transactions to {@code listener}.
+     *
+     * @param connectTimeout how long a TCP connect plus TLS handshake may take
+     * @throws IllegalArgumentException if {@code connectTimeout} is not positive, or the TLS context cannot be
+     *     built from {@code tls}
+     * @throws NullPointerException if an argument is null
+     */
+    public NettyStunTransportFactory(EventLoopGroup group, ChannelFactory<? extends DatagramChannel> datagramChannels,
+            ChannelFactory<? extends SocketChannel> socketChannels, Scheduler scheduler, ByteBufAllocator allocator,
+            TlsSettings tls, Duration connectTimeout, TransportListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.group = Objects.requireNonNull(group, "group");
+        this.datagramChannels = Objects.requireNonNull(datagramChannels, "datagramChannels");
+        this.socketChannels = Objects.requireNonNull(socketChannels, "socketChannels");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.tls = Objects.requireNonNull(tls, "tls");
+        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout must be positive, not " + connectTimeout);
+        }
+        this.sslContext = tls.newClientContext();
+    }
+
+    @Override
+    public Mono<StunTransport> openUdp(InetAddress localAddress) {
+        Objects.requireNonNull(localAddress, "localAddress");
+        return UdpStunTransport.open(group, datagramChannels, allocator, scheduler, localAddress, listener);
+    }
+
+    @Override
+    public Mono<StunTransport> openStream(InetAddress localAddress, InetSocketAddress server, String tlsHostName) {
+        Objects.requireNonNull(localAddress, "localAddress");
+        Objects.requireNonNull(server, "server");
+        if (server.isUnresolved()) {
+            throw new IllegalArgumentException("server " + server + " must be a resolved address");
+        }
+        if (tlsHostName != null && tlsHostName.isBlank()) {
+            throw new IllegalArgumentException("tlsHostName must not be blank");
+        }
+        return StreamStunTransport.open(group, socketChannels, allocator, scheduler, localAddress, server,
+                tlsHostName, sslContext, !tls.trustAll(), connectTimeout, listener);
+    }
+
+    /**
+     * Which server certificates TLS connections trust.
+     *
+     * @param trustManagerFactory the trust managers to use, or {@code null} for the JDK's default trust store
+     * @param trustAll            trust every certificate and skip the host name check (tests and lab setups only)
+     */
+    public record TlsSettings(TrustManagerFactory trustManagerFactory, boolean trustAll) {
+
+        /** Check that trusting everything does not come with a trust manager factory. */
+        public TlsSettings {
+            if (trustAll && trustManagerFactory != null) {
+                throw new IllegalArgumentException("trustAll cannot be combined with a trustManagerFactory");
+            }
+        }
+
+        /** Trust the JDK's default trust store and verify host names. */
+        public static TlsSettings systemDefault() {
+            return new TlsSettings(null, false);
+        }
+
+        /**
+         * Trust what {@code trustManagerFactory} trusts and verify host names.
+         *
+         * @throws NullPointerException if {@code trustManagerFactory} is null
+         */
+        public static TlsSettings trusting(TrustManagerFactory trustManagerFactory) {
+            return new TlsSettings(Objects.requireNonNull(trustManagerFactory, "trustManagerFactory"), false);
+        }
+
+        /** Trust every certificate and skip the host name check: insecure, for tests and lab setups only. */
+        public static TlsSettings insecureTrustAll() {
+            return new TlsSettings(null, true);
+        }
+
+        /**
+         * Build the client {@link SslContext}.
+         *
+         * @throws IllegalArgumentException if the JDK cannot build it
+         */
+        SslContext newClientContext() {
+            SslContextBuilder builder = SslContextBuilder.forClient();
+            if (trustAll) {
+                builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            } else if (trustManagerFactory != null) {
+                builder.trustManager(trustManagerFactory);
+            }
+            try {
+                return builder.build();
+            } catch (SSLException e) {
+                throw new IllegalArgumentException("could not build the TLS client context: " + e.getMessage(), e);
+            }
+        }
+    }
+}

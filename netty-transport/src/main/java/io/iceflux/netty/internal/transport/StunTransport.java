@@ -1,0 +1,82 @@
+package io.iceflux.netty.internal.transport;
+
+import io.iceflux.netty.DropReason;
+
+import io.iceflux.IceProtocol;
+import io.iceflux.StunTimers;
+import io.iceflux.netty.stun.StunEncodeOptions;
+import io.iceflux.netty.stun.StunMessage;
+import java.net.InetSocketAddress;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends STUN requests over one local socket and matches their responses: a UDP socket bound to a host address
+ * (any destination), or a TCP or TLS connection to one server.
+ */
+public interface StunTransport {
+
+    /**
+     * The largest STUN message (or stream frame) a transport takes in, 4,096 bytes: a UDP socket reads datagrams
+     * into buffers of this size (a longer datagram is cut by the kernel, fails to decode and is dropped), and a
+     * TCP/TLS connection whose next frame announces more is closed before any of its body is buffered. STUN
+     * responses are far smaller (RFC 8489 §6.1 keeps them under the path MTU); the gatherer binds no channel, so
+     * no ChannelData is expected at all.
+     */
+    int MAX_INBOUND_MESSAGE_LENGTH = 4096;
+
+
+    /** The local address and port requests leave from. */
+    InetSocketAddress localAddress();
+
+    /** {@link IceProtocol#UDP}, or {@link IceProtocol#TCP} for TCP and TLS. */
+    IceProtocol protocol();
+
+    /** Whether this is a TLS connection. */
+    boolean secure();
+
+    /**
+     * Send a request and complete with its response.
+     *
+     * <p>The response is the first success or error response that has the request's transaction id and method,
+     * comes from {@code destination} (over TCP/TLS the connection already is to one server) and, when
+     * {@code responseKey} is not {@code null}, passes the integrity check (a valid MESSAGE-INTEGRITY-SHA256 if
+     * present, else a valid MESSAGE-INTEGRITY); 401 and 438 error responses are accepted without integrity because
+     * they carry a new NONCE (RFC 8489 §9.2.5). Anything else that arrives is dropped silently and counted in
+     * {@link #droppedPackets()}.
+     *
+     * <p>Over UDP the request is retransmitted as {@code timers} say and the {@code Mono} fails with
+     * {@link StunTransportException.Timeout} after {@link StunTimers#udpTimeout()}; over TCP/TLS it is sent once
+     * and fails after {@link StunTimers#reliableTimeout()}. If the transport closes or the connection is reset,
+     * the {@code Mono} fails with {@link StunTransportException.Closed}.
+     *
+     * <p>Lazy: nothing is sent before subscription. Cancelling stops the retransmissions and forgets the
+     * transaction. Timers run on the transport's {@link reactor.core.scheduler.Scheduler}. The {@code Mono}
+     * signals on the transport's event loop.
+     *
+     * @param request     the request (its transaction id identifies the response)
+     * @param options     how to sign it (MESSAGE-INTEGRITY, FINGERPRINT …)
+     * @param destination where to send it (UDP), or the connected server (TCP/TLS)
+     * @param responseKey the key the response's integrity is checked with, or {@code null} for none
+     * @param timers      the retransmission timers
+     * @return the response, success or error class
+     */
+    Mono<StunMessage> request(StunMessage request, StunEncodeOptions options, InetSocketAddress destination,
+            byte[] responseKey, StunTimers timers);
+
+    /**
+     * How many incoming packets were dropped: not STUN, malformed, unsolicited, from the wrong address, or with
+     * bad integrity. The transports a {@link NettyStunTransportFactory} opens also report each drop, with its
+     * {@link DropReason}, to the factory's {@link TransportListener}.
+     */
+    long droppedPackets();
+
+    /** Whether the socket is still open. */
+    boolean isOpen();
+
+    /**
+     * Close the socket; pending requests fail with {@link StunTransportException.Closed}. Idempotent. Closing starts
+     * when this method is called, even if the returned {@code Mono} is never subscribed; the {@code Mono} completes
+     * once the socket is closed.
+     */
+    Mono<Void> close();
+}

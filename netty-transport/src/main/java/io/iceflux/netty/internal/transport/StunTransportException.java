@@ -1,0 +1,72 @@
+package io.iceflux.netty.internal.transport;
+
+import io.iceflux.netty.stun.StunMessage;
+import java.util.Objects;
+
+/** Why a STUN transaction or transport failed. */
+public abstract sealed class StunTransportException extends RuntimeException {
+
+    private StunTransportException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** No response came in time: after every retransmission over UDP, or after the timeout over TCP/TLS. */
+    public static final class Timeout extends StunTransportException {
+        public Timeout(String message) {
+            super(message, null);
+        }
+    }
+
+    /** The transport was closed (by us, or the connection was closed or reset by the server). */
+    public static final class Closed extends StunTransportException {
+        public Closed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The server could not be reached at all: TCP connection refused, reset or timed out, TLS handshake failed,
+     * or no socket could be opened. {@link #getMessage()} is a sentence fit for a 701's errorText.
+     */
+    public static final class Unreachable extends StunTransportException {
+        public Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The transport already has {@link StunTransactions#MAX_PENDING} transactions pending; the new one was not
+     * sent.
+     */
+    public static final class TooManyTransactions extends StunTransportException {
+        public TooManyTransactions(String message) {
+            super(message, null);
+        }
+    }
+
+    /** The server answered with an error response. */
+    public static final class ErrorResponse extends StunTransportException {
+        private final int code;
+        private final String reason;
+        private final transient StunMessage response;
+
+        public ErrorResponse(int code, String reason, StunMessage response) {
+            super(code + " " + reason, null);
+            this.code = code;
+            this.reason = Objects.requireNonNull(reason, "reason");
+            this.response = response;
+        }
+
+        public int code() {
+            return code;
+        }
+
+        public String reason() {
+            return reason;
+        }
+
+        public StunMessage response() {
+            return response;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.iceflux.netty.internal.turn;
+
+import io.iceflux.netty.internal.transport.StunTransportFactory;
+
+import io.iceflux.IceProtocol;
+import io.iceflux.IceServer;
+import io.iceflux.netty.stun.StunCredentials;
+import java.net.InetSocketAddress;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/** Allocates relays with a {@link TurnClient} and, for session-style gatherings, keeps them refreshed. */
+public final class TurnRelayAllocator implements RelayAllocator {
+
+    private static final Logger log = Loggers.getLogger(TurnRelayAllocator.class);
+
+    private final StunTransportFactory transports;
+    private final Scheduler scheduler;
+    private final String software;
+
+    public TurnRelayAllocator(StunTransportFactory transports, Scheduler scheduler, String software) {
+        this.transports = transports;
+        this.scheduler = scheduler;
+        this.software = software;
+    }
+
+    @Override
+    public Mono<Relay> allocate(RelayRequest request) {
+        return Mono.defer(() -> {
+            IceServer server = request.iceServer();
+            StunCredentials credentials = StunCredentials.of(server.username().orElseThrow(),
+                    server.credential().orElseThrow());
+            TurnRequest.Protocol protocol = request.url().scheme().isSecure() ? TurnRequest.Protocol.TLS
+                    : request.url().transport() == IceProtocol.TCP ? TurnRequest.Protocol.TCP
+                    : TurnRequest.Protocol.UDP;
+            TurnRequest turn = new TurnRequest(request.transport(), request.ownsTransport(), request.server(),
+                    request.url().host(), protocol, credentials, null, software, request.timers(), transports,
+                    scheduler);
+            return new TurnClient(turn).allocate().map(allocation -> {
+                Disposable keepAlive = request.keepAlive()
+                        ? allocation.keepAlive(e -> log.warn("Refreshing the TURN allocation on {} for {} failed: {}",
+                                allocation.relayedAddress(), request.url(), e.toString()))
+                        : Disposables.disposed();
+                return new TurnRelay(allocation, keepAlive);
+            });
+        });
+    }
+
+    private record TurnRelay(TurnAllocation allocation, Disposable keepAlive) implements Relay {
+        @Override
+        public InetSocketAddress relayedAddress() {
+            return allocation.relayedAddress();
+        }
+
+        @Override
+        public InetSocketAddress mappedAddress() {
+            return allocation.mappedAddress();
+        }
+
+        @Override
+        public Mono<Void> release() {
+            return Mono.defer(() -> {
+                keepAlive.dispose();
+                return allocation.release();
+            });
+        }
+    }
+}

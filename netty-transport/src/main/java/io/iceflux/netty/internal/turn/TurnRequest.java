@@ -1,0 +1,90 @@
+package io.iceflux.netty.internal.turn;
+
+import io.iceflux.netty.internal.transport.StunTransport;
+import io.iceflux.netty.internal.transport.StunTransportFactory;
+
+import io.iceflux.IceProtocol;
+import io.iceflux.StunTimers;
+import io.iceflux.netty.stun.StunCredentials;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * What a {@link TurnClient} needs to allocate a UDP relay on one TURN server.
+ *
+ * @param transport         the transport the first Allocate leaves on: the host UDP socket shared with Binding
+ *                          requests, or a TCP/TLS connection to {@code server}
+ * @param ownsTransport     whether the client takes {@code transport} over and closes it when it is no longer needed
+ *                          (false for a shared UDP host socket, true for a stream opened only for this allocation)
+ * @param server            the server's resolved address
+ * @param serverHostName    the server's host name as configured (an IP literal when it was one): the TLS name to
+ *                          verify when a 300 without ALTERNATE-DOMAIN makes the client connect elsewhere
+ * @param protocol          how the client talks to the server
+ * @param credentials       the username and password
+ * @param requestedLifetime the LIFETIME to ask for in Allocate, or {@code null} to let the server choose
+ * @param software          the SOFTWARE text of every request, or {@code null} for none
+ * @param timers            the STUN transaction timers
+ * @param factory           opens fresh transports after a 437 (Allocation Mismatch) and after a 300 over TCP/TLS
+ * @param scheduler         the scheduler of the allocation's refresh timers
+ */
+public record TurnRequest(StunTransport transport, boolean ownsTransport, InetSocketAddress server, String serverHostName,
+        Protocol protocol, StunCredentials credentials, Duration requestedLifetime, String software, StunTimers timers,
+        StunTransportFactory factory, Scheduler scheduler) {
+
+    /** The largest LIFETIME the attribute can carry, in seconds. */
+    static final long MAX_LIFETIME_SECONDS = 0xFFFF_FFFFL;
+
+    /** How the client talks to the TURN server. */
+    enum Protocol {
+        /** UDP, from a host socket. */
+        UDP,
+        /** A TCP connection. */
+        TCP,
+        /** A TLS connection. */
+        TLS;
+
+        /** Return whether {@code transport} is of this kind: protocol and TLS flag. */
+        boolean matches(StunTransport transport) {
+            return switch (this) {
+                case UDP -> transport.protocol() == IceProtocol.UDP && !transport.secure();
+                case TCP -> transport.protocol() == IceProtocol.TCP && !transport.secure();
+                case TLS -> transport.protocol() == IceProtocol.TCP && transport.secure();
+            };
+        }
+    }
+
+    /**
+     * Check every component.
+     *
+     * @throws NullPointerException if a component other than {@code requestedLifetime} or {@code software} is null
+     * @throws IllegalArgumentException if the server address is unresolved, the host name is empty, the transport is
+     *         not of {@code protocol}, or {@code requestedLifetime} is not 1 s to 2^32-1 s
+     */
+    public TurnRequest {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(serverHostName, "serverHostName");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(timers, "timers");
+        Objects.requireNonNull(factory, "factory");
+        Objects.requireNonNull(scheduler, "scheduler");
+        if (server.isUnresolved()) {
+            throw new IllegalArgumentException("server must be a resolved address, got " + server);
+        }
+        if (serverHostName.isEmpty()) {
+            throw new IllegalArgumentException("serverHostName must not be empty");
+        }
+        if (!protocol.matches(transport)) {
+            throw new IllegalArgumentException("transport must be " + protocol + ", got " + transport.protocol()
+                    + (transport.secure() ? " (TLS)" : ""));
+        }
+        if (requestedLifetime != null && (requestedLifetime.getSeconds() < 1
+                || requestedLifetime.getSeconds() > MAX_LIFETIME_SECONDS)) {
+            throw new IllegalArgumentException(
+                    "requestedLifetime must be 1 s to " + MAX_LIFETIME_SECONDS + " s, got " + requestedLifetime);
+        }
+    }
+}
