@@ -17,6 +17,7 @@ import io.iceflux.StunTimers;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunEncodeOptions;
+import io.iceflux.netty.stun.StunErrorCodes;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
 import java.net.Inet6Address;
@@ -218,7 +219,7 @@ public final class Gathering {
                     if (response.messageClass() == StunClass.SUCCESS_RESPONSE) {
                         InetSocketAddress mapped = mappedAddress(response);
                         if (mapped == null) {
-                            return Flux.just(errorFrom(url, 600,
+                            return Flux.just(errorFrom(url, StunErrorCodes.GLOBAL_FAILURE,
                                     "STUN binding response with no mapped address attribute.", socket));
                         }
                         return Flux.just(candidate(Candidates.serverReflexive(mapped, socket.localAddress(), server,
@@ -322,7 +323,8 @@ public final class Gathering {
     private IceEvent errorResponse(IceServerUrl url, StunMessage response, String what, StunTransport socket) {
         return response.attribute(StunAttribute.ErrorCode.class)
                 .map(ec -> errorFrom(url, ec.code(), ec.reasonPhrase(), socket))
-                .orElseGet(() -> errorFrom(url, 600, what + " response with no error code attribute.", socket));
+                .orElseGet(() -> errorFrom(url, StunErrorCodes.GLOBAL_FAILURE,
+                        what + " response with no error code attribute.", socket));
     }
 
     private IceEvent unreachable(IceServerUrl url, StunTransportException e, String timeoutText,

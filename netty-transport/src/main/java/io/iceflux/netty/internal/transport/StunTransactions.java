@@ -10,6 +10,7 @@ import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunCodec;
 import io.iceflux.netty.stun.StunCodecException;
 import io.iceflux.netty.stun.StunEncodeOptions;
+import io.iceflux.netty.stun.StunErrorCodes;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.TransactionId;
 import io.netty.buffer.ByteBuf;
@@ -222,7 +223,7 @@ public final class StunTransactions {
         }
         if (message.messageClass() == StunClass.ERROR_RESPONSE) {
             int code = message.attribute(StunAttribute.ErrorCode.class).map(StunAttribute.ErrorCode::code).orElse(0);
-            if (code == 401 || code == 438) {
+            if (code == StunErrorCodes.UNAUTHENTICATED || code == StunErrorCodes.STALE_NONCE) {
                 return true;
             }
         }
