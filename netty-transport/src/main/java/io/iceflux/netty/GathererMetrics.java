@@ -1,5 +1,6 @@
 package io.iceflux.netty;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceProtocol;
 import java.time.Duration;
@@ -69,7 +70,7 @@ public interface GathererMetrics {
      * @param duration  from the first send of the request to the response (the round-trip time, retransmissions
      *                  included), to the timeout, or to the close
      */
-    default void transactionCompleted(String method, Transport transport, TransactionOutcome outcome,
+    default void transactionCompleted(String method, ServerTransport transport, TransactionOutcome outcome,
             Duration duration) {
     }
 
@@ -96,18 +97,4 @@ public interface GathererMetrics {
         }
     }
 
-    /** How a STUN request went to its server. */
-    enum Transport {
-        /** UDP datagrams. */
-        UDP,
-        /** A TCP connection. */
-        TCP,
-        /** A TLS connection over TCP. */
-        TLS;
-
-        /** Return the lower-case tag value: {@code udp}, {@code tcp} or {@code tls}. */
-        public String tagValue() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
 }

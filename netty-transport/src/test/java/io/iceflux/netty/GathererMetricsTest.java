@@ -21,7 +21,7 @@ import io.iceflux.StunTimers;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.GathererMetrics.GatheringOutcome;
 import io.iceflux.netty.TransactionOutcome;
-import io.iceflux.netty.GathererMetrics.Transport;
+import io.iceflux.ServerTransport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -190,7 +190,7 @@ class GathererMetricsTest {
             }
 
             @Override
-            public void transactionCompleted(String method, Transport transport, TransactionOutcome outcome,
+            public void transactionCompleted(String method, ServerTransport transport, TransactionOutcome outcome,
                     Duration duration) {
                 throw new IllegalStateException("broken listener");
             }
@@ -227,7 +227,7 @@ class GathererMetricsTest {
     void tagValuesAreLowerCaseWithHyphens() {
         assertThat(List.of(GatheringOutcome.values())).extracting(GatheringOutcome::tagValue)
                 .containsExactly("complete", "cancelled", "error");
-        assertThat(List.of(Transport.values())).extracting(Transport::tagValue).containsExactly("udp", "tcp", "tls");
+        assertThat(List.of(ServerTransport.values())).extracting(ServerTransport::tagValue).containsExactly("udp", "tcp", "tls");
         assertThat(List.of(TransactionOutcome.values())).extracting(TransactionOutcome::tagValue)
                 .containsExactly("success", "error-response", "timeout", "closed");
         assertThat(List.of(DropReason.values())).extracting(DropReason::tagValue).containsExactly("not-stun",

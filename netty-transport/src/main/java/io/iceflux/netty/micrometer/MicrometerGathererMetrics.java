@@ -1,5 +1,6 @@
 package io.iceflux.netty.micrometer;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.NettyIceGatherer;
 
 import io.iceflux.IceCandidate;
@@ -137,7 +138,7 @@ public final class MicrometerGathererMetrics implements GathererMetrics {
 
     /** Record the transaction's duration by method, transport and outcome. */
     @Override
-    public void transactionCompleted(String method, Transport transport, TransactionOutcome outcome,
+    public void transactionCompleted(String method, ServerTransport transport, TransactionOutcome outcome,
             Duration duration) {
         Timer.builder(TRANSACTION_RTT).description("STUN transaction round-trip times")
                 .tags(tags).tag("method", method).tag("transport", transport.tagValue())

@@ -1,5 +1,6 @@
 package io.iceflux.netty.micrometer;
 
+import io.iceflux.ServerTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,6 @@ import io.iceflux.IceProtocol;
 import io.iceflux.netty.DropReason;
 import io.iceflux.netty.GathererMetrics.GatheringOutcome;
 import io.iceflux.netty.TransactionOutcome;
-import io.iceflux.netty.GathererMetrics.Transport;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -84,11 +84,11 @@ class MicrometerGathererMetricsTest {
 
     @Test
     void transactionsAreTimedByMethodTransportAndOutcome() {
-        metrics.transactionCompleted("binding", Transport.UDP, TransactionOutcome.SUCCESS, Duration.ofMillis(12));
-        metrics.transactionCompleted("binding", Transport.UDP, TransactionOutcome.SUCCESS, Duration.ofMillis(8));
-        metrics.transactionCompleted("allocate", Transport.TLS, TransactionOutcome.ERROR_RESPONSE,
+        metrics.transactionCompleted("binding", ServerTransport.UDP, TransactionOutcome.SUCCESS, Duration.ofMillis(12));
+        metrics.transactionCompleted("binding", ServerTransport.UDP, TransactionOutcome.SUCCESS, Duration.ofMillis(8));
+        metrics.transactionCompleted("allocate", ServerTransport.TLS, TransactionOutcome.ERROR_RESPONSE,
                 Duration.ofMillis(40));
-        metrics.transactionCompleted("refresh", Transport.TCP, TransactionOutcome.TIMEOUT, Duration.ofSeconds(39));
+        metrics.transactionCompleted("refresh", ServerTransport.TCP, TransactionOutcome.TIMEOUT, Duration.ofSeconds(39));
 
         Timer binding = registry.get("iceflux.stun.transaction.rtt")
                 .tags("method", "binding", "transport", "udp", "outcome", "success").timer();
@@ -123,7 +123,7 @@ class MicrometerGathererMetricsTest {
         withTags.gatheringFinished(GatheringOutcome.COMPLETE, Duration.ofMillis(1));
         withTags.candidateGathered(IceCandidate.Type.HOST, IceProtocol.UDP, null);
         withTags.candidateError(701, "stun:192.0.2.1:3478");
-        withTags.transactionCompleted("binding", Transport.UDP, TransactionOutcome.TIMEOUT, Duration.ofMillis(1));
+        withTags.transactionCompleted("binding", ServerTransport.UDP, TransactionOutcome.TIMEOUT, Duration.ofMillis(1));
         withTags.packetDropped(DropReason.NOT_STUN);
 
         assertThat(tagged.getMeters()).hasSize(7)

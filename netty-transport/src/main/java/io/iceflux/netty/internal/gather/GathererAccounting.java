@@ -1,5 +1,6 @@
 package io.iceflux.netty.internal.gather;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.DropReason;
 import io.iceflux.netty.DroppedPackets;
 import io.iceflux.netty.GathererMetrics;
@@ -54,7 +55,7 @@ public final class GathererAccounting implements TransportListener {
 
     /** Report a STUN transaction that ended. */
     @Override
-    public void transactionEnded(int method, GathererMetrics.Transport transport, TransactionOutcome outcome,
+    public void transactionEnded(int method, ServerTransport transport, TransactionOutcome outcome,
             long nanos) {
         if (metrics == GathererMetrics.none()) {
             return;

@@ -1,5 +1,6 @@
 package io.iceflux.netty.internal.gather;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
 import io.iceflux.netty.internal.turn.Relay;
@@ -316,7 +317,7 @@ public final class Gathering {
 
     /** An error whose address is the host socket's, when a host candidate exposes it. */
     private IceEvent errorFrom(IceServerUrl url, int code, String text, StunTransport socket) {
-        boolean exposed = socket != null && exposesHostAddresses() && socket.protocol() == IceProtocol.UDP;
+        boolean exposed = socket != null && exposesHostAddresses() && socket.transport() == ServerTransport.UDP;
         return error(url, code, text, exposed ? socket.localAddress() : null);
     }
 

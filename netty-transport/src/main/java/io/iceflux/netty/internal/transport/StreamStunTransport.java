@@ -1,9 +1,8 @@
 package io.iceflux.netty.internal.transport;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.DropReason;
-import io.iceflux.netty.GathererMetrics;
 
-import io.iceflux.IceProtocol;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.stun.StunCodec;
 import io.iceflux.netty.stun.StunCodecException;
@@ -84,7 +83,7 @@ public final class StreamStunTransport implements StunTransport {
             InetSocketAddress server, boolean secure, Inbound inbound, TransportListener listener) {
         this.channel = channel;
         this.transactions = new StunTransactions(channel, scheduler, allocator, false, listener,
-                secure ? GathererMetrics.Transport.TLS : GathererMetrics.Transport.TCP);
+                secure ? ServerTransport.TLS : ServerTransport.TCP);
         this.localAddress = channel.localAddress();
         this.server = server;
         this.secure = secure;
@@ -286,13 +285,8 @@ public final class StreamStunTransport implements StunTransport {
     }
 
     @Override
-    public IceProtocol protocol() {
-        return IceProtocol.TCP;
-    }
-
-    @Override
-    public boolean secure() {
-        return secure;
+    public ServerTransport transport() {
+        return secure ? ServerTransport.TLS : ServerTransport.TCP;
     }
 
     @Override

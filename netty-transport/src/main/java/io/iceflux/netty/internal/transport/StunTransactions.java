@@ -1,8 +1,8 @@
 package io.iceflux.netty.internal.transport;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.TransactionOutcome;
 import io.iceflux.netty.DropReason;
-import io.iceflux.netty.GathererMetrics;
 
 import io.iceflux.StunTimers;
 import io.iceflux.netty.stun.StunAttribute;
@@ -66,7 +66,7 @@ public final class StunTransactions {
     private final Map<TransactionId, Pending> pending = new HashMap<>();
     private final AtomicLong dropped = new AtomicLong();
     private final TransportListener listener;
-    private final GathererMetrics.Transport transport;
+    private final ServerTransport transport;
     private Supplier<StunTransportException.Closed> closedReason;
 
     /**
@@ -78,7 +78,7 @@ public final class StunTransactions {
      */
     StunTransactions(Channel channel, Scheduler scheduler, ByteBufAllocator allocator, boolean datagram) {
         this(channel, scheduler, allocator, datagram, TransportListener.NONE,
-                datagram ? GathererMetrics.Transport.UDP : GathererMetrics.Transport.TCP);
+                datagram ? ServerTransport.UDP : ServerTransport.TCP);
     }
 
     /**
@@ -86,7 +86,7 @@ public final class StunTransactions {
      * {@code listener} as transactions over {@code transport}.
      */
     StunTransactions(Channel channel, Scheduler scheduler, ByteBufAllocator allocator, boolean datagram,
-            TransportListener listener, GathererMetrics.Transport transport) {
+            TransportListener listener, ServerTransport transport) {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.channel = Objects.requireNonNull(channel, "channel");

@@ -1,8 +1,8 @@
 package io.iceflux.netty.internal.transport;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.DropReason;
 
-import io.iceflux.IceProtocol;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
@@ -28,11 +28,8 @@ public interface StunTransport {
     /** The local address and port requests leave from. */
     InetSocketAddress localAddress();
 
-    /** {@link IceProtocol#UDP}, or {@link IceProtocol#TCP} for TCP and TLS. */
-    IceProtocol protocol();
-
-    /** Whether this is a TLS connection. */
-    boolean secure();
+    /** How this transport talks to its server(s): UDP, TCP or TLS. */
+    ServerTransport transport();
 
     /**
      * Send a request and complete with its response.

@@ -1,7 +1,7 @@
 package io.iceflux.netty.internal.transport;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.DropReason;
-import io.iceflux.netty.GathererMetrics;
 import io.iceflux.netty.TransactionOutcome;
 
 /**
@@ -18,7 +18,7 @@ public interface TransportListener {
         }
 
         @Override
-        public void transactionEnded(int method, GathererMetrics.Transport transport, TransactionOutcome outcome,
+        public void transactionEnded(int method, ServerTransport transport, TransactionOutcome outcome,
                 long nanos) {
         }
     };
@@ -32,5 +32,5 @@ public interface TransportListener {
      * @param method  the STUN method of the request
      * @param nanos   from the first send to the end
      */
-    void transactionEnded(int method, GathererMetrics.Transport transport, TransactionOutcome outcome, long nanos);
+    void transactionEnded(int method, ServerTransport transport, TransactionOutcome outcome, long nanos);
 }

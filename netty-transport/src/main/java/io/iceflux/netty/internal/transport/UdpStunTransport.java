@@ -1,9 +1,8 @@
 package io.iceflux.netty.internal.transport;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.DropReason;
-import io.iceflux.netty.GathererMetrics;
 
-import io.iceflux.IceProtocol;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.stun.StunCodec;
 import io.iceflux.netty.stun.StunCodecException;
@@ -61,7 +60,7 @@ public final class UdpStunTransport implements StunTransport {
             TransportListener listener) {
         this.channel = channel;
         this.transactions = new StunTransactions(channel, scheduler, allocator, true, listener,
-                GathererMetrics.Transport.UDP);
+                ServerTransport.UDP);
         this.localAddress = channel.localAddress();
     }
 
@@ -105,13 +104,8 @@ public final class UdpStunTransport implements StunTransport {
     }
 
     @Override
-    public IceProtocol protocol() {
-        return IceProtocol.UDP;
-    }
-
-    @Override
-    public boolean secure() {
-        return false;
+    public ServerTransport transport() {
+        return ServerTransport.UDP;
     }
 
     @Override

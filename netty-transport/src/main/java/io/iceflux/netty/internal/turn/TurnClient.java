@@ -1,5 +1,6 @@
 package io.iceflux.netty.internal.turn;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
 
@@ -265,7 +266,7 @@ public final class TurnClient {
                 answeredChallenge = false;
                 staleNonces = 0;
             }
-            return request.protocol() == TurnRequest.Protocol.UDP ? send() : reopen();
+            return request.protocol() == ServerTransport.UDP ? send() : reopen();
         }
 
         private String redirectRejection(InetSocketAddress target) {
@@ -310,10 +311,10 @@ public final class TurnClient {
             synchronized (this) {
                 local = transport.localAddress();
                 to = server;
-                tlsName = request.protocol() == TurnRequest.Protocol.TLS ? hostName : null;
+                tlsName = request.protocol() == ServerTransport.TLS ? hostName : null;
             }
             return closeOwned().then(Mono.defer(() -> {
-                Mono<StunTransport> open = request.protocol() == TurnRequest.Protocol.UDP
+                Mono<StunTransport> open = request.protocol() == ServerTransport.UDP
                         ? request.factory().openUdp(local.getAddress())
                         : request.factory().openStream(local.getAddress(), to, tlsName);
                 return open.flatMap(this::adopt);

@@ -1,5 +1,6 @@
 package io.iceflux.netty.internal.turn;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransportFactory;
 
 import io.iceflux.IceProtocol;
@@ -34,9 +35,9 @@ public final class TurnRelayAllocator implements RelayAllocator {
             IceServer server = request.iceServer();
             StunCredentials credentials = StunCredentials.of(server.username().orElseThrow(),
                     server.credential().orElseThrow());
-            TurnRequest.Protocol protocol = request.url().scheme().isSecure() ? TurnRequest.Protocol.TLS
-                    : request.url().transport() == IceProtocol.TCP ? TurnRequest.Protocol.TCP
-                    : TurnRequest.Protocol.UDP;
+            ServerTransport protocol = request.url().scheme().isSecure() ? ServerTransport.TLS
+                    : request.url().transport() == IceProtocol.TCP ? ServerTransport.TCP
+                    : ServerTransport.UDP;
             TurnRequest turn = new TurnRequest(request.transport(), request.ownsTransport(), request.server(),
                     request.url().host(), protocol, credentials, null, software, request.timers(), transports,
                     scheduler);

@@ -1,9 +1,9 @@
 package io.iceflux.netty.internal.turn;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportFactory;
 
-import io.iceflux.IceProtocol;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.stun.StunCredentials;
 import java.net.InetSocketAddress;
@@ -30,30 +30,11 @@ import reactor.core.scheduler.Scheduler;
  * @param scheduler         the scheduler of the allocation's refresh timers
  */
 public record TurnRequest(StunTransport transport, boolean ownsTransport, InetSocketAddress server, String serverHostName,
-        Protocol protocol, StunCredentials credentials, Duration requestedLifetime, String software, StunTimers timers,
+        ServerTransport protocol, StunCredentials credentials, Duration requestedLifetime, String software, StunTimers timers,
         StunTransportFactory factory, Scheduler scheduler) {
 
     /** The largest LIFETIME the attribute can carry, in seconds. */
     static final long MAX_LIFETIME_SECONDS = 0xFFFF_FFFFL;
-
-    /** How the client talks to the TURN server. */
-    enum Protocol {
-        /** UDP, from a host socket. */
-        UDP,
-        /** A TCP connection. */
-        TCP,
-        /** A TLS connection. */
-        TLS;
-
-        /** Return whether {@code transport} is of this kind: protocol and TLS flag. */
-        boolean matches(StunTransport transport) {
-            return switch (this) {
-                case UDP -> transport.protocol() == IceProtocol.UDP && !transport.secure();
-                case TCP -> transport.protocol() == IceProtocol.TCP && !transport.secure();
-                case TLS -> transport.protocol() == IceProtocol.TCP && transport.secure();
-            };
-        }
-    }
 
     /**
      * Check every component.
@@ -77,9 +58,8 @@ public record TurnRequest(StunTransport transport, boolean ownsTransport, InetSo
         if (serverHostName.isEmpty()) {
             throw new IllegalArgumentException("serverHostName must not be empty");
         }
-        if (!protocol.matches(transport)) {
-            throw new IllegalArgumentException("transport must be " + protocol + ", got " + transport.protocol()
-                    + (transport.secure() ? " (TLS)" : ""));
+        if (transport.transport() != protocol) {
+            throw new IllegalArgumentException("transport must be " + protocol + ", got " + transport.transport());
         }
         if (requestedLifetime != null && (requestedLifetime.getSeconds() < 1
                 || requestedLifetime.getSeconds() > MAX_LIFETIME_SECONDS)) {

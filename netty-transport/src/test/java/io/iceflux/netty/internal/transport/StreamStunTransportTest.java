@@ -1,12 +1,12 @@
 package io.iceflux.netty.internal.transport;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.fixtures.FakeStunServer;
 import io.iceflux.netty.fixtures.TestCertificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iceflux.IceProtocol;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.stun.StunAttribute;
@@ -122,8 +122,7 @@ class StreamStunTransportTest {
         assertThat(response.attribute(StunAttribute.XorMappedAddress.class).orElseThrow().address())
                 .isEqualTo(transport.localAddress());
         assertThat(transport.localAddress().getAddress()).isEqualTo(LOOPBACK);
-        assertThat(transport.protocol()).isEqualTo(IceProtocol.TCP);
-        assertThat(transport.secure()).isFalse();
+        assertThat(transport.transport()).isEqualTo(ServerTransport.TCP);
         assertThat(transport.isOpen()).isTrue();
         assertThat(transport.droppedPackets()).isZero();
         FakeStunServer.Received received = server.poll(5000);
@@ -241,8 +240,7 @@ class StreamStunTransportTest {
         StunMessage request = binding();
         StunMessage response = send(request).get(5, TimeUnit.SECONDS);
 
-        assertThat(transport.secure()).isTrue();
-        assertThat(transport.protocol()).isEqualTo(IceProtocol.TCP);
+        assertThat(transport.transport()).isEqualTo(ServerTransport.TLS);
         assertThat(response.transactionId()).isEqualTo(request.transactionId());
         assertThat(response.attribute(StunAttribute.XorMappedAddress.class).orElseThrow().address())
                 .isEqualTo(transport.localAddress());
@@ -283,7 +281,7 @@ class StreamStunTransportTest {
         StunMessage request = binding();
 
         assertThat(send(request).get(5, TimeUnit.SECONDS).transactionId()).isEqualTo(request.transactionId());
-        assertThat(transport.secure()).isTrue();
+        assertThat(transport.transport()).isEqualTo(ServerTransport.TLS);
     }
 
     @Test

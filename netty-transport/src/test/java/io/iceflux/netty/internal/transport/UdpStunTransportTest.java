@@ -1,11 +1,11 @@
 package io.iceflux.netty.internal.transport;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.fixtures.FakeStunServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iceflux.IceProtocol;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.stun.StunAttribute;
@@ -109,8 +109,7 @@ class UdpStunTransportTest {
                 .isEqualTo(transport.localAddress());
         assertThat(transport.localAddress().getAddress()).isEqualTo(LOOPBACK);
         assertThat(transport.localAddress().getPort()).isPositive();
-        assertThat(transport.protocol()).isEqualTo(IceProtocol.UDP);
-        assertThat(transport.secure()).isFalse();
+        assertThat(transport.transport()).isEqualTo(ServerTransport.UDP);
         assertThat(transport.isOpen()).isTrue();
         assertThat(transport.droppedPackets()).isZero();
         FakeStunServer.Received received = server.poll(5000);

@@ -1,9 +1,9 @@
 package io.iceflux.netty.internal.turn;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportFactory;
 
-import io.iceflux.IceProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -47,16 +47,16 @@ final class ScriptedFactory implements StunTransportFactory {
 
     @Override
     public Mono<StunTransport> openUdp(InetAddress localAddress) {
-        return open(localAddress, null, null, IceProtocol.UDP, false);
+        return open(localAddress, null, null, ServerTransport.UDP);
     }
 
     @Override
     public Mono<StunTransport> openStream(InetAddress localAddress, InetSocketAddress server, String tlsHostName) {
-        return open(localAddress, server, tlsHostName, IceProtocol.TCP, tlsHostName != null);
+        return open(localAddress, server, tlsHostName, tlsHostName != null ? ServerTransport.TLS : ServerTransport.TCP);
     }
 
     private Mono<StunTransport> open(InetAddress local, InetSocketAddress server, String tlsHostName,
-            IceProtocol protocol, boolean secure) {
+            ServerTransport transport) {
         Mono<Long> wait = openDelay.isZero() ? Mono.just(0L) : Mono.delay(openDelay, scheduler);
         return wait.then(Mono.defer(() -> {
             if (failure != null) {
@@ -64,7 +64,7 @@ final class ScriptedFactory implements StunTransportFactory {
                 return Mono.error(failure);
             }
             ScriptedTransport t = new ScriptedTransport(script,
-                    new InetSocketAddress(local, nextPort.getAndIncrement()), protocol, secure);
+                    new InetSocketAddress(local, nextPort.getAndIncrement()), transport);
             opens.add(new Open(local, server, tlsHostName, t));
             return Mono.just(t);
         }));

@@ -1,9 +1,9 @@
 package io.iceflux.netty.internal.turn;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
 
-import io.iceflux.IceProtocol;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
@@ -27,18 +27,16 @@ final class ScriptedTransport implements StunTransport {
 
     private final Script script;
     private final InetSocketAddress localAddress;
-    private final IceProtocol protocol;
-    private final boolean secure;
+    private final ServerTransport transport;
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
     private final AtomicInteger closes = new AtomicInteger();
     private final AtomicInteger cancelledTransactions = new AtomicInteger();
     private volatile boolean open = true;
 
-    ScriptedTransport(Script script, InetSocketAddress localAddress, IceProtocol protocol, boolean secure) {
+    ScriptedTransport(Script script, InetSocketAddress localAddress, ServerTransport transport) {
         this.script = script;
         this.localAddress = localAddress;
-        this.protocol = protocol;
-        this.secure = secure;
+        this.transport = transport;
     }
 
     @Override
@@ -47,13 +45,8 @@ final class ScriptedTransport implements StunTransport {
     }
 
     @Override
-    public IceProtocol protocol() {
-        return protocol;
-    }
-
-    @Override
-    public boolean secure() {
-        return secure;
+    public ServerTransport transport() {
+        return transport;
     }
 
     @Override
@@ -111,6 +104,6 @@ final class ScriptedTransport implements StunTransport {
 
     @Override
     public String toString() {
-        return "ScriptedTransport[" + protocol + (secure ? "/TLS" : "") + " " + localAddress + "]";
+        return "ScriptedTransport[" + transport + " " + localAddress + "]";
     }
 }

@@ -1,11 +1,11 @@
 package io.iceflux.netty.internal.turn;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iceflux.IceProtocol;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.internal.turn.ScriptedFactory.Open;
 import io.iceflux.netty.stun.PasswordAlgorithm;
@@ -47,7 +47,7 @@ class TurnClientPropertiesTest {
 
     @Property(tries = 400)
     void allocateTerminatesAndLeavesNoTransportBehind(@ForAll @Size(MAX_REQUESTS) List<Answer> answers,
-            @ForAll TurnRequest.Protocol protocol, @ForAll boolean owned,
+            @ForAll ServerTransport protocol, @ForAll boolean owned,
             @ForAll @IntRange(min = 3479, max = 3483) int alternatePort) {
         VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
         Script script = new Script(scheduler);
@@ -56,8 +56,7 @@ class TurnClientPropertiesTest {
         }
         ScriptedFactory factory = new ScriptedFactory(script);
         ScriptedTransport initial = new ScriptedTransport(script, HOST,
-                protocol == TurnRequest.Protocol.UDP ? IceProtocol.UDP : IceProtocol.TCP,
-                protocol == TurnRequest.Protocol.TLS);
+                protocol);
         TurnRequest request = new TurnRequest(initial, owned, SERVER, "turn.example.org", protocol,
                 StunCredentials.of("alice", "s3cret"), null, "IceFlux", StunTimers.rfc8489(), factory, scheduler);
 

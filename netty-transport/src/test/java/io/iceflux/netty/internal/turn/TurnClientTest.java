@@ -1,11 +1,11 @@
 package io.iceflux.netty.internal.turn;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iceflux.IceProtocol;
 import io.iceflux.netty.internal.turn.ScriptedFactory.Open;
 import io.iceflux.netty.internal.turn.ScriptedTransport.Sent;
 import io.iceflux.netty.stun.PasswordAlgorithm;
@@ -83,7 +83,7 @@ class TurnClientTest extends TurnFixture {
     @Test
     void asksForTheRequestedLifetimeAndAcceptsASuccessWithoutCredentials() {
         TurnRequest base = udpRequest();
-        TurnRequest request = new TurnRequest(udp, false, SERVER, HOST_NAME, TurnRequest.Protocol.UDP,
+        TurnRequest request = new TurnRequest(udp, false, SERVER, HOST_NAME, ServerTransport.UDP,
                 base.credentials(), Duration.ofMinutes(20), null, TIMERS, factory, scheduler);
         script.respond(r -> Script.success(r, new XorRelayedAddress(RELAYED)));
 
@@ -243,8 +243,8 @@ class TurnClientTest extends TurnFixture {
 
     @Test
     void followsA300OverTcpOnANewConnectionAndClosesTheOldOne() {
-        ScriptedTransport tcp = new ScriptedTransport(script, HOST, IceProtocol.TCP, false);
-        TurnRequest request = new TurnRequest(tcp, true, SERVER, HOST_NAME, TurnRequest.Protocol.TCP,
+        ScriptedTransport tcp = new ScriptedTransport(script, HOST, ServerTransport.TCP);
+        TurnRequest request = new TurnRequest(tcp, true, SERVER, HOST_NAME, ServerTransport.TCP,
                 StunCredentials.of(USER, PASSWORD), null, SOFTWARE, TIMERS, factory, scheduler);
         script.respond(r -> Script.unauthorized(r, REALM, "nonce-1"))
                 .respond(r -> Script.error(r, 300, "Try Alternate", new AlternateServer(ALTERNATE)))
@@ -273,8 +273,8 @@ class TurnClientTest extends TurnFixture {
 
     @Test
     void followsA300OverTlsVerifyingTheAlternateDomainAndKeepsATransportItDoesNotOwn() {
-        ScriptedTransport tls = new ScriptedTransport(script, HOST, IceProtocol.TCP, true);
-        TurnRequest request = new TurnRequest(tls, false, SERVER, HOST_NAME, TurnRequest.Protocol.TLS,
+        ScriptedTransport tls = new ScriptedTransport(script, HOST, ServerTransport.TLS);
+        TurnRequest request = new TurnRequest(tls, false, SERVER, HOST_NAME, ServerTransport.TLS,
                 StunCredentials.of(USER, PASSWORD), null, SOFTWARE, TIMERS, factory, scheduler);
         InetSocketAddress third = new InetSocketAddress("127.0.0.1", 5349);
         script.respond(r -> Script.error(r, 300, "Try Alternate", new AlternateServer(ALTERNATE),
@@ -307,7 +307,7 @@ class TurnClientTest extends TurnFixture {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rejectedRedirects")
     void rejectsA300Redirect(String name, InetSocketAddress server, InetSocketAddress alternate, String why) {
-        TurnRequest request = new TurnRequest(udp, false, server, HOST_NAME, TurnRequest.Protocol.UDP,
+        TurnRequest request = new TurnRequest(udp, false, server, HOST_NAME, ServerTransport.UDP,
                 StunCredentials.of(USER, PASSWORD), null, SOFTWARE, TIMERS, factory, scheduler);
         script.respond(r -> alternate == null ? Script.error(r, 300, "Try Alternate")
                 : Script.error(r, 300, "Try Alternate", new AlternateServer(alternate)));
@@ -332,10 +332,10 @@ class TurnClientTest extends TurnFixture {
         assertThat(udp.sent()).extracting(s -> s.destination().getPort()).containsExactly(3478, 3479, 3480, 3481);
 
         Script pingPong = new Script(scheduler);
-        ScriptedTransport socket = new ScriptedTransport(pingPong, HOST, IceProtocol.UDP, false);
+        ScriptedTransport socket = new ScriptedTransport(pingPong, HOST, ServerTransport.UDP);
         pingPong.respond(r -> Script.error(r, 300, "Try Alternate", new AlternateServer(ALTERNATE)))
                 .respond(r -> Script.error(r, 300, "Try Alternate", new AlternateServer(SERVER)));
-        TurnRequest request = new TurnRequest(socket, false, SERVER, HOST_NAME, TurnRequest.Protocol.UDP,
+        TurnRequest request = new TurnRequest(socket, false, SERVER, HOST_NAME, ServerTransport.UDP,
                 StunCredentials.of(USER, PASSWORD), null, SOFTWARE, TIMERS, factory, scheduler);
         StepVerifier.create(new TurnClient(request).allocate())
                 .verifyErrorSatisfies(rejectedRedirect(SERVER + " was already attempted"));
@@ -356,7 +356,7 @@ class TurnClientTest extends TurnFixture {
         assertThat(opens).hasSize(2).allSatisfy(open -> {
             assertThat(open.localAddress()).isEqualTo(HOST.getAddress());
             assertThat(open.server()).isNull();
-            assertThat(open.opened().protocol()).isEqualTo(IceProtocol.UDP);
+            assertThat(open.opened().transport()).isEqualTo(ServerTransport.UDP);
             assertThat(open.opened().closes()).isEqualTo(1);
         });
         assertThat(udp.sent()).hasSize(2);
@@ -427,8 +427,8 @@ class TurnClientTest extends TurnFixture {
 
     @Test
     void propagatesAnUnreachableServerAfterA437OverTcp() {
-        ScriptedTransport tcp = new ScriptedTransport(script, HOST, IceProtocol.TCP, false);
-        TurnRequest request = new TurnRequest(tcp, true, SERVER, HOST_NAME, TurnRequest.Protocol.TCP,
+        ScriptedTransport tcp = new ScriptedTransport(script, HOST, ServerTransport.TCP);
+        TurnRequest request = new TurnRequest(tcp, true, SERVER, HOST_NAME, ServerTransport.TCP,
                 StunCredentials.of(USER, PASSWORD), null, SOFTWARE, TIMERS, factory, scheduler);
         factory.failWith(new StunTransportException.Unreachable("TCP connection refused.", null));
         script.respond(r -> Script.error(r, 437, "Allocation Mismatch"));
@@ -480,8 +480,8 @@ class TurnClientTest extends TurnFixture {
 
     @Test
     void cancelMidRedirectOverTcpClosesTheOldConnectionAndOpensNothing() {
-        ScriptedTransport tcp = new ScriptedTransport(script, HOST, IceProtocol.TCP, false);
-        TurnRequest request = new TurnRequest(tcp, true, SERVER, HOST_NAME, TurnRequest.Protocol.TCP,
+        ScriptedTransport tcp = new ScriptedTransport(script, HOST, ServerTransport.TCP);
+        TurnRequest request = new TurnRequest(tcp, true, SERVER, HOST_NAME, ServerTransport.TCP,
                 StunCredentials.of(USER, PASSWORD), null, SOFTWARE, TIMERS, factory, scheduler);
         factory.delayOpens(Duration.ofSeconds(2), scheduler);
         script.respond(r -> Script.error(r, 300, "Try Alternate", new AlternateServer(ALTERNATE)));
@@ -498,8 +498,8 @@ class TurnClientTest extends TurnFixture {
 
     @Test
     void cancelWhileUnauthenticatedSendsNothingMoreAndClosesAnOwnedTransport() {
-        ScriptedTransport tcp = new ScriptedTransport(script, HOST, IceProtocol.TCP, false);
-        TurnRequest request = new TurnRequest(tcp, true, SERVER, HOST_NAME, TurnRequest.Protocol.TCP,
+        ScriptedTransport tcp = new ScriptedTransport(script, HOST, ServerTransport.TCP);
+        TurnRequest request = new TurnRequest(tcp, true, SERVER, HOST_NAME, ServerTransport.TCP,
                 StunCredentials.of(USER, PASSWORD), null, SOFTWARE, TIMERS, factory, scheduler);
         script.silence();
 
@@ -539,20 +539,20 @@ class TurnClientTest extends TurnFixture {
     @Test
     void rejectsAnInconsistentRequest() {
         TurnRequest ok = udpRequest();
-        ScriptedTransport tls = new ScriptedTransport(script, HOST, IceProtocol.TCP, true);
-        assertThatThrownBy(() -> new TurnRequest(tls, false, SERVER, HOST_NAME, TurnRequest.Protocol.TCP,
+        ScriptedTransport tls = new ScriptedTransport(script, HOST, ServerTransport.TLS);
+        assertThatThrownBy(() -> new TurnRequest(tls, false, SERVER, HOST_NAME, ServerTransport.TCP,
                 ok.credentials(), null, null, TIMERS, factory, scheduler))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("transport must be TCP, got TCP (TLS)");
         assertThatThrownBy(() -> new TurnRequest(udp, false, InetSocketAddress.createUnresolved("turn", 3478),
-                HOST_NAME, TurnRequest.Protocol.UDP, ok.credentials(), null, null, TIMERS, factory, scheduler))
+                HOST_NAME, ServerTransport.UDP, ok.credentials(), null, null, TIMERS, factory, scheduler))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server must be a resolved");
-        assertThatThrownBy(() -> new TurnRequest(udp, false, SERVER, HOST_NAME, TurnRequest.Protocol.UDP,
+        assertThatThrownBy(() -> new TurnRequest(udp, false, SERVER, HOST_NAME, ServerTransport.UDP,
                 ok.credentials(), Duration.ZERO, null, TIMERS, factory, scheduler))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestedLifetime must be 1 s");
-        assertThatThrownBy(() -> new TurnRequest(udp, false, SERVER, "", TurnRequest.Protocol.UDP,
+        assertThatThrownBy(() -> new TurnRequest(udp, false, SERVER, "", ServerTransport.UDP,
                 ok.credentials(), null, null, TIMERS, factory, scheduler))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("serverHostName must not be empty");
-        assertThatThrownBy(() -> new TurnRequest(udp, false, SERVER, HOST_NAME, TurnRequest.Protocol.UDP,
+        assertThatThrownBy(() -> new TurnRequest(udp, false, SERVER, HOST_NAME, ServerTransport.UDP,
                 null, null, null, TIMERS, factory, scheduler))
                 .isInstanceOf(NullPointerException.class).hasMessage("credentials");
     }

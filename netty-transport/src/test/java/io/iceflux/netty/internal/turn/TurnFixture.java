@@ -1,8 +1,8 @@
 package io.iceflux.netty.internal.turn;
 
+import io.iceflux.ServerTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iceflux.IceProtocol;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.internal.turn.ScriptedTransport.Sent;
 import io.iceflux.netty.stun.IntegrityCheck;
@@ -55,10 +55,10 @@ abstract class TurnFixture {
     final VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
     final Script script = new Script(scheduler);
     final ScriptedFactory factory = new ScriptedFactory(script);
-    final ScriptedTransport udp = new ScriptedTransport(script, HOST, IceProtocol.UDP, false);
+    final ScriptedTransport udp = new ScriptedTransport(script, HOST, ServerTransport.UDP);
 
     TurnRequest udpRequest() {
-        return new TurnRequest(udp, false, SERVER, HOST_NAME, TurnRequest.Protocol.UDP,
+        return new TurnRequest(udp, false, SERVER, HOST_NAME, ServerTransport.UDP,
                 StunCredentials.of(USER, PASSWORD), null, SOFTWARE, TIMERS, factory, scheduler);
     }
 
