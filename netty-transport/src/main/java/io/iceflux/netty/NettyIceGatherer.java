@@ -3,6 +3,7 @@ package io.iceflux.netty;
 import io.iceflux.netty.internal.gather.GathererAccounting;
 import io.iceflux.netty.internal.gather.GathererContext;
 import io.iceflux.netty.internal.gather.Gathering;
+import io.iceflux.netty.internal.gather.HostAddresses;
 import io.iceflux.netty.internal.transport.DnsIceServerResolver;
 import io.iceflux.netty.internal.transport.NettyStunTransportFactory;
 import io.iceflux.netty.internal.turn.TurnRelayAllocator;
@@ -74,7 +75,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
      * {@link IceConfiguration#hostInterfaces()} filtered them) makes the gathering fail with an
      * {@link io.iceflux.IceLimitExceededException} that says so, before any socket is opened.
      */
-    public static final int MAX_HOST_ADDRESSES = 16;
+    public static final int MAX_HOST_ADDRESSES = HostAddresses.MAX_HOST_ADDRESSES;
 
     private final GathererContext context;
     private final GathererAccounting accounting;
@@ -120,7 +121,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
     @Override
     public Flux<IceEvent> gather(IceConfiguration configuration) {
         Objects.requireNonNull(configuration, "configuration");
-        return Flux.defer(() -> new Gathering(context, configuration, 0, false).events())
+        return Flux.defer(() -> Gathering.single(context, configuration).events())
                 .transform(IceOperators.w3cErrorSemantics())
                 .transform(accounting::observe);
     }
@@ -132,7 +133,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         Flux<Integer> generations = Flux.concat(Mono.just(0),
                 Flux.from(restarts).index().map(t -> Math.toIntExact(t.getT1() + 1)));
         return generations
-                .switchMap(generation -> new Gathering(context, configuration, generation, true).events())
+                .switchMap(generation -> Gathering.sessionGeneration(context, configuration, generation).events())
                 .transform(IceOperators.w3cErrorSemantics())
                 .transform(accounting::observe);
     }

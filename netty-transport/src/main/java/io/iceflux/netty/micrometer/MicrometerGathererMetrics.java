@@ -1,7 +1,6 @@
 package io.iceflux.netty.micrometer;
 
 import io.iceflux.ServerTransport;
-import io.iceflux.netty.NettyIceGatherer;
 
 import io.iceflux.IceCandidate;
 import io.iceflux.IceProtocol;

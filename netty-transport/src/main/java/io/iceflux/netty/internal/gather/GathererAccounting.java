@@ -4,7 +4,6 @@ import io.iceflux.ServerTransport;
 import io.iceflux.netty.DropReason;
 import io.iceflux.netty.DroppedPackets;
 import io.iceflux.netty.GathererMetrics;
-import io.iceflux.netty.NettyIceGatherer;
 import io.iceflux.netty.TransactionOutcome;
 import io.iceflux.netty.internal.transport.TransportListener;
 
@@ -23,7 +22,7 @@ import reactor.util.Logger;
 import reactor.util.Loggers;
 
 /**
- * What one {@link NettyIceGatherer} counts: dropped packets by reason (always), and everything its
+ * What one {@code NettyIceGatherer} counts: dropped packets by reason (always), and everything its
  * {@link GathererMetrics} is told. A listener that throws is logged and otherwise ignored.
  */
 public final class GathererAccounting implements TransportListener {

@@ -1,14 +1,13 @@
 package io.iceflux.netty.internal.gather;
 
 import io.iceflux.netty.IceServerResolver;
-import io.iceflux.netty.NettyIceGatherer;
 import io.iceflux.netty.internal.transport.StunTransportFactory;
 import io.iceflux.netty.internal.turn.RelayAllocator;
 
 import reactor.core.scheduler.Scheduler;
 
 /**
- * What every gathering of one {@link NettyIceGatherer} shares.
+ * What every gathering of one {@code NettyIceGatherer} shares.
  *
  * @param transports opens sockets and connections
  * @param resolver   resolves server host names

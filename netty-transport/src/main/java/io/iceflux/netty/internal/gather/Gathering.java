@@ -1,6 +1,8 @@
 package io.iceflux.netty.internal.gather;
 
 import io.iceflux.ServerTransport;
+import io.iceflux.netty.internal.transport.FailureTexts;
+import io.iceflux.netty.internal.transport.FailureTexts.Request;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
 import io.iceflux.netty.internal.turn.Relay;
@@ -51,11 +53,24 @@ public final class Gathering {
     private final int generation;
     private final boolean session;
 
-    public Gathering(GathererContext context, IceConfiguration config, int generation, boolean session) {
+    private Gathering(GathererContext context, IceConfiguration config, int generation, boolean session) {
         this.context = context;
         this.config = config;
         this.generation = generation;
         this.session = session;
+    }
+
+    /** A gathering of its own (generation 0): its events complete after the COMPLETE state. */
+    public static Gathering single(GathererContext context, IceConfiguration config) {
+        return new Gathering(context, config, 0, false);
+    }
+
+    /**
+     * One generation of a session-style gathering: its events stay open after the COMPLETE state until cancelled
+     * (by the subscriber, or by the next restart), and its TURN allocations are kept refreshed until then.
+     */
+    public static Gathering sessionGeneration(GathererContext context, IceConfiguration config, int generation) {
+        return new Gathering(context, config, generation, true);
     }
 
     /** The events of this generation; in session mode the {@code Flux} stays open until cancelled. */
@@ -128,7 +143,7 @@ public final class Gathering {
     }
 
     private Flux<IceEvent> urlTask(IceServer server, IceServerUrl url, Resources resources, Mono<Long> deadline) {
-        String noun = url.scheme().isTurn() ? "TURN" : "STUN";
+        Request request = url.scheme().isTurn() ? Request.TURN_ALLOCATE : Request.STUN_BINDING;
         Mono<List<InetAddress>> lookup = resolve(url);
         if (deadline != null) {
             lookup = lookup.takeUntilOther(deadline);
@@ -138,12 +153,11 @@ public final class Gathering {
                 .onErrorResume(e -> !(e instanceof Error), e -> {
                     log.debug("Lookup of {} failed: {}", url.host(), e.toString());
                     return Mono.just(Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
-                            noun + " host lookup received error.", null)));
+                            FailureTexts.lookupFailed(request), null)));
                 })
                 // empty: the deadline passed while the host name was being looked up
                 .defaultIfEmpty(Flux.defer(() -> Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
-                        "Gathering deadline of " + deadlineText() + " passed before the " + noun
-                                + " host lookup completed.", null))))
+                        FailureTexts.deadlineBeforeLookup(deadlineDuration(), request), null))))
                 .flatMapMany(events -> events);
     }
 
@@ -161,7 +175,7 @@ public final class Gathering {
         StunTimers timers = config.timersFor(server);
         if (resources.hostSockets.isEmpty()) {
             return Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
-                    "No usable local network address to reach the server from.", null));
+                    FailureTexts.noLocalAddress(), null));
         }
         List<Flux<IceEvent>> work = new ArrayList<>();
         for (int i = 0; i < resources.hostSockets.size(); i++) {
@@ -176,26 +190,23 @@ public final class Gathering {
             if (url.transport() == IceProtocol.UDP && !tls) {
                 if (config.transportPolicy() == IceTransportPolicy.ALL) {
                     work.add(bounded(binding(socket, target, url, timers, index), deadline,
-                            () -> deadlineError(url, "STUN binding request", socket)));
+                            () -> deadlineError(url, Request.STUN_BINDING, socket)));
                 }
                 if (url.scheme().isTurn()) {
                     work.add(bounded(allocate(server, url, socket, target, timers, index, resources), deadline,
-                            () -> deadlineError(url, "TURN allocate request", socket)));
+                            () -> deadlineError(url, Request.TURN_ALLOCATE, socket)));
                 }
             } else if (url.scheme().isTurn()) {
                 work.add(bounded(allocateOverStream(server, url, socket.localAddress().getAddress(), target,
-                        timers, index, resources), deadline, () -> error(url, IceCandidateError.SERVER_NOT_REACHABLE,
-                        "Gathering deadline of " + deadlineText() + " passed before the TURN allocate request"
-                                + " completed.", null)));
+                        timers, index, resources), deadline, () -> deadlineError(url, Request.TURN_ALLOCATE, null)));
             } else {
                 work.add(bounded(bindingOverStream(url, socket.localAddress().getAddress(), target, timers),
-                        deadline, () -> error(url, IceCandidateError.SERVER_NOT_REACHABLE, "Gathering deadline of "
-                                + deadlineText() + " passed before the STUN binding request completed.", null)));
+                        deadline, () -> deadlineError(url, Request.STUN_BINDING, null)));
             }
         }
         if (work.isEmpty()) {
             return Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
-                    "STUN server address is incompatible.", null));
+                    FailureTexts.incompatibleAddress(), null));
         }
         return Flux.merge(work);
     }
@@ -229,7 +240,7 @@ public final class Gathering {
                     return Flux.just(errorResponse(url, response, "STUN binding", socket));
                 })
                 .onErrorResume(StunTransportException.class,
-                        e -> Mono.just(unreachable(url, e, "STUN binding request timed out.", socket))));
+                        e -> Mono.just(unreachable(url, e, Request.STUN_BINDING, socket))));
     }
 
     private StunMessage bindingRequest() {
@@ -256,7 +267,7 @@ public final class Gathering {
                                 : Flux.just(errorResponse(url, response, "STUN binding", null))),
                 StunTransport::close, (stream, e) -> stream.close(), StunTransport::close)
                 .onErrorResume(StunTransportException.class,
-                        e -> Mono.just(unreachable(url, e, "STUN binding request timed out.", null)));
+                        e -> Mono.just(unreachable(url, e, Request.STUN_BINDING, null)));
     }
 
     // --------------------------------------------------------------------------------------------- TURN Allocate
@@ -291,10 +302,11 @@ public final class Gathering {
             return errorFrom(url, response.code(), response.reason(), socket);
         }
         if (e instanceof StunTransportException transport) {
-            return unreachable(url, transport, "TURN allocate request timed out.", socket);
+            return unreachable(url, transport, Request.TURN_ALLOCATE, socket);
         }
         log.warn("TURN allocation to {} failed unexpectedly", url, e);
-        return errorFrom(url, IceCandidateError.SERVER_NOT_REACHABLE, "TURN allocation failed: " + e, socket);
+        return errorFrom(url, IceCandidateError.SERVER_NOT_REACHABLE, FailureTexts.unexpected(Request.TURN_ALLOCATE, e),
+                socket);
     }
 
     private static String tlsName(IceServerUrl url) {
@@ -328,20 +340,18 @@ public final class Gathering {
                         what + " response with no error code attribute.", socket));
     }
 
-    private IceEvent unreachable(IceServerUrl url, StunTransportException e, String timeoutText,
-            StunTransport socket) {
-        String text = e instanceof StunTransportException.Timeout ? timeoutText : e.getMessage();
+    private IceEvent unreachable(IceServerUrl url, StunTransportException e, Request request, StunTransport socket) {
+        String text = e instanceof StunTransportException.Timeout ? FailureTexts.timedOut(request) : e.getMessage();
         return errorFrom(url, IceCandidateError.SERVER_NOT_REACHABLE, text, socket);
     }
 
-    private IceEvent deadlineError(IceServerUrl url, String what, StunTransport socket) {
+    private IceEvent deadlineError(IceServerUrl url, Request request, StunTransport socket) {
         return errorFrom(url, IceCandidateError.SERVER_NOT_REACHABLE,
-                "Gathering deadline of " + deadlineText() + " passed before the " + what + " completed.", socket);
+                FailureTexts.deadlineBefore(deadlineDuration(), request), socket);
     }
 
-    private String deadlineText() {
-        Duration d = config.gatheringDeadline().orElse(Duration.ZERO);
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    private Duration deadlineDuration() {
+        return config.gatheringDeadline().orElse(Duration.ZERO);
     }
 
     /**

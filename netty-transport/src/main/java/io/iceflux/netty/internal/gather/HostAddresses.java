@@ -1,6 +1,5 @@
 package io.iceflux.netty.internal.gather;
 
-import io.iceflux.netty.NettyIceGatherer;
 
 import io.iceflux.HostInterfaces;
 import io.iceflux.IceLimitExceededException;
@@ -18,6 +17,12 @@ import java.util.concurrent.TimeUnit;
 
 /** Enumerates the local addresses that become host candidates. */
 public final class HostAddresses {
+
+    /**
+     * The most local addresses one gathering opens a socket on; the API names it
+     * {@code NettyIceGatherer.MAX_HOST_ADDRESSES}.
+     */
+    public static final int MAX_HOST_ADDRESSES = 16;
 
     /** How long a listing of the interfaces is reused: listing them costs about 0.1 ms of system calls. */
     static final long REUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -57,13 +62,13 @@ public final class HostAddresses {
     /**
      * Check that a gathering may open sockets on {@code count} host addresses.
      *
-     * @throws IceLimitExceededException if {@code count} is more than {@link NettyIceGatherer#MAX_HOST_ADDRESSES}
+     * @throws IceLimitExceededException if {@code count} is more than {@link #MAX_HOST_ADDRESSES}
      */
     public static void checkLimit(int count) {
-        if (count > NettyIceGatherer.MAX_HOST_ADDRESSES) {
+        if (count > MAX_HOST_ADDRESSES) {
             throw new IceLimitExceededException(IceLimitExceededException.Limit.HOST_ADDRESSES_PER_GATHERING,
-                    NettyIceGatherer.MAX_HOST_ADDRESSES, count, "a gathering uses at most "
-                    + NettyIceGatherer.MAX_HOST_ADDRESSES + " host addresses (NettyIceGatherer.MAX_HOST_ADDRESSES), "
+                    MAX_HOST_ADDRESSES, count, "a gathering uses at most "
+                    + MAX_HOST_ADDRESSES + " host addresses (NettyIceGatherer.MAX_HOST_ADDRESSES), "
                     + "and the host interfaces allowed by the configuration have " + count
                     + "; narrow them with IceConfiguration.Builder.hostInterfaces");
         }

@@ -103,7 +103,6 @@ public final class StreamStunTransport implements StunTransport {
             TransportListener listener) {
         return Mono.defer(() -> {
             boolean secure = tlsHostName != null;
-            String serverText = StunTransactions.address(server);
             Inbound inbound = new Inbound();
             Bootstrap bootstrap = new Bootstrap()
                     .group(group)
@@ -129,8 +128,8 @@ public final class StreamStunTransport implements StunTransport {
             try {
                 timer = scheduler.schedule(() -> ready.tryFailure(new StunTransportException.Unreachable(
                         secure && channel.isActive()
-                                ? "TLS handshake with " + tlsHostName + " timed out."
-                                : "TCP connection to " + serverText + " timed out.", null)),
+                                ? FailureTexts.tlsTimedOut(tlsHostName)
+                                : FailureTexts.tcpTimedOut(server), null)),
                         connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 channel.close();
@@ -139,7 +138,7 @@ public final class StreamStunTransport implements StunTransport {
             ready.addListener(f -> timer.dispose());
             connect.addListener(f -> {
                 if (!f.isSuccess()) {
-                    ready.tryFailure(connectFailure(serverText, f.cause()));
+                    ready.tryFailure(connectFailure(server, f.cause()));
                 } else if (!secure) {
                     ready.trySuccess(null);
                 } else {
@@ -147,8 +146,8 @@ public final class StreamStunTransport implements StunTransport {
                         if (h.isSuccess()) {
                             ready.trySuccess(null);
                         } else {
-                            ready.tryFailure(new StunTransportException.Unreachable("TLS handshake with "
-                                    + tlsHostName + " failed: " + tlsFailureReason(h.cause()) + ".", h.cause()));
+                            ready.tryFailure(new StunTransportException.Unreachable(
+                                    FailureTexts.tlsFailed(tlsHostName, tlsFailureReason(h.cause())), h.cause()));
                         }
                     });
                 }
@@ -170,8 +169,7 @@ public final class StreamStunTransport implements StunTransport {
                 });
                 return transport;
             }, cause -> cause instanceof StunTransportException ? cause
-                    : new StunTransportException.Unreachable("TCP connection to " + serverText + " failed: "
-                            + StunTransactions.describe(cause) + ".", cause));
+                    : new StunTransportException.Unreachable(FailureTexts.tcpFailed(server, cause), cause));
         });
     }
 
@@ -195,21 +193,20 @@ public final class StreamStunTransport implements StunTransport {
         return handler;
     }
 
-    static StunTransportException.Unreachable connectFailure(String serverText, Throwable cause) {
+    static StunTransportException.Unreachable connectFailure(InetSocketAddress server, Throwable cause) {
         String message = String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+        String text;
         if (cause instanceof ConnectException && message.contains("refused")) {
-            return new StunTransportException.Unreachable("TCP connection to " + serverText + " refused.", cause);
-        }
-        if (cause instanceof ConnectTimeoutException) {
-            return new StunTransportException.Unreachable("TCP connection to " + serverText + " timed out.", cause);
-        }
-        if (cause instanceof IOException && message.contains("reset")) {
+            text = FailureTexts.tcpRefused(server);
+        } else if (cause instanceof ConnectTimeoutException) {
+            text = FailureTexts.tcpTimedOut(server);
+        } else if (cause instanceof IOException && message.contains("reset")) {
             // a server that accepts and resets at once: the reset may beat the end of the connect
-            return new StunTransportException.Unreachable("TCP connection to " + serverText
-                    + " was reset by the server.", cause);
+            text = FailureTexts.tcpResetWhileConnecting(server);
+        } else {
+            text = FailureTexts.tcpFailed(server, cause);
         }
-        return new StunTransportException.Unreachable("TCP connection to " + serverText + " failed: "
-                + StunTransactions.describe(cause) + ".", cause);
+        return new StunTransportException.Unreachable(text, cause);
     }
 
     /**
@@ -223,17 +220,17 @@ public final class StreamStunTransport implements StunTransport {
             root = t;
             String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (message.contains("no subject alternative") || message.contains("no name matching")) {
-                return "certificate does not match the host name (" + StunTransactions.describe(t) + ")";
+                return "certificate does not match the host name (" + FailureTexts.describe(t) + ")";
             }
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException
                     || message.contains("pkix") || message.contains("certification path")) {
-                return "certificate not trusted (" + StunTransactions.describe(innermost(t)) + ")";
+                return "certificate not trusted (" + FailureTexts.describe(innermost(t)) + ")";
             }
             if (t instanceof CertificateException) {
-                return "certificate rejected (" + StunTransactions.describe(innermost(t)) + ")";
+                return "certificate rejected (" + FailureTexts.describe(innermost(t)) + ")";
             }
             if (t instanceof ClosedChannelException) {
                 return "the connection was closed during the handshake";
@@ -243,7 +240,7 @@ public final class StreamStunTransport implements StunTransport {
                 return "the server does not speak TLS (not an SSL/TLS record)";
             }
         }
-        return StunTransactions.describe(root);
+        return FailureTexts.describe(root);
     }
 
     private static Throwable innermost(Throwable t) {
@@ -255,23 +252,21 @@ public final class StreamStunTransport implements StunTransport {
     }
 
     private StunTransportException.Closed closedReason() {
-        String connection = (secure ? "TLS" : "TCP") + " connection to " + StunTransactions.address(server);
         Throwable failure = inbound.failure;
+        String how;
         if (inbound.closedLocally) {
-            return new StunTransportException.Closed(connection + " was closed.", null);
+            how = "was closed";
+            failure = null;
+        } else if (failure instanceof DecoderException && failure.getCause() instanceof StunCodecException codec) {
+            how = "was closed: the server sent bytes that are not STUN frames (" + codec.getMessage() + ")";
+        } else if (failure instanceof IOException) {
+            how = "was reset by the server";
+        } else if (failure != null) {
+            how = "was closed after an error: " + FailureTexts.describe(failure);
+        } else {
+            how = "was closed by the server";
         }
-        if (failure instanceof DecoderException && failure.getCause() instanceof StunCodecException codec) {
-            return new StunTransportException.Closed(connection + " was closed: the server sent bytes that are not "
-                    + "STUN frames (" + codec.getMessage() + ").", failure);
-        }
-        if (failure instanceof IOException) {
-            return new StunTransportException.Closed(connection + " was reset by the server.", failure);
-        }
-        if (failure != null) {
-            return new StunTransportException.Closed(connection + " was closed after an error: "
-                    + StunTransactions.describe(failure) + ".", failure);
-        }
-        return new StunTransportException.Closed(connection + " was closed by the server.", null);
+        return new StunTransportException.Closed(FailureTexts.connectionEnded(secure, server, how), failure);
     }
 
     @Override
@@ -317,8 +312,8 @@ public final class StreamStunTransport implements StunTransport {
 
     @Override
     public String toString() {
-        return "StreamStunTransport[" + (secure ? "TLS " : "TCP ") + StunTransactions.address(localAddress) + " -> "
-                + StunTransactions.address(server) + "]";
+        return "StreamStunTransport[" + (secure ? "TLS " : "TCP ") + FailureTexts.address(localAddress) + " -> "
+                + FailureTexts.address(server) + "]";
     }
 
     /** Records the first write that failed with an I/O error (a reset seen by a write) as the connection's failure. */

@@ -249,7 +249,7 @@ public final class StunTransactions {
         }
         if (pending.size() >= MAX_PENDING) {
             fail(p, new StunTransportException.TooManyTransactions("too many STUN transactions pending on "
-                    + (datagram ? "the UDP socket " : "the connection ") + address(localAddress())
+                    + (datagram ? "the UDP socket " : "the connection ") + FailureTexts.address(localAddress())
                     + ": the limit is " + MAX_PENDING + "."));
             return;
         }
@@ -286,19 +286,15 @@ public final class StunTransactions {
         channel.writeAndFlush(message).addListener(f -> {
             // a stream closed by the failure fails every pending request with the transport's reason
             if (!f.isSuccess() && (datagram || channel.isOpen())) {
-                fail(p, new StunTransportException.Closed("STUN request to " + address(p.destination)
-                        + " could not be sent: " + describe(f.cause()) + ".", f.cause()));
+                fail(p, new StunTransportException.Closed(FailureTexts.couldNotSend(p.destination, f.cause()),
+                        f.cause()));
             }
         });
     }
 
     private String timeoutText(Pending p) {
-        StunTimers t = p.timers;
-        if (datagram) {
-            return "no response from " + address(p.destination) + " after " + p.sent + " requests in "
-                    + t.udpTimeout().toMillis() + " ms";
-        }
-        return "no response from " + address(p.destination) + " within " + t.reliableTimeout().toMillis() + " ms";
+        return datagram ? FailureTexts.noResponse(p.destination, p.sent, p.timers)
+                : FailureTexts.noResponse(p.destination, p.timers);
     }
 
     /** Run {@code action} on the event loop; if the event loop is gone, fail the transaction here. */
@@ -312,7 +308,7 @@ public final class StunTransactions {
         } catch (RejectedExecutionException e) {
             if (p.done.compareAndSet(false, true)) {
                 release(p);
-                p.sink.error(new StunTransportException.Closed("The transport's event loop has shut down.", e));
+                p.sink.error(new StunTransportException.Closed(FailureTexts.eventLoopShutDown(), e));
             }
         }
     }
@@ -341,16 +337,6 @@ public final class StunTransactions {
             timer.dispose();
         }
         p.encoded.release();
-    }
-
-    static String address(InetSocketAddress a) {
-        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-        return host.indexOf(':') >= 0 ? "[" + host + "]:" + a.getPort() : host + ":" + a.getPort();
-    }
-
-    static String describe(Throwable t) {
-        String m = t.getMessage();
-        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }
 
     /** One pending transaction; its mutable fields are touched on the event loop only. */

@@ -24,7 +24,6 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -54,7 +53,6 @@ public final class UdpStunTransport implements StunTransport {
     private final DatagramChannel channel;
     private final StunTransactions transactions;
     private final InetSocketAddress localAddress;
-    private final AtomicInteger readErrors = new AtomicInteger();
 
     private UdpStunTransport(DatagramChannel channel, Scheduler scheduler, ByteBufAllocator allocator,
             TransportListener listener) {
@@ -90,11 +88,11 @@ public final class UdpStunTransport implements StunTransport {
                 UdpStunTransport transport = new UdpStunTransport(ch, scheduler, allocator, listener);
                 ch.pipeline().get(Inbound.class).transport = transport;
                 ch.closeFuture().addListener(c -> transport.transactions.closeAll(() ->
-                        new StunTransportException.Closed("UDP socket on "
-                                + StunTransactions.address(transport.localAddress) + " was closed.", null)));
+                        new StunTransportException.Closed(
+                                FailureTexts.udpSocketClosed(transport.localAddress), null)));
                 return transport;
-            }, cause -> new StunTransportException.Unreachable("could not open a UDP socket on "
-                    + StunTransactions.address(bindAddress) + ": " + StunTransactions.describe(cause) + ".", cause));
+            }, cause -> new StunTransportException.Unreachable(
+                    FailureTexts.udpSocketNotOpened(bindAddress, cause), cause));
         });
     }
 
@@ -119,11 +117,6 @@ public final class UdpStunTransport implements StunTransport {
         return transactions.droppedPackets();
     }
 
-    /** Return how many read errors the socket reported (and ignored), e.g. ICMP errors with IP_RECVERR. */
-    int readErrors() {
-        return readErrors.get();
-    }
-
     @Override
     public boolean isOpen() {
         return channel.isOpen();
@@ -140,7 +133,7 @@ public final class UdpStunTransport implements StunTransport {
 
     @Override
     public String toString() {
-        return "UdpStunTransport[" + StunTransactions.address(localAddress) + "]";
+        return "UdpStunTransport[" + FailureTexts.address(localAddress) + "]";
     }
 
     /** Classifies, decodes and matches each datagram; always releases it. */
@@ -172,12 +165,9 @@ public final class UdpStunTransport implements StunTransport {
             t.transactions.onMessage(content, message, packet.sender());
         }
 
+        /** Read errors (e.g. ICMP errors with IP_RECVERR) do not close the socket and are not reported. */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            UdpStunTransport t = transport;
-            if (t != null) {
-                t.readErrors.incrementAndGet();
-            }
         }
     }
 

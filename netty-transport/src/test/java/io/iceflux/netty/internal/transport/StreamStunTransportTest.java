@@ -106,7 +106,7 @@ class StreamStunTransportTest {
     }
 
     private String serverText() {
-        return StunTransactions.address(server.address());
+        return FailureTexts.address(server.address());
     }
 
     @Test

@@ -122,7 +122,7 @@ class TransportLimitsTest {
                 .isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(StunTransportException.TooManyTransactions.class)
                 .hasMessage("too many STUN transactions pending on the UDP socket "
-                        + StunTransactions.address(transport.localAddress()) + ": the limit is 1024.");
+                        + FailureTexts.address(transport.localAddress()) + ": the limit is 1024.");
         assertThat(futures).as("the first %d are still pending", StunTransactions.MAX_PENDING)
                 .noneMatch(CompletableFuture::isDone);
 
@@ -229,7 +229,7 @@ class TransportLimitsTest {
         assertThatThrownBy(() -> transport.request(binding(), StunEncodeOptions.defaults(), address, null,
                 StunTimers.rfc8489()).block(WAIT))
                 .isInstanceOf(StunTransportException.Closed.class)
-                .hasMessage("TCP connection to " + StunTransactions.address(address) + " was closed: the server "
+                .hasMessage("TCP connection to " + FailureTexts.address(address) + " was closed: the server "
                         + "sent bytes that are not STUN frames (TOO_LARGE: STUN frame header announces " + (MAX + 4)
                         + " bytes, more than the maximum of " + MAX + ").");
         answered.get(10, TimeUnit.SECONDS);

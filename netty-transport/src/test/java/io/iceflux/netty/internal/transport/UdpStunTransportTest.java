@@ -155,7 +155,7 @@ class UdpStunTransportTest {
 
         assertThat(result).failsWithin(WAIT).withThrowableThat().havingCause()
                 .isInstanceOf(StunTransportException.Timeout.class)
-                .withMessage("no response from " + StunTransactions.address(server.address())
+                .withMessage("no response from " + FailureTexts.address(server.address())
                         + " after 7 requests in 39500 ms");
         time.advanceTimeBy(Duration.ofMinutes(5));
         assertThat(server.poll(100)).isNull();
@@ -350,7 +350,7 @@ class UdpStunTransportTest {
         transport.close().block(WAIT);
 
         assertThat(transport.isOpen()).isFalse();
-        String text = "UDP socket on " + StunTransactions.address(transport.localAddress()) + " was closed.";
+        String text = "UDP socket on " + FailureTexts.address(transport.localAddress()) + " was closed.";
         assertThat(pending).failsWithin(WAIT).withThrowableThat().havingCause()
                 .isInstanceOf(StunTransportException.Closed.class).withMessage(text);
         assertThatThrownBy(() -> exchange(binding(), null))
