@@ -24,10 +24,11 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
  * enter from this server's network (IceFlux, streamed by {@code POST /api/gather}) and from your browser's own
  * {@code RTCPeerConnection}, side by side.
  *
- * <p>Run it with {@code java -jar examples/diagnostics/target/iceflux-diagnostics.jar} and open {@code http://localhost:8080/}.
- * Started by {@link #main} it is in demo mode unless {@code --iceflux.diagnostics.demo=false} is given: it starts an
- * embedded STUN/TURN server on loopback and prefills the form with a working STUN URL, a working TURN URL, a TURN
- * URL with a wrong password and a URL where nothing answers.
+ * <p>Run it with {@code java -jar examples/diagnostics/target/iceflux-diagnostics.jar} and open
+ * {@code http://localhost:8080/}. Started by {@link #main} it is in demo mode unless
+ * {@code --iceflux.diagnostics.demo=false} is given: it starts an embedded STUN/TURN server on loopback and prefills
+ * the form with a working STUN URL, a working TURN URL, a TURN URL with a wrong password and a URL where nothing
+ * answers.
  */
 @SpringBootApplication(proxyBeanMethods = false)
 @EnableConfigurationProperties(DiagnosticsProperties.class)
