@@ -1,0 +1,98 @@
+package io.iceflux.examples.common;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iceflux.IceCandidate;
+import io.iceflux.IceCandidateError;
+import io.iceflux.IceEvent;
+
+import java.util.List;
+
+/**
+ * Builds the JSON objects of the probe's {@code --json} contract (see the README): one per event and the final
+ * summary. The diagnostics web application sends the same objects as Server-Sent Events.
+ */
+public final class ProbeJson {
+
+    private ProbeJson() {
+    }
+
+    /**
+     * Build the object of one event that happened {@code t} ms after gathering started; absent values are JSON
+     * {@code null}, never left out.
+     *
+     * @throws NullPointerException when {@code mapper} or {@code event} is null
+     */
+    public static ObjectNode event(ObjectMapper mapper, IceEvent event, long t) {
+        ObjectNode node = mapper.createObjectNode();
+        if (event instanceof IceEvent.GatheringStateChanged s) {
+            node.put("type", "state");
+            node.put("state", s.state().w3cName());
+            node.put("generation", s.generation());
+        } else if (event instanceof IceEvent.CandidateGathered c) {
+            IceCandidate cand = c.candidate();
+            node.put("type", "candidate");
+            node.put("candidate", cand.toSdp());
+            node.put("candidateType", cand.type().sdpName());
+            node.put("protocol", cand.protocol().w3cName());
+            node.put("address", cand.address());
+            node.put("port", cand.port());
+            node.put("relatedAddress", cand.relatedAddress());
+            node.put("relatedPort", cand.relatedPort());
+            node.put("url", cand.url());
+        } else if (event instanceof IceEvent.CandidateError e) {
+            IceCandidateError err = e.error();
+            node.put("type", "error");
+            node.put("url", err.url());
+            node.put("errorCode", err.errorCode());
+            node.put("errorText", err.errorText());
+            node.put("address", err.address());
+            node.put("port", err.port());
+        } else {
+            node.put("type", "end-of-candidates");
+            node.put("generation", event.generation());
+        }
+        node.put("t", t);
+        return node;
+    }
+
+    /**
+     * Build the summary object at {@code t} ms: {@code ok}, {@code exitCode} and one entry per configured URL.
+     *
+     * @throws NullPointerException when {@code mapper} or {@code checks} is null
+     */
+    public static ObjectNode summary(ObjectMapper mapper, ServerChecks checks, long t) {
+        return summary(mapper, checks.checks(), checks.exitCode(), t);
+    }
+
+    /**
+     * Build the summary object at {@code t} ms from the checks of every URL, in configuration order, and the exit
+     * status they give.
+     *
+     * @throws NullPointerException when {@code mapper} or {@code checks} is null
+     */
+    public static ObjectNode summary(ObjectMapper mapper, List<ServerCheck> checks, int exitCode, long t) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("type", "summary");
+        node.put("ok", exitCode == 0);
+        node.put("exitCode", exitCode);
+        ArrayNode servers = node.putArray("servers");
+        for (ServerCheck check : checks) {
+            ObjectNode server = servers.addObject();
+            server.put("url", check.url());
+            server.put("expected", check.expectation().jsonName());
+            server.put("ok", check.ok());
+            server.put("obtainedMs", check.obtainedAtMillis() < 0 ? null : check.obtainedAtMillis());
+            ArrayNode errors = server.putArray("errors");
+            for (IceCandidateError err : check.errors()) {
+                ObjectNode error = errors.addObject();
+                error.put("errorCode", err.errorCode());
+                error.put("errorText", err.errorText());
+            }
+            server.put("verdict", check.verdict());
+        }
+        node.put("t", t);
+        return node;
+    }
+}

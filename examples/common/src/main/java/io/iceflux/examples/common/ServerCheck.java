@@ -1,0 +1,150 @@
+package io.iceflux.examples.common;
+
+import io.iceflux.IceCandidate;
+import io.iceflux.IceCandidateError;
+import io.iceflux.IceServerUrl;
+import io.iceflux.IceTransportPolicy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one configured server URL promised, what it gave, and the verdict in plain words. {@link ServerChecks} makes
+ * one per configured URL.
+ */
+public final class ServerCheck {
+
+    /** The candidate type a URL promises. */
+    enum Expectation {
+        /** A {@code stun:} URL: a server-reflexive candidate. */
+        SRFLX("srflx"),
+        /** A {@code turn:}/{@code turns:} URL: a relayed candidate. */
+        RELAY("relay"),
+        /** A {@code stuns:} URL: no candidate (a TLS mapping is not a UDP candidate), only no error. */
+        NO_ERROR("none"),
+        /** A STUN URL under the relay-only policy: skipped by the gatherer, so nothing. */
+        SKIPPED("none");
+
+        private final String jsonName;
+
+        Expectation(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        String jsonName() {
+            return jsonName;
+        }
+    }
+
+    private final String url;
+    private final IceServerUrl parsed;
+    private final Expectation expectation;
+    private final List<IceCandidateError> errors = new ArrayList<>();
+    private IceCandidate obtained;
+    private long obtainedAtMillis = -1;
+
+    ServerCheck(String url, IceServerUrl parsed, IceTransportPolicy policy) {
+        this.url = url;
+        this.parsed = parsed;
+        if (parsed.scheme().isTurn()) {
+            this.expectation = Expectation.RELAY;
+        } else if (policy == IceTransportPolicy.RELAY) {
+            this.expectation = Expectation.SKIPPED;
+        } else {
+            this.expectation = parsed.scheme().isSecure() ? Expectation.NO_ERROR : Expectation.SRFLX;
+        }
+    }
+
+    /** The URL exactly as configured. */
+    public String url() {
+        return url;
+    }
+
+    Expectation expectation() {
+        return expectation;
+    }
+
+    List<IceCandidateError> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** Milliseconds from the start of gathering to the promised candidate, or -1 when none came. */
+    long obtainedAtMillis() {
+        return obtainedAtMillis;
+    }
+
+    /** Record a candidate of any URL; returns whether it is the first promised candidate of this one. */
+    boolean offer(IceCandidate candidate, long atMillis) {
+        if (obtained != null || !url.equals(candidate.url())) {
+            return false;
+        }
+        boolean promised = (expectation == Expectation.SRFLX && candidate.type() == IceCandidate.Type.SRFLX)
+                || (expectation == Expectation.RELAY && candidate.type() == IceCandidate.Type.RELAY);
+        if (promised) {
+            obtained = candidate;
+            obtainedAtMillis = atMillis;
+        }
+        return promised;
+    }
+
+    /** Record an error of any URL; ignored when it belongs to another URL. */
+    void offer(IceCandidateError error) {
+        if (url.equals(error.url())) {
+            errors.add(error);
+        }
+    }
+
+    /** Whether the server gave what its URL promises. */
+    public boolean ok() {
+        return switch (expectation) {
+            case SRFLX, RELAY -> obtained != null;
+            case NO_ERROR -> errors.isEmpty();
+            case SKIPPED -> true;
+        };
+    }
+
+    /** The verdict in plain words. */
+    public String verdict() {
+        String serverKind = parsed.scheme().isTurn() ? "TURN" : "STUN";
+        if (expectation == Expectation.SKIPPED) {
+            return "skipped: the relay-only policy uses TURN servers only";
+        }
+        if (ok()) {
+            String verdict = switch (expectation) {
+                case RELAY -> "reachable; credentials accepted; relay " + hostPort(obtained.address(), obtained.port())
+                        + " obtained in " + obtainedAtMillis + " ms";
+                case SRFLX -> "reachable; server-reflexive address " + hostPort(obtained.address(), obtained.port())
+                        + " obtained in " + obtainedAtMillis + " ms";
+                default -> "no error (a stuns: URL is checked over TLS but gives no candidate)";
+            };
+            if (!errors.isEmpty()) {
+                verdict += "; " + errors.size() + " other local address(es) reported an error (not fatal)";
+            }
+            return verdict;
+        }
+        if (errors.isEmpty()) {
+            return serverKind + " server gave no " + expectation.jsonName() + " candidate and reported no error";
+        }
+        IceCandidateError error = firstServerAnswer();
+        int code = error.errorCode();
+        if (code == 401) {
+            return serverKind + " server answered 401 " + error.errorText()
+                    + ": check the username and password";
+        }
+        if (code == IceCandidateError.SERVER_NOT_REACHABLE) {
+            return "no answer (701: " + error.errorText() + ") — not fatal for the other servers";
+        }
+        return serverKind + " server answered " + code + " " + error.errorText() + " — not fatal for the other servers";
+    }
+
+    /** {@code address:port}, with an IPv6 address in brackets, as the verdicts and the probe's lines write it. */
+    public static String hostPort(String address, Integer port) {
+        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+    }
+
+    /** The first error that is an answer of the server (300-699), else the first error. */
+    private IceCandidateError firstServerAnswer() {
+        return errors.stream().filter(e -> e.errorCode() != IceCandidateError.SERVER_NOT_REACHABLE).findFirst()
+                .orElse(errors.get(0));
+    }
+}

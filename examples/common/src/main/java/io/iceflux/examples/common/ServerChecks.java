@@ -1,0 +1,66 @@
+package io.iceflux.examples.common;
+
+import io.iceflux.IceConfiguration;
+import io.iceflux.IceEvent;
+import io.iceflux.IceServer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tracks, for every URL of a configuration, what the URL promises, what the gathering gave and the verdict; the
+ * probe and the diagnostics web application share it. Not thread-safe: feed it the events of one gathering in
+ * order.
+ */
+public final class ServerChecks {
+
+    /** The probe's exit status (and the summary's {@code exitCode}) when every URL gave what it promises. */
+    public static final int EXIT_OK = 0;
+    /** The probe's exit status (and the summary's {@code exitCode}) when at least one URL did not. */
+    public static final int EXIT_SOME_FAILED = 1;
+
+    private final List<ServerCheck> checks = new ArrayList<>();
+
+    /**
+     * Start tracking every URL of the configuration, in configuration order.
+     *
+     * @throws NullPointerException when {@code configuration} is null
+     */
+    public ServerChecks(IceConfiguration configuration) {
+        for (IceServer server : configuration.servers()) {
+            for (int i = 0; i < server.urls().size(); i++) {
+                checks.add(new ServerCheck(server.urls().get(i), server.parsedUrls().get(i),
+                        configuration.transportPolicy()));
+            }
+        }
+    }
+
+    /**
+     * Record an event that happened {@code t} ms after gathering started; events other than candidates and
+     * candidate errors change nothing.
+     *
+     * @throws NullPointerException when {@code event} is null
+     */
+    public void offer(IceEvent event, long t) {
+        if (event instanceof IceEvent.CandidateGathered c) {
+            checks.forEach(check -> check.offer(c.candidate(), t));
+        } else if (event instanceof IceEvent.CandidateError e) {
+            checks.forEach(check -> check.offer(e.error()));
+        }
+    }
+
+    /** Whether every URL gave what it promises. */
+    public boolean ok() {
+        return checks.stream().allMatch(ServerCheck::ok);
+    }
+
+    /** The probe's exit status for what was recorded: 0 when every URL gave what it promises, else 1. */
+    public int exitCode() {
+        return ok() ? EXIT_OK : EXIT_SOME_FAILED;
+    }
+
+    /** The check of every URL, in configuration order. */
+    public List<ServerCheck> checks() {
+        return List.copyOf(checks);
+    }
+}

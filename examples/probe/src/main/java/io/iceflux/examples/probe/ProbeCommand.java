@@ -1,0 +1,288 @@
+package io.iceflux.examples.probe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iceflux.HostInterfaces;
+import io.iceflux.IceConfiguration;
+import io.iceflux.IceEvent;
+import io.iceflux.IceServer;
+import io.iceflux.IceServerUrl;
+import io.iceflux.IceTransportPolicy;
+import io.iceflux.InvalidIceServerException;
+import io.iceflux.StunTimers;
+import io.iceflux.examples.common.RtcConfigurationFile;
+import io.iceflux.examples.common.ServerChecks;
+import io.iceflux.netty.NettyIceGatherer;
+import io.iceflux.testkit.TestTurnServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code iceflux-probe} command: gather candidates from the STUN/TURN servers given as URLs or in an
+ * {@code RTCConfiguration} JSON file, print every event as it happens and then a verdict per server URL.
+ *
+ * <p>Without servers it starts an embedded {@link TestTurnServer} on loopback and probes a working STUN URL, a
+ * working TURN URL, a TURN URL with a wrong password and a URL where nothing answers. Exit status: 0 when every
+ * server gave what its URL promises ({@code stun:} a server-reflexive candidate, {@code turn(s):} a relayed one),
+ * 1 when some did not, 2 for bad usage or an invalid server URL.
+ */
+@Command(name = "iceflux-probe", mixinStandardHelpOptions = true, version = "iceflux-probe 0.1.0",
+        sortOptions = false,
+        description = {"Gathers ICE candidates from STUN/TURN servers and says, per server URL, whether it gave "
+                + "what the URL promises (stun: a server-reflexive candidate, turn:/turns: a relayed one).",
+                "Without servers: probes an embedded STUN/TURN server on loopback (a working STUN URL, a working "
+                        + "TURN URL, a wrong password and a URL where nothing answers)."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every server gave what its URL promises", "1:some server did not",
+                "2:bad usage or an invalid server URL"})
+public final class ProbeCommand implements Callable<Integer> {
+
+    /** Exit status when every server gave what its URL promises. */
+    public static final int OK = ServerChecks.EXIT_OK;
+    /** Exit status when at least one server did not give what its URL promises. */
+    public static final int SOME_FAILED = ServerChecks.EXIT_SOME_FAILED;
+    /** Exit status for bad usage or an invalid server URL. */
+    public static final int USAGE = 2;
+
+    private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+    private static final Duration DEMO_RTO = Duration.ofMillis(100);
+    private static final int DEMO_MAX_REQUESTS = 3;
+    private static final Duration DEMO_DEADLINE = Duration.ofSeconds(3);
+    private static final String DEMO_WRONG_PASSWORD = "not-the-password";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "URL", arity = "0..*",
+            description = "STUN/TURN server URLs: stun:host[:port], turn:host[:port][?transport=udp|tcp], "
+                    + "turns:host[:port] ...")
+    private List<String> urls = new ArrayList<>();
+
+    @Option(names = {"-u", "--username"}, description = "TURN username, for every turn:/turns: URL given")
+    private String username;
+
+    @Option(names = {"-p", "--password"}, description = "TURN password (credential), for every turn:/turns: URL "
+            + "given")
+    private String password;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "RTCConfiguration JSON: {\"iceServers\":[{\"urls\":...,\"username\":...,"
+                    + "\"credential\":...}],\"iceTransportPolicy\":\"all\"|\"relay\"}")
+    private Path config;
+
+    @Option(names = "--rto", paramLabel = "MILLIS",
+            description = "initial STUN retransmission timeout (default 500; 100 in the demo)")
+    private Integer rtoMillis;
+
+    @Option(names = "--max-requests", paramLabel = "N",
+            description = "STUN requests sent over UDP before giving up, Rc (default 7; 3 in the demo)")
+    private Integer maxRequests;
+
+    @Option(names = "--deadline", paramLabel = "MILLIS",
+            description = "overall gathering deadline; what is still pending becomes a 701 (default 10000; 3000 in "
+                    + "the demo)")
+    private Integer deadlineMillis;
+
+    @Option(names = "--relay-only", description = "transport policy relay: only relayed candidates, STUN URLs are "
+            + "skipped")
+    private boolean relayOnly;
+
+    @Option(names = "--loopback", description = "also gather on loopback addresses")
+    private boolean loopback;
+
+    @Option(names = "--loopback-only", description = "gather on loopback addresses only")
+    private boolean loopbackOnly;
+
+    @Option(names = "--interface", paramLabel = "NAME", description = "gather on this interface only (repeatable)")
+    private List<String> interfaces = new ArrayList<>();
+
+    @Option(names = "--insecure", description = "trust every TLS certificate (turns:/stuns: URLs); for tests only")
+    private boolean insecure;
+
+    @Option(names = "--json", description = "write one JSON object per line (see the README for the contract)")
+    private boolean json;
+
+    /** Create the command with every option at its default; picocli fills the fields. */
+    public ProbeCommand() {
+    }
+
+    /**
+     * Run the probe and exit the JVM with its exit status.
+     *
+     * @param args the command line; bad arguments give exit status 2 and a usage message
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ProbeCommand()).execute(args));
+    }
+
+    /**
+     * Run the probe, writing to the command line's out and err writers.
+     *
+     * @return 0 when every server gave what its URL promises, 1 when some did not, 2 for an invalid server URL,
+     *         bad credentials for a TURN URL, an unusable {@code --config} file or a bad option value
+     */
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        ObjectMapper mapper = new ObjectMapper();
+        try {
+            validateOptions();
+            if (urls.isEmpty() && config == null) {
+                return demo(mapper);
+            }
+            List<IceServer> servers = new ArrayList<>();
+            Optional<IceTransportPolicy> policy = Optional.empty();
+            if (config != null) {
+                RtcConfigurationFile.Content content = RtcConfigurationFile.read(config, mapper);
+                servers.addAll(content.servers());
+                policy = content.transportPolicy();
+            }
+            for (String url : urls) {
+                IceServerUrl parsed = IceServerUrl.parse(url);
+                servers.add(parsed.scheme().isTurn() ? IceServer.of(List.of(url), username, password)
+                        : IceServer.of(url));
+            }
+            if (relayOnly) {
+                policy = Optional.of(IceTransportPolicy.RELAY);
+            }
+            NettyIceGatherer.Builder builder = NettyIceGatherer.builder();
+            if (insecure) {
+                builder.insecureTrustAllCertificates();
+            }
+            try (NettyIceGatherer gatherer = builder.build()) {
+                IceConfiguration configuration = IceConfiguration.builder().servers(servers)
+                        .transportPolicy(policy.orElse(IceTransportPolicy.ALL))
+                        .stunTimers(timers(StunTimers.rfc8489()))
+                        .gatheringDeadline(deadlineMillis == null ? DEFAULT_DEADLINE
+                                : Duration.ofMillis(deadlineMillis))
+                        .hostInterfaces(hostInterfaces(HostInterfaces.defaults()))
+                        .build();
+                return probe(gatherer, configuration, mapper);
+            }
+        } catch (InvalidIceServerException e) {
+            err.println("iceflux-probe: " + e.getMessage() + " (wrong part: " + e.part() + ")");
+            return USAGE;
+        } catch (RtcConfigurationFile.BadConfigurationException | UsageException e) {
+            err.println("iceflux-probe: " + e.getMessage());
+            return USAGE;
+        } finally {
+            err.flush();
+        }
+    }
+
+    private int demo(ObjectMapper mapper) throws UsageException {
+        try (TestTurnServer server = TestTurnServer.builder().bindAddress(InetAddress.getLoopbackAddress()).start();
+             NettyIceGatherer gatherer = NettyIceGatherer.create()) {
+            String deadUrl = "stun:127.0.0.1:" + closedUdpPort();
+            PrintWriter out = spec.commandLine().getOut();
+            if (!json) {
+                out.println("No servers given: probing an embedded STUN/TURN server on loopback "
+                        + "(expect candidates, a 401 and a 701):");
+                out.println("  " + server.stunUrl() + "  working STUN");
+                out.println("  " + server.turnUdpUrl() + "  working TURN, user " + server.username());
+                out.println("  " + server.turnTcpUrl() + "  TURN with a wrong password");
+                out.println("  " + deadUrl + "  nothing answers there");
+                out.flush();
+            }
+            IceConfiguration configuration = IceConfiguration.builder()
+                    .server(IceServer.of(server.stunUrl()))
+                    .server(IceServer.of(List.of(server.turnUdpUrl()), server.username(), server.password()))
+                    .server(IceServer.of(List.of(server.turnTcpUrl()), server.username(), DEMO_WRONG_PASSWORD))
+                    .server(IceServer.of(deadUrl))
+                    .transportPolicy(relayOnly ? IceTransportPolicy.RELAY : IceTransportPolicy.ALL)
+                    .stunTimers(timers(StunTimers.rfc8489().withInitialRto(DEMO_RTO)
+                            .withMaxRequests(DEMO_MAX_REQUESTS)))
+                    .gatheringDeadline(deadlineMillis == null ? DEMO_DEADLINE : Duration.ofMillis(deadlineMillis))
+                    .hostInterfaces(interfaces.isEmpty() ? HostInterfaces.loopbackOnly()
+                            : hostInterfaces(HostInterfaces.loopbackOnly()))
+                    .build();
+            return probe(gatherer, configuration, mapper);
+        }
+    }
+
+    private int probe(NettyIceGatherer gatherer, IceConfiguration configuration, ObjectMapper mapper) {
+        PrintWriter out = spec.commandLine().getOut();
+        ProbeOutput output = json ? new ProbeOutput.Json(out, mapper) : new ProbeOutput.Human(out);
+        ServerChecks checks = new ServerChecks(configuration);
+        long[] start = new long[1];
+        Iterable<IceEvent> events = gatherer.gather(configuration)
+                .doOnSubscribe(s -> start[0] = System.nanoTime())
+                .toIterable();
+        for (IceEvent event : events) {
+            long t = elapsedMillis(start[0]);
+            checks.offer(event, t);
+            output.event(event, t);
+        }
+        int exitCode = checks.exitCode();
+        output.summary(checks.checks(), exitCode, elapsedMillis(start[0]));
+        return exitCode;
+    }
+
+    private static long elapsedMillis(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+    }
+
+    private StunTimers timers(StunTimers base) {
+        StunTimers timers = base;
+        if (rtoMillis != null) {
+            timers = timers.withInitialRto(Duration.ofMillis(rtoMillis));
+        }
+        if (maxRequests != null) {
+            timers = timers.withMaxRequests(maxRequests);
+        }
+        return timers;
+    }
+
+    private HostInterfaces hostInterfaces(HostInterfaces base) {
+        if (loopbackOnly) {
+            return HostInterfaces.loopbackOnly();
+        }
+        HostInterfaces chosen = interfaces.isEmpty() ? base : HostInterfaces.only(interfaces.toArray(String[]::new));
+        return loopback ? chosen.withLoopback() : chosen;
+    }
+
+    private void validateOptions() throws UsageException {
+        if (rtoMillis != null && rtoMillis < 1) {
+            throw new UsageException("--rto must be at least 1 ms, not " + rtoMillis);
+        }
+        if (maxRequests != null && maxRequests < 1) {
+            throw new UsageException("--max-requests must be at least 1, not " + maxRequests);
+        }
+        if (deadlineMillis != null && deadlineMillis < 1) {
+            throw new UsageException("--deadline must be at least 1 ms, not " + deadlineMillis);
+        }
+        if (loopbackOnly && !interfaces.isEmpty()) {
+            throw new UsageException("--loopback-only and --interface exclude each other");
+        }
+    }
+
+    private static int closedUdpPort() throws UsageException {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            return socket.getLocalPort();
+        } catch (SocketException e) {
+            throw new UsageException("cannot find a closed UDP port on 127.0.0.1: " + e.getMessage());
+        }
+    }
+
+    /** A bad option value; the message names the option. */
+    private static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

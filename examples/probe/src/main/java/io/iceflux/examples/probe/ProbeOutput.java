@@ -1,0 +1,102 @@
+package io.iceflux.examples.probe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iceflux.IceCandidate;
+import io.iceflux.IceCandidateError;
+import io.iceflux.IceEvent;
+import io.iceflux.examples.common.ProbeJson;
+import io.iceflux.examples.common.ServerCheck;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** Writes the events of a probe as they happen and the verdicts at the end. */
+interface ProbeOutput {
+
+    /** Write one event that happened {@code t} ms after gathering started. */
+    void event(IceEvent event, long t);
+
+    /** Write the per-server verdicts at {@code t} ms; {@code exitCode} is what the probe returns. */
+    void summary(List<ServerCheck> checks, int exitCode, long t);
+
+    /** Lines for people: time, type and details of each event, then one verdict per server. */
+    final class Human implements ProbeOutput {
+        private final PrintWriter out;
+
+        Human(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void event(IceEvent event, long t) {
+            String line;
+            if (event instanceof IceEvent.GatheringStateChanged s) {
+                line = "state              " + s.state().w3cName() + " (generation " + s.generation() + ")";
+            } else if (event instanceof IceEvent.CandidateGathered c) {
+                IceCandidate cand = c.candidate();
+                line = String.format("candidate %-5s %s %s%s  %s", cand.type().sdpName(),
+                        cand.protocol().w3cName(), ServerCheck.hostPort(cand.address(), cand.port()),
+                        cand.url() == null ? "" : " from " + cand.url(), cand.toSdp());
+            } else if (event instanceof IceEvent.CandidateError e) {
+                IceCandidateError err = e.error();
+                line = "error     " + err.errorCode() + " " + err.errorText() + "  url " + err.url()
+                        + (err.address() == null ? "" : "  local " + ServerCheck.hostPort(err.address(), err.port()))
+                        + "  (not fatal: gathering goes on)";
+            } else {
+                line = "end-of-candidates  (generation " + event.generation() + ")";
+            }
+            out.printf("%6d ms  %s%n", t, line);
+            out.flush();
+        }
+
+        @Override
+        public void summary(List<ServerCheck> checks, int exitCode, long t) {
+            out.println();
+            out.printf("Verdict after %d ms:%n", t);
+            for (ServerCheck check : checks) {
+                out.printf("  %-4s %s: %s%n", check.ok() ? "OK" : "FAIL", check.url(), check.verdict());
+            }
+            long failed = checks.stream().filter(c -> !c.ok()).count();
+            if (failed == 0) {
+                out.println("Every server gave what its URL promises (exit status 0).");
+            } else {
+                out.printf("%d of %d server URL(s) did not give what the URL promises (exit status %d).%n", failed,
+                        checks.size(), exitCode);
+            }
+            out.flush();
+        }
+    }
+
+    /** One JSON object per line: the contract documented in the README. */
+    final class Json implements ProbeOutput {
+        private final PrintWriter out;
+        private final ObjectMapper mapper;
+
+        Json(PrintWriter out, ObjectMapper mapper) {
+            this.out = out;
+            this.mapper = mapper;
+        }
+
+        @Override
+        public void event(IceEvent event, long t) {
+            write(ProbeJson.event(mapper, event, t));
+        }
+
+        @Override
+        public void summary(List<ServerCheck> checks, int exitCode, long t) {
+            write(ProbeJson.summary(mapper, checks, exitCode, t));
+        }
+
+        private void write(ObjectNode node) {
+            try {
+                out.println(mapper.writeValueAsString(node));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+            out.flush();
+        }
+    }
+}
