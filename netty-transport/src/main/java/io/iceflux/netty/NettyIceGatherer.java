@@ -1,5 +1,9 @@
 package io.iceflux.netty;
 
+import io.iceflux.IceConfiguration;
+import io.iceflux.IceEvent;
+import io.iceflux.IceGatherer;
+import io.iceflux.IceOperators;
 import io.iceflux.netty.internal.gather.GathererAccounting;
 import io.iceflux.netty.internal.gather.GathererContext;
 import io.iceflux.netty.internal.gather.Gathering;
@@ -7,11 +11,6 @@ import io.iceflux.netty.internal.gather.HostAddresses;
 import io.iceflux.netty.internal.transport.DnsIceServerResolver;
 import io.iceflux.netty.internal.transport.NettyStunTransportFactory;
 import io.iceflux.netty.internal.turn.TurnRelayAllocator;
-
-import io.iceflux.IceConfiguration;
-import io.iceflux.IceEvent;
-import io.iceflux.IceGatherer;
-import io.iceflux.IceOperators;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -123,7 +122,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         Objects.requireNonNull(configuration, "configuration");
         return Flux.defer(() -> Gathering.single(context, configuration).events())
                 .transform(IceOperators.w3cErrorSemantics())
-                .transform(accounting::observe);
+                .transform(events -> accounting.observe(events, configuration));
     }
 
     @Override
@@ -135,7 +134,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         return generations
                 .switchMap(generation -> Gathering.sessionGeneration(context, configuration, generation).events())
                 .transform(IceOperators.w3cErrorSemantics())
-                .transform(accounting::observe);
+                .transform(events -> accounting.observe(events, configuration));
     }
 
     /**

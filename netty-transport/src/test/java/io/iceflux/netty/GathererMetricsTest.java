@@ -1,10 +1,5 @@
 package io.iceflux.netty;
 
-import io.iceflux.netty.fixtures.FakeStunServer;
-import io.iceflux.netty.fixtures.RecordingMetrics;
-
-import io.iceflux.netty.internal.gather.GathererAccounting;
-
 import static io.iceflux.IceGatheringState.COMPLETE;
 import static io.iceflux.IceGatheringState.GATHERING;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,11 +12,14 @@ import io.iceflux.IceEvent;
 import io.iceflux.IceProtocol;
 import io.iceflux.IceServer;
 import io.iceflux.IceServerUrl;
+import io.iceflux.ServerTransport;
 import io.iceflux.StunTimers;
-import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.GathererMetrics.GatheringOutcome;
 import io.iceflux.netty.TransactionOutcome;
-import io.iceflux.ServerTransport;
+import io.iceflux.netty.fixtures.FakeStunServer.Reply;
+import io.iceflux.netty.fixtures.FakeStunServer;
+import io.iceflux.netty.fixtures.RecordingMetrics;
+import io.iceflux.netty.internal.gather.GathererAccounting;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -31,7 +29,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
 
 /** What a {@link GathererMetrics} is told, in order, by gatherings against a fake STUN server. */
 class GathererMetricsTest {
@@ -211,7 +209,10 @@ class GathererMetricsTest {
         Flux<IceEvent> failing = Flux.concat(Flux.just(new IceEvent.GatheringStateChanged(0, GATHERING)),
                 Flux.error(new IllegalStateException("boom")));
 
-        assertThatThrownBy(() -> accounting.observe(failing).blockLast()).hasMessageContaining("boom");
+        StepVerifier.create(accounting.observe(failing, IceConfiguration.builder().build()))
+                .expectNextCount(1)
+                .expectErrorMessage("boom")
+                .verify(Duration.ofSeconds(5));
 
         assertThat(recorder.calls).containsExactly("started", "finished ERROR");
     }

@@ -1,11 +1,11 @@
 package io.iceflux.netty.micrometer;
 
-import io.iceflux.ServerTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iceflux.IceCandidate;
 import io.iceflux.IceProtocol;
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.DropReason;
 import io.iceflux.netty.GathererMetrics.GatheringOutcome;
 import io.iceflux.netty.TransactionOutcome;

@@ -1,20 +1,23 @@
 package io.iceflux.netty.internal.gather;
 
+import io.iceflux.IceCandidate;
+import io.iceflux.IceConfiguration;
+import io.iceflux.IceEvent;
+import io.iceflux.IceGatheringState;
+import io.iceflux.IceServer;
+import io.iceflux.IceServerUrl;
 import io.iceflux.ServerTransport;
 import io.iceflux.netty.DropReason;
 import io.iceflux.netty.DroppedPackets;
 import io.iceflux.netty.GathererMetrics;
 import io.iceflux.netty.TransactionOutcome;
 import io.iceflux.netty.internal.transport.TransportListener;
-
-import io.iceflux.IceCandidate;
-import io.iceflux.IceEvent;
-import io.iceflux.IceGatheringState;
-import io.iceflux.IceServerUrl;
 import io.iceflux.netty.stun.StunMethod;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 import reactor.core.publisher.Flux;
@@ -66,14 +69,14 @@ public final class GathererAccounting implements TransportListener {
     /**
      * Return {@code events} observed: each subscription is a gathering (started on subscription, finished at the
      * COMPLETE state, on error or on cancel), each restart of a session starts another one, and every candidate and
-     * error is reported.
+     * error is reported, tagged with the canonical form of its URL as {@code configuration} parsed it.
      */
-    public Flux<IceEvent> observe(Flux<IceEvent> events) {
+    public Flux<IceEvent> observe(Flux<IceEvent> events, IceConfiguration configuration) {
         if (metrics == GathererMetrics.none()) {
             return events;
         }
         return Flux.defer(() -> {
-            Observer observer = new Observer();
+            Observer observer = new Observer(canonicalUrls(configuration));
             observer.start(-1);
             return events.doOnNext(observer::onEvent)
                     .doOnComplete(() -> observer.finish(GathererMetrics.GatheringOutcome.COMPLETE))
@@ -90,23 +93,32 @@ public final class GathererAccounting implements TransportListener {
         }
     }
 
-    /** The canonical form of a configured URL (no credentials), or {@code "invalid"} if it does not parse. */
-    static String server(String url) {
-        if (url == null) {
-            return null;
+    /** The canonical form (no credentials) of every configured URL, by the URL as configured. */
+    private static Map<String, String> canonicalUrls(IceConfiguration configuration) {
+        Map<String, String> canonical = new HashMap<>();
+        for (IceServer server : configuration.servers()) {
+            for (IceServerUrl url : server.parsedUrls()) {
+                canonical.put(url.url(), url.canonical());
+            }
         }
-        try {
-            return IceServerUrl.parse(url).canonical();
-        } catch (RuntimeException e) {
-            return "invalid";
-        }
+        return canonical;
     }
 
     /** The gathering state of one subscription; synchronized, because a cancel may race with an event. */
     private final class Observer {
+        private final Map<String, String> canonicalUrls;
         private boolean active;
         private int generation;
         private long startNanos;
+
+        Observer(Map<String, String> canonicalUrls) {
+            this.canonicalUrls = canonicalUrls;
+        }
+
+        /** The canonical URL of a configured one; {@code null} (a host candidate) stays null. */
+        private String server(String url) {
+            return url == null ? null : canonicalUrls.getOrDefault(url, "unknown");
+        }
 
         synchronized void start(int newGeneration) {
             active = true;
