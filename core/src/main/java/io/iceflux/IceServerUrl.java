@@ -551,10 +551,16 @@ public final class IceServerUrl {
                             + (head.length + tail.length) + " groups");
                 }
             }
-            int[] all = new int[8];
-            System.arraycopy(head, 0, all, 0, head.length);
-            System.arraycopy(tail, 0, all, 8 - tail.length, tail.length);
-            return rfc5952(all);
+            byte[] bytes = new byte[16];
+            for (int i = 0; i < head.length; i++) {
+                bytes[2 * i] = (byte) (head[i] >> 8);
+                bytes[2 * i + 1] = (byte) head[i];
+            }
+            for (int i = 0; i < tail.length; i++) {
+                bytes[16 - 2 * (tail.length - i)] = (byte) (tail[i] >> 8);
+                bytes[17 - 2 * (tail.length - i)] = (byte) tail[i];
+            }
+            return IpAddresses.ipv6(bytes);
         }
 
         /** Parse ':'-separated 16-bit groups; if {@code endsAddress}, the last one may be a dotted quad (two groups). */
@@ -640,45 +646,5 @@ public final class IceServerUrl {
         private static String shown(String fragment) {
             return quote(fragment, MAX_SHOWN);
         }
-    }
-
-    /** Format 8 groups as RFC 5952 text: lower-case hex, longest zero run (2+) compressed, IPv4-mapped as a quad. */
-    private static String rfc5952(int[] g) {
-        if (g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff) {
-            return "::ffff:" + (g[6] >> 8) + "." + (g[6] & 0xff) + "." + (g[7] >> 8) + "." + (g[7] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        if (bestLen < 2) {
-            bestStart = -1;
-        }
-        StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
     }
 }
