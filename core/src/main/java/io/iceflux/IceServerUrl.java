@@ -1,5 +1,6 @@
 package io.iceflux;
 
+import io.iceflux.HostSyntax.Dialect;
 import io.iceflux.InvalidIceServerException.Part;
 import java.util.Locale;
 
@@ -251,30 +252,6 @@ public final class IceServerUrl {
         return new String(out);
     }
 
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static boolean isHex(char c) {
-        return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-
-    private static boolean isAlnum(char c) {
-        return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    }
-
-    private static boolean allDigits(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (!isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** One parse of one URL; throws on the first problem found. */
     private static final class Parser {
         private final String url;
@@ -370,7 +347,7 @@ public final class IceServerUrl {
                 if (lastLabel.endsWith(".")) {
                     lastLabel = lastLabel.substring(0, lastLabel.length() - 1);
                 }
-                if (allDigits(lastLabel)) {
+                if (HostSyntax.allDigits(lastLabel)) {
                     host = ipv4(hostText, "host " + shown(hostText) + " ends in a number, so it must be an IPv4 address, but ");
                     hostType = HostType.IPV4;
                 } else {
@@ -423,97 +400,24 @@ public final class IceServerUrl {
         }
 
         private String dnsName(String text) {
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (isAlnum(c) || c == '-' || c == '_' || c == '.') {
-                    continue;
-                }
-                if (c == '[' || c == ']') {
-                    throw error(Part.HOST, "host " + shown(text) + " contains '" + c
-                            + "'; brackets may only enclose a whole IPv6 address, e.g. [2001:db8::1]");
-                }
-                if (c >= 0x80) {
-                    throw error(Part.HOST, "host " + shown(text) + " contains the non-ASCII character '"
-                            + c + "'; write an internationalized domain name in its ASCII (xn--) form");
-                }
-                throw error(Part.HOST, "host " + shown(text) + " contains '" + c
-                        + "', which is not allowed in a DNS name (letters, digits, '-', '_' and '.')");
-            }
-            String body = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
-            if (body.isEmpty()) {
-                throw error(Part.HOST, "host " + shown(text) + " has no label");
-            }
-            if (body.length() > 253) {
-                throw error(Part.HOST, "host " + shown(text) + " is longer than 253 characters");
-            }
-            int start = 0;
-            while (start <= body.length()) {
-                int dot = body.indexOf('.', start);
-                int end = dot < 0 ? body.length() : dot;
-                String label = body.substring(start, end);
-                if (label.isEmpty()) {
-                    throw error(Part.HOST, "host " + shown(text) + " has an empty label (two dots in a row, or a leading dot)");
-                }
-                if (label.length() > 63) {
-                    throw error(Part.HOST, "host " + shown(text) + " has a label of " + label.length()
-                            + " characters; a DNS label is at most 63");
-                }
-                if (label.startsWith("-") || label.endsWith("-")) {
-                    throw error(Part.HOST, "host " + shown(text) + " has the label " + shown(label)
-                            + ", which starts or ends with '-'");
-                }
-                if (dot < 0) {
-                    break;
-                }
-                start = dot + 1;
+            try {
+                HostSyntax.dnsName(text, Dialect.SERVER_URL);
+            } catch (HostSyntax.Malformed e) {
+                throw error(Part.HOST, "host " + shown(text) + " " + e.reason(Parser::shown));
             }
             return asciiLower(text);
         }
 
-        /** Parse a dotted quad into 4 bytes; {@code context} starts the message on failure. */
-        private byte[] ipv4Bytes(String text, String context) {
-            byte[] out = new byte[4];
-            int n = 0;
-            int start = 0;
-            while (true) {
-                int dot = text.indexOf('.', start);
-                int end = dot < 0 ? text.length() : dot;
-                String part = text.substring(start, end);
-                if (n == 4) {
-                    throw error(Part.HOST, context + "it has more than four numbers");
-                }
-                if (!allDigits(part)) {
-                    throw error(Part.HOST, context + shown(part) + " is not a decimal number 0-255");
-                }
-                if (part.length() > 1 && part.charAt(0) == '0') {
-                    throw error(Part.HOST, context + shown(part)
-                            + " has a leading zero (ambiguous: octal or decimal?)");
-                }
-                if (part.length() > 3 || Integer.parseInt(part) > 255) {
-                    throw error(Part.HOST, context + shown(part) + " is out of range 0-255");
-                }
-                out[n++] = (byte) Integer.parseInt(part);
-                if (dot < 0) {
-                    break;
-                }
-                start = dot + 1;
-            }
-            if (n != 4) {
-                throw error(Part.HOST, context + "it has " + n + " numbers instead of four");
-            }
-            return out;
-        }
-
         private String ipv4(String text, String context) {
-            if (text.endsWith(".")) {
-                throw error(Part.HOST, context + "an IPv4 address cannot end with '.'");
+            try {
+                HostSyntax.ipv4(text, Dialect.SERVER_URL);
+            } catch (HostSyntax.Malformed e) {
+                throw error(Part.HOST, context + e.reason(Parser::shown));
             }
-            ipv4Bytes(text, context);
             return text;
         }
 
         private String ipv6(String text) {
-            String context = "IPv6 address " + shown(text) + " is not valid: ";
             if (text.isEmpty()) {
                 throw error(Part.HOST, "'[]' holds no IPv6 address");
             }
@@ -525,81 +429,18 @@ public final class IceServerUrl {
             if (text.charAt(0) == 'v' || text.charAt(0) == 'V') {
                 throw error(Part.HOST, "IPvFuture address " + shown(text) + " is not supported");
             }
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (!isHex(c) && c != ':' && c != '.') {
-                    throw error(Part.HOST, context + "'" + c + "' is not a hex digit, ':' or '.'");
-                }
+            try {
+                return IpAddresses.ipv6(HostSyntax.ipv6(text, Dialect.SERVER_URL));
+            } catch (HostSyntax.Malformed e) {
+                throw error(Part.HOST, "IPv6 address " + shown(text) + " is not valid: " + e.reason(Parser::shown));
             }
-            int doubleColon = text.indexOf("::");
-            if (doubleColon >= 0 && text.indexOf("::", doubleColon + 1) >= 0) {
-                throw error(Part.HOST, context + "'::' may appear only once");
-            }
-            int[] head;
-            int[] tail;
-            if (doubleColon < 0) {
-                head = groups(text, true, context);
-                tail = new int[0];
-                if (head.length != 8) {
-                    throw error(Part.HOST, context + "it has " + head.length + " groups of 16 bits instead of 8");
-                }
-            } else {
-                head = groups(text.substring(0, doubleColon), false, context);
-                tail = groups(text.substring(doubleColon + 2), true, context);
-                if (head.length + tail.length > 7) {
-                    throw error(Part.HOST, context + "'::' stands for no group, there are already "
-                            + (head.length + tail.length) + " groups");
-                }
-            }
-            byte[] bytes = new byte[16];
-            for (int i = 0; i < head.length; i++) {
-                bytes[2 * i] = (byte) (head[i] >> 8);
-                bytes[2 * i + 1] = (byte) head[i];
-            }
-            for (int i = 0; i < tail.length; i++) {
-                bytes[16 - 2 * (tail.length - i)] = (byte) (tail[i] >> 8);
-                bytes[17 - 2 * (tail.length - i)] = (byte) tail[i];
-            }
-            return IpAddresses.ipv6(bytes);
-        }
-
-        /** Parse ':'-separated 16-bit groups; if {@code endsAddress}, the last one may be a dotted quad (two groups). */
-        private int[] groups(String text, boolean endsAddress, String context) {
-            if (text.isEmpty()) {
-                return new int[0];
-            }
-            String[] parts = text.split(":", -1);
-            int[] out = new int[parts.length + 1];
-            int n = 0;
-            for (int i = 0; i < parts.length; i++) {
-                String g = parts[i];
-                if (g.isEmpty()) {
-                    throw error(Part.HOST, context + "it has an empty group (a lone ':' at the start or end, or ':::')");
-                }
-                if (g.indexOf('.') >= 0) {
-                    if (!endsAddress || i != parts.length - 1) {
-                        throw error(Part.HOST, context + "a dotted IPv4 part may only end the address");
-                    }
-                    byte[] b = ipv4Bytes(g, context + "its IPv4 part: ");
-                    out[n++] = ((b[0] & 0xff) << 8) | (b[1] & 0xff);
-                    out[n++] = ((b[2] & 0xff) << 8) | (b[3] & 0xff);
-                } else {
-                    if (g.length() > 4) {
-                        throw error(Part.HOST, context + "group " + shown(g) + " has more than 4 hex digits");
-                    }
-                    out[n++] = Integer.parseInt(g, 16);
-                }
-            }
-            int[] result = new int[n];
-            System.arraycopy(out, 0, result, 0, n);
-            return result;
         }
 
         private Integer port(String text) {
             if (text.isEmpty()) {
                 throw error(Part.PORT, "':' after the host is not followed by a port");
             }
-            if (!allDigits(text)) {
+            if (!HostSyntax.allDigits(text)) {
                 throw error(Part.PORT, "port " + shown(text) + " is not a decimal number");
             }
             String digits = text.replaceFirst("^0+(?=.)", "");
