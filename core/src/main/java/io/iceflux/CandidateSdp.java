@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * The SDP grammar of a candidate attribute (RFC 8839 §5.1, {@code tcptype} from RFC 6544 §4.5): the character
- * classes and field checks shared by {@link IceCandidate}'s constructor and its parser, the parser itself and
- * the writer.
+ * classes and field checks shared by {@link IceCandidate}'s builder and its parser, the parser itself and the
+ * writer.
  */
 final class CandidateSdp {
 
@@ -137,8 +137,9 @@ final class CandidateSdp {
                 extensions.add(new IceCandidate.Extension(name, value));
             }
         }
-        return new IceCandidate(foundation, component, protocol, priority, address, port, type, relatedAddress,
-                relatedPort, tcpType, null, extensions, transportToken);
+        return IceCandidate.builder().foundation(foundation).component(component).protocol(protocol)
+                .transportToken(transportToken).priority(priority).address(address).port(port).type(type)
+                .related(relatedAddress, relatedPort).tcpType(tcpType).extensions(extensions).build();
     }
 
     /** Splits on single spaces; an empty field (leading, trailing or doubled space) is an error. */
@@ -213,7 +214,7 @@ final class CandidateSdp {
         return value;
     }
 
-    // ---- field checks shared with the constructor -----------------------------------------------------------
+    // ---- field checks shared with the builder ----------------------------------------------------------------
 
     /** ice-char = ALPHA / DIGIT / "+" / "/" (RFC 8839 §5.1). */
     static boolean isIceChar(char ch) {

@@ -49,10 +49,12 @@ final class Candidates {
         int index = Math.min(addressIndex, 255);
         int localPreference = (relayPreference << 14) | ((255 - index) << 6) | 0x3F;
         long priority = IceCandidate.priority(type, localPreference, COMPONENT);
-        return new IceCandidate(foundation(type, base.getAddress(), server), COMPONENT, IceProtocol.UDP, priority,
-                HostAddresses.text(address.getAddress()), address.getPort(), type,
-                related == null ? null : HostAddresses.text(related.getAddress()),
-                related == null ? null : related.getPort(), null, url, List.of());
+        return IceCandidate.builder().foundation(foundation(type, base.getAddress(), server)).component(COMPONENT)
+                .protocol(IceProtocol.UDP).priority(priority).address(HostAddresses.text(address.getAddress()))
+                .port(address.getPort()).type(type)
+                .related(related == null ? null : HostAddresses.text(related.getAddress()),
+                        related == null ? null : related.getPort())
+                .url(url).build();
     }
 
     /**
