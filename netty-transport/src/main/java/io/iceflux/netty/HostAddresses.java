@@ -74,32 +74,7 @@ final class HostAddresses {
      * @throws SocketException if the operating system does not answer
      */
     static List<InetAddress> enumerate(HostInterfaces filter) throws SocketException {
-        List<InetAddress> v4 = new ArrayList<>();
-        List<InetAddress> v6 = new ArrayList<>();
-        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nif.isUp()) {
-                continue;
-            }
-            boolean loopbackInterface = nif.isLoopback();
-            for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
-                InetAddress address = ia.getAddress();
-                boolean ipv6 = address instanceof Inet6Address;
-                if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
-                    continue;
-                }
-                if (!filter.accepts(nif.getName(), loopbackInterface, ipv6, address.isLoopbackAddress(),
-                        address.isLinkLocalAddress())) {
-                    continue;
-                }
-                List<InetAddress> list = ipv6 ? v6 : v4;
-                if (!list.contains(address)) {
-                    list.add(address);
-                }
-            }
-        }
-        List<InetAddress> all = new ArrayList<>(v4);
-        all.addAll(v6);
-        return all;
+        return filter.addresses();
     }
 
     /**
