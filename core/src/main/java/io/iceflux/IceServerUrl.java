@@ -91,27 +91,28 @@ public final class IceServerUrl {
     private final HostType hostType;
     private final int port;
     private final boolean explicitPort;
-    private final IceProtocol transport;
+    private final ServerTransport transport;
     private final boolean explicitTransport;
     private final String canonical;
 
+    /** {@code queryTransport}: UDP or TCP as {@code ?transport=} says, {@code null} without it. */
     private IceServerUrl(String url, Scheme scheme, String host, HostType hostType, Integer port,
-                         IceProtocol transport) {
+                         ServerTransport queryTransport) {
         this.url = url;
         this.scheme = scheme;
         this.host = host;
         this.hostType = hostType;
         this.explicitPort = port != null;
         this.port = port != null ? port : scheme.defaultPort();
-        this.explicitTransport = transport != null;
-        if (transport != null) {
-            this.transport = transport;
+        this.explicitTransport = queryTransport != null;
+        if (scheme.isSecure()) {
+            this.transport = ServerTransport.TLS;
         } else {
-            this.transport = scheme.isSecure() ? IceProtocol.TCP : IceProtocol.UDP;
+            this.transport = queryTransport != null ? queryTransport : ServerTransport.UDP;
         }
         String hostPart = hostType == HostType.IPV6 ? "[" + host + "]" : host;
         this.canonical = scheme.uriScheme() + ":" + hostPart + ":" + this.port
-                + (scheme.isTurn() ? "?transport=" + this.transport.w3cName() : "");
+                + (scheme.isTurn() ? "?transport=" + (this.transport == ServerTransport.UDP ? "udp" : "tcp") : "");
     }
 
     /**
@@ -153,8 +154,11 @@ public final class IceServerUrl {
         return explicitPort;
     }
 
-    /** Return the transport to the server: from {@code ?transport=}, else UDP for stun/turn, TCP for stuns/turns. */
-    public IceProtocol transport() {
+    /**
+     * Return how to talk to the server: {@link ServerTransport#TLS} for {@code stuns:} and {@code turns:},
+     * {@link ServerTransport#TCP} for {@code turn:...?transport=tcp}, else {@link ServerTransport#UDP}.
+     */
+    public ServerTransport transport() {
         return transport;
     }
 
@@ -356,7 +360,7 @@ public final class IceServerUrl {
                 }
             }
             Integer port = portText == null ? null : port(portText);
-            IceProtocol transport = query == null ? null : transport(scheme, query);
+            ServerTransport transport = query == null ? null : transport(scheme, query);
             return new IceServerUrl(url, scheme, host, hostType, port, transport);
         }
 
@@ -452,7 +456,8 @@ public final class IceServerUrl {
             return value;
         }
 
-        private IceProtocol transport(Scheme scheme, String query) {
+        /** The {@code ?transport=} value: UDP or TCP. */
+        private ServerTransport transport(Scheme scheme, String query) {
             if (query.isEmpty()) {
                 throw error(Part.QUERY, "'?' is followed by no query; write ?transport=udp or ?transport=tcp");
             }
@@ -462,16 +467,16 @@ public final class IceServerUrl {
                         + " is not supported; only transport=udp or transport=tcp");
             }
             String value = asciiLower(query.substring(eq + 1));
-            IceProtocol transport;
+            ServerTransport transport;
             if (value.equals("udp")) {
-                transport = IceProtocol.UDP;
+                transport = ServerTransport.UDP;
             } else if (value.equals("tcp")) {
-                transport = IceProtocol.TCP;
+                transport = ServerTransport.TCP;
             } else {
                 throw error(Part.QUERY, "transport " + shown(query.substring(eq + 1))
                         + " is not supported; only udp or tcp");
             }
-            if (scheme == Scheme.TURNS && transport == IceProtocol.UDP) {
+            if (scheme == Scheme.TURNS && transport == ServerTransport.UDP) {
                 throw error(Part.QUERY, "turns: with transport=udp would need DTLS, which is not supported; "
                         + "use turns:host?transport=tcp (TLS over TCP) or turn:host?transport=udp");
             }

@@ -166,7 +166,7 @@ final class Gathering {
             InetSocketAddress target = new InetSocketAddress(serverAddress, url.port());
             int index = i;
             boolean tls = url.scheme().isSecure();
-            if (url.transport() == IceProtocol.UDP && !tls) {
+            if (url.transport() == io.iceflux.ServerTransport.UDP && !tls) {
                 if (config.transportPolicy() == IceTransportPolicy.ALL) {
                     work.add(bounded(binding(socket, target, url, timers, index), deadline,
                             () -> deadlineError(url, "STUN binding request", socket)));

@@ -33,7 +33,7 @@ final class TurnRelayAllocator implements RelayAllocator {
             StunCredentials credentials = StunCredentials.of(server.username().orElseThrow(),
                     server.credential().orElseThrow());
             TurnRequest.Protocol protocol = request.url().scheme().isSecure() ? TurnRequest.Protocol.TLS
-                    : request.url().transport() == IceProtocol.TCP ? TurnRequest.Protocol.TCP
+                    : request.url().transport() == io.iceflux.ServerTransport.TCP ? TurnRequest.Protocol.TCP
                     : TurnRequest.Protocol.UDP;
             TurnRequest turn = new TurnRequest(request.transport(), request.ownsTransport(), request.server(),
                     request.url().host(), protocol, credentials, null, software, request.timers(), transports,
