@@ -3,19 +3,19 @@ package io.iceflux;
 import java.util.Locale;
 
 /**
- * How the gatherer talks to a STUN or TURN server, as the server's {@linkplain IceServerUrl#transport() URL} says.
- * This is not the transport of a candidate: that is {@link IceProtocol} (a relayed candidate reached over TLS is
- * still a UDP candidate).
+ * How a client talks to a STUN or TURN server: what a server URL's scheme and {@code transport} parameter select
+ * ({@code stun:} and {@code turn:} over UDP, {@code turn:…?transport=tcp} over TCP, {@code stuns:} and
+ * {@code turns:} over TLS). Not to be confused with {@link IceProtocol}, a candidate's transport protocol in SDP.
  */
 public enum ServerTransport {
-    /** UDP datagrams: {@code stun:}, and {@code turn:} without {@code ?transport=} or with {@code ?transport=udp}. */
+    /** UDP datagrams. */
     UDP,
-    /** A TCP connection: {@code turn:...?transport=tcp}. */
+    /** A TCP connection. */
     TCP,
-    /** TLS over a TCP connection: {@code stuns:} and {@code turns:} (which takes only {@code ?transport=tcp}). */
+    /** A TLS connection over TCP. */
     TLS;
 
-    /** Return the lower-case name, for metric tags and logs: {@code "udp"}, {@code "tcp"} or {@code "tls"}. */
+    /** Return the lower-case name: {@code udp}, {@code tcp} or {@code tls}, e.g. for a metric tag. */
     public String tagValue() {
         return name().toLowerCase(Locale.ROOT);
     }
