@@ -1,13 +1,14 @@
 package io.iceflux;
 
+import io.iceflux.HostSyntax.Dialect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The SDP grammar of a candidate attribute (RFC 8839 §5.1, {@code tcptype} from RFC 6544 §4.5): the character
- * classes and field checks shared by {@link IceCandidate}'s constructor and its parser, the parser itself and
- * the writer.
+ * classes and field checks shared by {@link IceCandidate}'s builder and its parser, the parser itself and the
+ * writer.
  */
 final class CandidateSdp {
 
@@ -19,8 +20,6 @@ final class CandidateSdp {
     private static final String PREFIX = "candidate:";
     private static final String SDP_LINE_PREFIX = "a=";
     private static final int MAX_QUOTED = 80;
-    private static final int MAX_HOST_NAME_LENGTH = 253;
-    private static final int MAX_LABEL_LENGTH = 63;
 
     /** The fields before the candidate type, in line order, named as the error messages name them. */
     private static final String[] LEADING_FIELDS = {
@@ -138,8 +137,9 @@ final class CandidateSdp {
                 extensions.add(new IceCandidate.Extension(name, value));
             }
         }
-        return new IceCandidate(foundation, component, protocol, priority, address, port, type, relatedAddress,
-                relatedPort, tcpType, null, extensions, transportToken);
+        return IceCandidate.builder().foundation(foundation).component(component).protocol(protocol)
+                .transportToken(transportToken).priority(priority).address(address).port(port).type(type)
+                .related(relatedAddress, relatedPort).tcpType(tcpType).extensions(extensions).build();
     }
 
     /** Splits on single spaces; an empty field (leading, trailing or doubled space) is an error. */
@@ -214,7 +214,7 @@ final class CandidateSdp {
         return value;
     }
 
-    // ---- field checks shared with the constructor -----------------------------------------------------------
+    // ---- field checks shared with the builder ----------------------------------------------------------------
 
     /** ice-char = ALPHA / DIGIT / "+" / "/" (RFC 8839 §5.1). */
     static boolean isIceChar(char ch) {
@@ -276,113 +276,30 @@ final class CandidateSdp {
      * {@code <uuid>.local} names).
      */
     static void checkAddress(String field, String address) {
-        if (!isIpv4(address) && !isIpv6(address) && !isHostName(address)) {
+        if (!isAddress(address)) {
             String hint = address.indexOf('%') >= 0 ? " (an IPv6 zone id cannot appear in SDP)" : "";
             throw new IllegalArgumentException(field + " " + quote(address)
                     + " is not an IPv4 address, an IPv6 address or a host name" + hint);
         }
     }
 
-    static boolean isIpv4(String s) {
-        int parts = 0;
-        int start = 0;
-        while (true) {
-            int dot = s.indexOf('.', start);
-            int end = dot < 0 ? s.length() : dot;
-            int len = end - start;
-            if (len < 1 || len > 3) {
-                return false;
+    /**
+     * Whether the text is a connection-address. Which form it must have is told by its characters: a ':' makes it
+     * IPv6; only digits and dots, IPv4 (so that an all-numeric name cannot pass for a malformed IPv4 address such
+     * as {@code 1.2.3} or {@code 256.0.0.1}); anything else, a host name.
+     */
+    private static boolean isAddress(String text) {
+        try {
+            if (text.indexOf(':') >= 0) {
+                HostSyntax.ipv6(text, Dialect.SDP);
+            } else if (HostSyntax.digitsAndDots(text)) {
+                HostSyntax.ipv4(text, Dialect.SDP);
+            } else {
+                HostSyntax.dnsName(text, Dialect.SDP);
             }
-            int value = 0;
-            for (int i = start; i < end; i++) {
-                char ch = s.charAt(i);
-                if (!isDigit(ch)) {
-                    return false;
-                }
-                value = value * 10 + (ch - '0');
-            }
-            if (value > 255) {
-                return false;
-            }
-            parts++;
-            if (dot < 0) {
-                return parts == 4;
-            }
-            if (parts == 4) {
-                return false;
-            }
-            start = dot + 1;
-        }
-    }
-
-    static boolean isIpv6(String s) {
-        int gap = s.indexOf("::");
-        if (gap < 0) {
-            return groups(s, true) == 8;
-        }
-        if (s.indexOf("::", gap + 1) >= 0) {
+            return true;
+        } catch (HostSyntax.Malformed e) {
             return false;
-        }
-        int head = groups(s.substring(0, gap), false);
-        int tail = groups(s.substring(gap + 2), true);
-        return head >= 0 && tail >= 0 && head + tail <= 7;
-    }
-
-    /** Counts the 16-bit groups of a colon-separated run ({@code ""} has none); -1 when malformed. */
-    private static int groups(String run, boolean ipv4AtEnd) {
-        if (run.isEmpty()) {
-            return 0;
-        }
-        int count = 0;
-        int start = 0;
-        while (true) {
-            int colon = run.indexOf(':', start);
-            int end = colon < 0 ? run.length() : colon;
-            if (colon < 0 && ipv4AtEnd && run.indexOf('.', start) >= 0) {
-                return isIpv4(run.substring(start)) ? count + 2 : -1;
-            }
-            int len = end - start;
-            if (len < 1 || len > 4) {
-                return -1;
-            }
-            for (int i = start; i < end; i++) {
-                if (!isHexDigit(run.charAt(i))) {
-                    return -1;
-                }
-            }
-            count++;
-            if (colon < 0) {
-                return count;
-            }
-            start = colon + 1;
-        }
-    }
-
-    static boolean isHostName(String s) {
-        if (s.isEmpty() || s.length() > MAX_HOST_NAME_LENGTH) {
-            return false;
-        }
-        boolean onlyDigitsAndDots = true;
-        int start = 0;
-        while (true) {
-            int dot = s.indexOf('.', start);
-            int end = dot < 0 ? s.length() : dot;
-            int len = end - start;
-            if (len < 1 || len > MAX_LABEL_LENGTH || s.charAt(start) == '-' || s.charAt(end - 1) == '-') {
-                return false;
-            }
-            for (int i = start; i < end; i++) {
-                char ch = s.charAt(i);
-                if (!isAlpha(ch) && !isDigit(ch) && ch != '-') {
-                    return false;
-                }
-                onlyDigitsAndDots &= isDigit(ch);
-            }
-            if (dot < 0) {
-                // All-numeric names would pass for malformed IPv4 addresses ("1.2.3", "256.0.0.1").
-                return !onlyDigitsAndDots;
-            }
-            start = dot + 1;
         }
     }
 
@@ -392,10 +309,6 @@ final class CandidateSdp {
 
     private static boolean isDigit(char ch) {
         return ch >= '0' && ch <= '9';
-    }
-
-    private static boolean isHexDigit(char ch) {
-        return isDigit(ch) || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
     }
 
     // ---- messages --------------------------------------------------------------------------------------------

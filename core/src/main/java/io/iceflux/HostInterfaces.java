@@ -1,6 +1,14 @@
 package io.iceflux;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -8,25 +16,32 @@ import java.util.TreeSet;
 /**
  * Which local addresses become host candidates (each the base of its server-reflexive and relayed
  * candidates). By default, as browsers do, interfaces that are down, loopback and link-local addresses are
- * skipped; IPv4 and IPv6 are both used.
+ * skipped; IPv4 and IPv6 are both used. {@link #addresses()} lists the addresses a filter lets through.
  *
  * <pre>{@code
  * HostInterfaces.defaults()                 // every usable non-loopback, non-link-local address
  * HostInterfaces.defaults().withLoopback()  // tests and the embedded demo: loopback too
  * HostInterfaces.only("eth0", "wg0")        // just these interfaces
- * HostInterfaces.loopbackOnly()             // only 127.0.0.1 / ::1 (tests)
+ * HostInterfaces.loopbackOnly()             // only the loopback interface: 127.0.0.1 / ::1 (tests)
  * }</pre>
  *
- * @param includeLoopback  use loopback addresses (127.0.0.0/8, ::1)
- * @param includeLinkLocal use link-local addresses (169.254.0.0/16, fe80::/10)
- * @param ipv4             use IPv4 addresses
- * @param ipv6             use IPv6 addresses
- * @param interfaceNames   use only interfaces with these names; empty for every interface
+ * <p>An interface is used when it is up and either no interface is selected ({@code interfaceNames} empty and
+ * {@code loopbackInterfaces} false), or it has one of the {@code interfaceNames}, or it is a loopback interface and
+ * {@code loopbackInterfaces} is true. Of a used interface, the addresses of the allowed families and kinds are used.
+ *
+ * @param includeLoopback    use loopback addresses (127.0.0.0/8, ::1)
+ * @param includeLinkLocal   use link-local addresses (169.254.0.0/16, fe80::/10)
+ * @param ipv4               use IPv4 addresses
+ * @param ipv6               use IPv6 addresses
+ * @param interfaceNames     use the interfaces with these names; empty for every interface unless
+ *                           {@code loopbackInterfaces} is true
+ * @param loopbackInterfaces use the loopback interfaces, whatever the operating system calls them ({@code lo},
+ *                           {@code lo0}, {@code Loopback Pseudo-Interface 1})
  */
 public record HostInterfaces(boolean includeLoopback, boolean includeLinkLocal, boolean ipv4, boolean ipv6,
-        Set<String> interfaceNames) {
+        Set<String> interfaceNames, boolean loopbackInterfaces) {
 
-    private static final HostInterfaces DEFAULTS = new HostInterfaces(false, false, true, true, Set.of());
+    private static final HostInterfaces DEFAULTS = new HostInterfaces(false, false, true, true, Set.of(), false);
 
     public HostInterfaces {
         Objects.requireNonNull(interfaceNames, "interfaceNames");
@@ -52,67 +67,88 @@ public record HostInterfaces(boolean includeLoopback, boolean includeLinkLocal, 
             throw new IllegalArgumentException("name at least one interface");
         }
         Set<String> names = Set.copyOf(Arrays.asList(interfaceNames));
-        return new HostInterfaces(true, false, true, true, names);
+        return new HostInterfaces(true, false, true, true, names, false);
     }
 
-    /** Only loopback addresses: what tests against a server on this machine want. */
+    /** Only the loopback interfaces, loopback addresses included: what tests against a server on this machine want. */
     public static HostInterfaces loopbackOnly() {
-        return new HostInterfaces(true, false, true, true, Set.of(LOOPBACK_MARKER));
+        return new HostInterfaces(true, false, true, true, Set.of(), true);
     }
 
     /** A copy that uses loopback addresses too. */
     public HostInterfaces withLoopback() {
-        return new HostInterfaces(true, includeLinkLocal, ipv4, ipv6, interfaceNames);
+        return new HostInterfaces(true, includeLinkLocal, ipv4, ipv6, interfaceNames, loopbackInterfaces);
     }
 
     /** A copy that uses link-local addresses too. */
     public HostInterfaces withLinkLocal() {
-        return new HostInterfaces(includeLoopback, true, ipv4, ipv6, interfaceNames);
+        return new HostInterfaces(includeLoopback, true, ipv4, ipv6, interfaceNames, loopbackInterfaces);
     }
 
     /** A copy that uses only IPv4 addresses. */
     public HostInterfaces ipv4Only() {
-        return new HostInterfaces(includeLoopback, includeLinkLocal, true, false, interfaceNames);
+        return new HostInterfaces(includeLoopback, includeLinkLocal, true, false, interfaceNames, loopbackInterfaces);
     }
 
     /** A copy that uses only IPv6 addresses. */
     public HostInterfaces ipv6Only() {
-        return new HostInterfaces(includeLoopback, includeLinkLocal, false, true, interfaceNames);
+        return new HostInterfaces(includeLoopback, includeLinkLocal, false, true, interfaceNames, loopbackInterfaces);
     }
 
     /**
-     * Whether an address of an interface is used.
+     * List the addresses of the interfaces that are up that this filter lets through, IPv4 ones first, each in
+     * the order the operating system lists the interfaces and their addresses. Each address appears once; wildcard
+     * and multicast addresses never do.
      *
-     * @param interfaceName the interface's name
-     * @param loopbackInterface whether the interface is a loopback interface
-     * @param isIpv6 whether the address is IPv6
-     * @param loopbackAddress whether the address is a loopback address
-     * @param linkLocalAddress whether the address is link-local
+     * @throws SocketException if the operating system does not answer
      */
-    public boolean accepts(String interfaceName, boolean loopbackInterface, boolean isIpv6, boolean loopbackAddress,
-            boolean linkLocalAddress) {
+    public List<InetAddress> addresses() throws SocketException {
+        List<InetAddress> v4 = new ArrayList<>();
+        List<InetAddress> v6 = new ArrayList<>();
+        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nif.isUp()) {
+                continue;
+            }
+            boolean loopbackInterface = nif.isLoopback();
+            for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
+                InetAddress address = ia.getAddress();
+                if (address.isAnyLocalAddress() || address.isMulticastAddress()
+                        || !accepts(nif.getName(), loopbackInterface, address)) {
+                    continue;
+                }
+                List<InetAddress> list = address instanceof Inet6Address ? v6 : v4;
+                if (!list.contains(address)) {
+                    list.add(address);
+                }
+            }
+        }
+        List<InetAddress> all = new ArrayList<>(v4);
+        all.addAll(v6);
+        return all;
+    }
+
+    /** Whether {@code address}, of the interface named {@code interfaceName} (a loopback interface or not), is used. */
+    boolean accepts(String interfaceName, boolean loopbackInterface, InetAddress address) {
+        boolean isIpv6 = address instanceof Inet6Address;
         if (isIpv6 ? !ipv6 : !ipv4) {
             return false;
         }
-        if (loopbackAddress && !includeLoopback) {
+        if (address.isLoopbackAddress() && !includeLoopback) {
             return false;
         }
-        if (linkLocalAddress && !includeLinkLocal) {
+        if (address.isLinkLocalAddress() && !includeLinkLocal) {
             return false;
         }
-        if (interfaceNames.isEmpty()) {
+        if (interfaceNames.isEmpty() && !loopbackInterfaces) {
             return true;
         }
-        return interfaceNames.contains(interfaceName)
-                || (loopbackInterface && interfaceNames.contains(LOOPBACK_MARKER));
+        return interfaceNames.contains(interfaceName) || (loopbackInterfaces && loopbackInterface);
     }
-
-    /** The name {@link #loopbackOnly()} uses for "whatever the loopback interface is called here". */
-    public static final String LOOPBACK_MARKER = "<loopback>";
 
     @Override
     public String toString() {
         return "HostInterfaces[loopback=" + includeLoopback + ", linkLocal=" + includeLinkLocal + ", ipv4=" + ipv4
-                + ", ipv6=" + ipv6 + ", interfaces=" + new TreeSet<>(interfaceNames) + "]";
+                + ", ipv6=" + ipv6 + ", interfaces=" + new TreeSet<>(interfaceNames) + ", loopbackInterfaces="
+                + loopbackInterfaces + "]";
     }
 }

@@ -10,8 +10,8 @@ import java.util.Optional;
  * An ICE candidate (RFC 8445) with its SDP {@code candidate} attribute form (RFC 8839 §5.1, {@code tcptype} from
  * RFC 6544).
  *
- * <p>Instances are immutable and compare by value over the twelve fields below. Build one with the canonical
- * constructor, with {@link #builder()}, or parse an SDP line with {@link #parse(String)}; {@link #toSdp()}
+ * <p>Instances are immutable and compare by value over the twelve fields below. Build one with {@link #builder()}
+ * (or {@link #toBuilder()} from another), or parse an SDP line with {@link #parse(String)}; {@link #toSdp()}
  * writes it back:
  *
  * <pre>{@code
@@ -70,45 +70,22 @@ public final class IceCandidate {
     private final List<Extension> extensions;
     private final String transportToken;
 
-    /**
-     * Creates a candidate after checking every field (see the class comment for each field's range).
-     *
-     * @param foundation     the foundation, 1 to 32 ice-chars
-     * @param component      the component ID, 1 to 256
-     * @param protocol       the transport
-     * @param priority       the priority, 1 to 2<sup>31</sup>-1
-     * @param address        the connection address (IPv4, IPv6 or host name)
-     * @param port           the port, 0 to 65535
-     * @param type           the candidate type
-     * @param relatedAddress the related address, or {@code null}
-     * @param relatedPort    the related port, or {@code null}
-     * @param tcpType        the TCP candidate type, or {@code null}
-     * @param url            the configured server URL the candidate came from, or {@code null}
-     * @param extensions     the extension attributes in order
-     * @throws NullPointerException     if {@code foundation}, {@code protocol}, {@code address}, {@code type},
-     *                                  {@code extensions} or one of its elements is {@code null}
-     * @throws IllegalArgumentException naming the field, if a field is out of its range or malformed, if only one
-     *                                  of {@code relatedAddress} and {@code relatedPort} is set, if
-     *                                  {@code tcpType} is set on a UDP candidate, or if an extension uses a name
-     *                                  the SDP form gives a meaning ({@code typ}, {@code raddr}, {@code rport},
-     *                                  {@code tcptype})
-     */
-    public IceCandidate(String foundation, int component, IceProtocol protocol, long priority, String address,
-            int port, Type type, String relatedAddress, Integer relatedPort, TcpType tcpType, String url,
-            List<Extension> extensions) {
-        this(foundation, component, protocol, priority, address, port, type, relatedAddress, relatedPort, tcpType,
-                url, extensions, null);
-    }
+    /** Checks every field of the builder (see {@link Builder#build()}) and copies them. */
+    private IceCandidate(Builder b) {
+        foundation = Objects.requireNonNull(b.foundation, "foundation must not be null");
+        component = b.component;
+        protocol = Objects.requireNonNull(b.protocol, "protocol must not be null");
+        priority = b.priority;
+        address = Objects.requireNonNull(b.address, "address must not be null");
+        port = b.port;
+        type = Objects.requireNonNull(b.type, "type must not be null");
+        relatedAddress = b.relatedAddress;
+        relatedPort = b.relatedPort;
+        tcpType = b.tcpType;
+        url = b.url;
+        extensions = List.copyOf(b.extensions);
+        transportToken = b.transportToken == null ? protocol.w3cName() : b.transportToken;
 
-    /** The canonical constructor plus the transport token as a parsed line spelled it ({@code null}: lower-case). */
-    IceCandidate(String foundation, int component, IceProtocol protocol, long priority, String address, int port,
-            Type type, String relatedAddress, Integer relatedPort, TcpType tcpType, String url,
-            List<Extension> extensions, String transportToken) {
-        Objects.requireNonNull(foundation, "foundation must not be null");
-        Objects.requireNonNull(protocol, "protocol must not be null");
-        Objects.requireNonNull(address, "address must not be null");
-        Objects.requireNonNull(type, "type must not be null");
-        Objects.requireNonNull(extensions, "extensions must not be null");
         CandidateSdp.checkFoundation(foundation);
         if (component < 1 || component > CandidateSdp.MAX_COMPONENT) {
             throw new IllegalArgumentException(
@@ -132,8 +109,7 @@ public final class IceCandidate {
             throw new IllegalArgumentException("tcpType " + tcpType + " is only allowed with protocol TCP, not "
                     + protocol);
         }
-        List<Extension> copy = List.copyOf(extensions);
-        for (Extension e : copy) {
+        for (Extension e : extensions) {
             for (String reserved : RESERVED_EXTENSION_NAMES) {
                 if (e.name().equalsIgnoreCase(reserved)) {
                     throw new IllegalArgumentException("extension name " + CandidateSdp.quote(e.name())
@@ -141,23 +117,10 @@ public final class IceCandidate {
                 }
             }
         }
-        if (transportToken != null && !transportToken.equalsIgnoreCase(protocol.w3cName())) {
+        if (!transportToken.equalsIgnoreCase(protocol.w3cName())) {
             throw new IllegalArgumentException("transport " + CandidateSdp.quote(transportToken)
                     + " does not spell protocol " + protocol);
         }
-        this.foundation = foundation;
-        this.component = component;
-        this.protocol = protocol;
-        this.priority = priority;
-        this.address = address;
-        this.port = port;
-        this.type = type;
-        this.relatedAddress = relatedAddress;
-        this.relatedPort = relatedPort;
-        this.tcpType = tcpType;
-        this.url = url;
-        this.extensions = copy;
-        this.transportToken = transportToken == null ? protocol.w3cName() : transportToken;
     }
 
     private static void checkPort(String field, int port) {
@@ -438,8 +401,8 @@ public final class IceCandidate {
     }
 
     /**
-     * A mutable builder of {@link IceCandidate}; {@link #build()} checks the fields as the constructor does.
-     * Extensions default to none; every other field must be set unless it may be {@code null}.
+     * A mutable builder of {@link IceCandidate}; {@link #build()} checks the fields. Extensions default to none;
+     * every other field must be set unless it may be {@code null}.
      */
     public static final class Builder {
         private String foundation;
@@ -477,6 +440,12 @@ public final class IceCandidate {
                 this.transportToken = null;
             }
             this.protocol = protocol;
+            return this;
+        }
+
+        /** Sets the spelling of the transport as a parsed line has it ({@code null}: the lower-case W3C name). */
+        Builder transportToken(String transportToken) {
+            this.transportToken = transportToken;
             return this;
         }
 
@@ -540,23 +509,24 @@ public final class IceCandidate {
          * @throws NullPointerException if {@code extensions} or one of its elements is {@code null}
          */
         public Builder extensions(List<Extension> extensions) {
-            List<Extension> copy = List.copyOf(extensions);
+            List<Extension> copy = List.copyOf(Objects.requireNonNull(extensions, "extensions must not be null"));
             this.extensions.clear();
             this.extensions.addAll(copy);
             return this;
         }
 
         /**
-         * Builds the candidate.
+         * Builds the candidate after checking every field (see the class comment of {@link IceCandidate} for each
+         * field's range).
          *
-         * @throws NullPointerException     if a required field was not set
-         * @throws IllegalArgumentException as {@link IceCandidate#IceCandidate(String, int, IceProtocol, long,
-         *                                  String, int, Type, String, Integer, TcpType, String, List) the
-         *                                  constructor} does
+         * @throws NullPointerException     if the foundation, protocol, address or type was not set
+         * @throws IllegalArgumentException naming the field, if a field is out of its range or malformed, if only one
+         *                                  of the related address and port is set, if a TCP type is set on a UDP
+         *                                  candidate, or if an extension uses a name the SDP form gives a meaning
+         *                                  ({@code typ}, {@code raddr}, {@code rport}, {@code tcptype})
          */
         public IceCandidate build() {
-            return new IceCandidate(foundation, component, protocol, priority, address, port, type, relatedAddress,
-                    relatedPort, tcpType, url, extensions, transportToken);
+            return new IceCandidate(this);
         }
     }
 }

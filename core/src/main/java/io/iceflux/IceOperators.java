@@ -34,6 +34,18 @@ import reactor.core.publisher.Flux;
  */
 public final class IceOperators {
 
+    /** The two W3C rules; an operator applies a set of them. */
+    private enum Rule {
+        /** A 701 once per server URL per gathering generation. */
+        UNREACHABLE_ONCE_PER_URL,
+        /** Candidate errors only while gathering. */
+        ERRORS_ONLY_WHILE_GATHERING
+    }
+
+    private static final Set<Rule> UNREACHABLE_ONCE = Set.of(Rule.UNREACHABLE_ONCE_PER_URL);
+    private static final Set<Rule> WHILE_GATHERING = Set.of(Rule.ERRORS_ONLY_WHILE_GATHERING);
+    private static final Set<Rule> BOTH = Set.of(Rule.values());
+
     private IceOperators() {
     }
 
@@ -44,7 +56,7 @@ public final class IceOperators {
      * @return a function for {@link Flux#transform}
      */
     public static Function<Flux<IceEvent>, Flux<IceEvent>> unreachableOncePerUrl() {
-        return upstream -> apply(upstream, true, false);
+        return upstream -> apply(upstream, UNREACHABLE_ONCE);
     }
 
     /**
@@ -54,7 +66,7 @@ public final class IceOperators {
      * @return a function for {@link Flux#transform}
      */
     public static Function<Flux<IceEvent>, Flux<IceEvent>> errorsOnlyWhileGathering() {
-        return upstream -> apply(upstream, false, true);
+        return upstream -> apply(upstream, WHILE_GATHERING);
     }
 
     /**
@@ -63,10 +75,12 @@ public final class IceOperators {
      * @return a function for {@link Flux#transform}
      */
     public static Function<Flux<IceEvent>, Flux<IceEvent>> w3cErrorSemantics() {
-        return upstream -> apply(upstream, true, true);
+        return upstream -> apply(upstream, BOTH);
     }
 
-    private static Flux<IceEvent> apply(Flux<IceEvent> upstream, boolean dedupe, boolean gate) {
+    private static Flux<IceEvent> apply(Flux<IceEvent> upstream, Set<Rule> applied) {
+        boolean dedupe = applied.contains(Rule.UNREACHABLE_ONCE_PER_URL);
+        boolean gate = applied.contains(Rule.ERRORS_ONLY_WHILE_GATHERING);
         return Flux.defer(() -> {
             ErrorRules rules = new ErrorRules(dedupe, gate);
             return upstream.filter(rules::admit).doFinally(signal -> rules.release());
@@ -95,6 +109,10 @@ public final class IceOperators {
         /** Each URL string's de-duplication key, so a URL is parsed once per subscription, not per 701. */
         private final Map<String, String> keyByUrl = new HashMap<>();
 
+        /**
+         * @param dedupe whether {@link Rule#UNREACHABLE_ONCE_PER_URL} applies
+         * @param gate   whether {@link Rule#ERRORS_ONLY_WHILE_GATHERING} applies
+         */
         ErrorRules(boolean dedupe, boolean gate) {
             this.dedupe = dedupe;
             this.gate = gate;

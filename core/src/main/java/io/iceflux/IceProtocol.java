@@ -2,7 +2,10 @@ package io.iceflux;
 
 import java.util.Locale;
 
-/** W3C {@code RTCIceProtocol}: the transport of a candidate, or of the connection to a server. */
+/**
+ * W3C {@code RTCIceProtocol}: the transport of a candidate, as its SDP line writes it. How the gatherer talks to a
+ * server is a {@link ServerTransport}.
+ */
 public enum IceProtocol {
     UDP,
     TCP;

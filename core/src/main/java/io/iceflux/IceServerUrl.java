@@ -1,5 +1,6 @@
 package io.iceflux;
 
+import io.iceflux.HostSyntax.Dialect;
 import io.iceflux.InvalidIceServerException.Part;
 import java.util.Locale;
 
@@ -90,27 +91,28 @@ public final class IceServerUrl {
     private final HostType hostType;
     private final int port;
     private final boolean explicitPort;
-    private final IceProtocol transport;
+    private final ServerTransport transport;
     private final boolean explicitTransport;
     private final String canonical;
 
+    /** {@code queryTransport}: UDP or TCP as {@code ?transport=} says, {@code null} without it. */
     private IceServerUrl(String url, Scheme scheme, String host, HostType hostType, Integer port,
-                         IceProtocol transport) {
+                         ServerTransport queryTransport) {
         this.url = url;
         this.scheme = scheme;
         this.host = host;
         this.hostType = hostType;
         this.explicitPort = port != null;
         this.port = port != null ? port : scheme.defaultPort();
-        this.explicitTransport = transport != null;
-        if (transport != null) {
-            this.transport = transport;
+        this.explicitTransport = queryTransport != null;
+        if (scheme.isSecure()) {
+            this.transport = ServerTransport.TLS;
         } else {
-            this.transport = scheme.isSecure() ? IceProtocol.TCP : IceProtocol.UDP;
+            this.transport = queryTransport != null ? queryTransport : ServerTransport.UDP;
         }
         String hostPart = hostType == HostType.IPV6 ? "[" + host + "]" : host;
         this.canonical = scheme.uriScheme() + ":" + hostPart + ":" + this.port
-                + (scheme.isTurn() ? "?transport=" + this.transport.w3cName() : "");
+                + (scheme.isTurn() ? "?transport=" + (this.transport == ServerTransport.UDP ? "udp" : "tcp") : "");
     }
 
     /**
@@ -152,8 +154,11 @@ public final class IceServerUrl {
         return explicitPort;
     }
 
-    /** Return the transport to the server: from {@code ?transport=}, else UDP for stun/turn, TCP for stuns/turns. */
-    public IceProtocol transport() {
+    /**
+     * Return how to talk to the server: {@link ServerTransport#TLS} for {@code stuns:} and {@code turns:},
+     * {@link ServerTransport#TCP} for {@code turn:...?transport=tcp}, else {@link ServerTransport#UDP}.
+     */
+    public ServerTransport transport() {
         return transport;
     }
 
@@ -251,30 +256,6 @@ public final class IceServerUrl {
         return new String(out);
     }
 
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static boolean isHex(char c) {
-        return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    }
-
-    private static boolean isAlnum(char c) {
-        return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    }
-
-    private static boolean allDigits(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (!isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** One parse of one URL; throws on the first problem found. */
     private static final class Parser {
         private final String url;
@@ -370,7 +351,7 @@ public final class IceServerUrl {
                 if (lastLabel.endsWith(".")) {
                     lastLabel = lastLabel.substring(0, lastLabel.length() - 1);
                 }
-                if (allDigits(lastLabel)) {
+                if (HostSyntax.allDigits(lastLabel)) {
                     host = ipv4(hostText, "host " + shown(hostText) + " ends in a number, so it must be an IPv4 address, but ");
                     hostType = HostType.IPV4;
                 } else {
@@ -379,7 +360,7 @@ public final class IceServerUrl {
                 }
             }
             Integer port = portText == null ? null : port(portText);
-            IceProtocol transport = query == null ? null : transport(scheme, query);
+            ServerTransport transport = query == null ? null : transport(scheme, query);
             return new IceServerUrl(url, scheme, host, hostType, port, transport);
         }
 
@@ -423,97 +404,24 @@ public final class IceServerUrl {
         }
 
         private String dnsName(String text) {
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (isAlnum(c) || c == '-' || c == '_' || c == '.') {
-                    continue;
-                }
-                if (c == '[' || c == ']') {
-                    throw error(Part.HOST, "host " + shown(text) + " contains '" + c
-                            + "'; brackets may only enclose a whole IPv6 address, e.g. [2001:db8::1]");
-                }
-                if (c >= 0x80) {
-                    throw error(Part.HOST, "host " + shown(text) + " contains the non-ASCII character '"
-                            + c + "'; write an internationalized domain name in its ASCII (xn--) form");
-                }
-                throw error(Part.HOST, "host " + shown(text) + " contains '" + c
-                        + "', which is not allowed in a DNS name (letters, digits, '-', '_' and '.')");
-            }
-            String body = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
-            if (body.isEmpty()) {
-                throw error(Part.HOST, "host " + shown(text) + " has no label");
-            }
-            if (body.length() > 253) {
-                throw error(Part.HOST, "host " + shown(text) + " is longer than 253 characters");
-            }
-            int start = 0;
-            while (start <= body.length()) {
-                int dot = body.indexOf('.', start);
-                int end = dot < 0 ? body.length() : dot;
-                String label = body.substring(start, end);
-                if (label.isEmpty()) {
-                    throw error(Part.HOST, "host " + shown(text) + " has an empty label (two dots in a row, or a leading dot)");
-                }
-                if (label.length() > 63) {
-                    throw error(Part.HOST, "host " + shown(text) + " has a label of " + label.length()
-                            + " characters; a DNS label is at most 63");
-                }
-                if (label.startsWith("-") || label.endsWith("-")) {
-                    throw error(Part.HOST, "host " + shown(text) + " has the label " + shown(label)
-                            + ", which starts or ends with '-'");
-                }
-                if (dot < 0) {
-                    break;
-                }
-                start = dot + 1;
+            try {
+                HostSyntax.dnsName(text, Dialect.SERVER_URL);
+            } catch (HostSyntax.Malformed e) {
+                throw error(Part.HOST, "host " + shown(text) + " " + e.reason(Parser::shown));
             }
             return asciiLower(text);
         }
 
-        /** Parse a dotted quad into 4 bytes; {@code context} starts the message on failure. */
-        private byte[] ipv4Bytes(String text, String context) {
-            byte[] out = new byte[4];
-            int n = 0;
-            int start = 0;
-            while (true) {
-                int dot = text.indexOf('.', start);
-                int end = dot < 0 ? text.length() : dot;
-                String part = text.substring(start, end);
-                if (n == 4) {
-                    throw error(Part.HOST, context + "it has more than four numbers");
-                }
-                if (!allDigits(part)) {
-                    throw error(Part.HOST, context + shown(part) + " is not a decimal number 0-255");
-                }
-                if (part.length() > 1 && part.charAt(0) == '0') {
-                    throw error(Part.HOST, context + shown(part)
-                            + " has a leading zero (ambiguous: octal or decimal?)");
-                }
-                if (part.length() > 3 || Integer.parseInt(part) > 255) {
-                    throw error(Part.HOST, context + shown(part) + " is out of range 0-255");
-                }
-                out[n++] = (byte) Integer.parseInt(part);
-                if (dot < 0) {
-                    break;
-                }
-                start = dot + 1;
-            }
-            if (n != 4) {
-                throw error(Part.HOST, context + "it has " + n + " numbers instead of four");
-            }
-            return out;
-        }
-
         private String ipv4(String text, String context) {
-            if (text.endsWith(".")) {
-                throw error(Part.HOST, context + "an IPv4 address cannot end with '.'");
+            try {
+                HostSyntax.ipv4(text, Dialect.SERVER_URL);
+            } catch (HostSyntax.Malformed e) {
+                throw error(Part.HOST, context + e.reason(Parser::shown));
             }
-            ipv4Bytes(text, context);
             return text;
         }
 
         private String ipv6(String text) {
-            String context = "IPv6 address " + shown(text) + " is not valid: ";
             if (text.isEmpty()) {
                 throw error(Part.HOST, "'[]' holds no IPv6 address");
             }
@@ -525,75 +433,18 @@ public final class IceServerUrl {
             if (text.charAt(0) == 'v' || text.charAt(0) == 'V') {
                 throw error(Part.HOST, "IPvFuture address " + shown(text) + " is not supported");
             }
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (!isHex(c) && c != ':' && c != '.') {
-                    throw error(Part.HOST, context + "'" + c + "' is not a hex digit, ':' or '.'");
-                }
+            try {
+                return IpAddresses.ipv6(HostSyntax.ipv6(text, Dialect.SERVER_URL));
+            } catch (HostSyntax.Malformed e) {
+                throw error(Part.HOST, "IPv6 address " + shown(text) + " is not valid: " + e.reason(Parser::shown));
             }
-            int doubleColon = text.indexOf("::");
-            if (doubleColon >= 0 && text.indexOf("::", doubleColon + 1) >= 0) {
-                throw error(Part.HOST, context + "'::' may appear only once");
-            }
-            int[] head;
-            int[] tail;
-            if (doubleColon < 0) {
-                head = groups(text, true, context);
-                tail = new int[0];
-                if (head.length != 8) {
-                    throw error(Part.HOST, context + "it has " + head.length + " groups of 16 bits instead of 8");
-                }
-            } else {
-                head = groups(text.substring(0, doubleColon), false, context);
-                tail = groups(text.substring(doubleColon + 2), true, context);
-                if (head.length + tail.length > 7) {
-                    throw error(Part.HOST, context + "'::' stands for no group, there are already "
-                            + (head.length + tail.length) + " groups");
-                }
-            }
-            int[] all = new int[8];
-            System.arraycopy(head, 0, all, 0, head.length);
-            System.arraycopy(tail, 0, all, 8 - tail.length, tail.length);
-            return rfc5952(all);
-        }
-
-        /** Parse ':'-separated 16-bit groups; if {@code endsAddress}, the last one may be a dotted quad (two groups). */
-        private int[] groups(String text, boolean endsAddress, String context) {
-            if (text.isEmpty()) {
-                return new int[0];
-            }
-            String[] parts = text.split(":", -1);
-            int[] out = new int[parts.length + 1];
-            int n = 0;
-            for (int i = 0; i < parts.length; i++) {
-                String g = parts[i];
-                if (g.isEmpty()) {
-                    throw error(Part.HOST, context + "it has an empty group (a lone ':' at the start or end, or ':::')");
-                }
-                if (g.indexOf('.') >= 0) {
-                    if (!endsAddress || i != parts.length - 1) {
-                        throw error(Part.HOST, context + "a dotted IPv4 part may only end the address");
-                    }
-                    byte[] b = ipv4Bytes(g, context + "its IPv4 part: ");
-                    out[n++] = ((b[0] & 0xff) << 8) | (b[1] & 0xff);
-                    out[n++] = ((b[2] & 0xff) << 8) | (b[3] & 0xff);
-                } else {
-                    if (g.length() > 4) {
-                        throw error(Part.HOST, context + "group " + shown(g) + " has more than 4 hex digits");
-                    }
-                    out[n++] = Integer.parseInt(g, 16);
-                }
-            }
-            int[] result = new int[n];
-            System.arraycopy(out, 0, result, 0, n);
-            return result;
         }
 
         private Integer port(String text) {
             if (text.isEmpty()) {
                 throw error(Part.PORT, "':' after the host is not followed by a port");
             }
-            if (!allDigits(text)) {
+            if (!HostSyntax.allDigits(text)) {
                 throw error(Part.PORT, "port " + shown(text) + " is not a decimal number");
             }
             String digits = text.replaceFirst("^0+(?=.)", "");
@@ -605,7 +456,8 @@ public final class IceServerUrl {
             return value;
         }
 
-        private IceProtocol transport(Scheme scheme, String query) {
+        /** The {@code ?transport=} value: UDP or TCP. */
+        private ServerTransport transport(Scheme scheme, String query) {
             if (query.isEmpty()) {
                 throw error(Part.QUERY, "'?' is followed by no query; write ?transport=udp or ?transport=tcp");
             }
@@ -615,16 +467,16 @@ public final class IceServerUrl {
                         + " is not supported; only transport=udp or transport=tcp");
             }
             String value = asciiLower(query.substring(eq + 1));
-            IceProtocol transport;
+            ServerTransport transport;
             if (value.equals("udp")) {
-                transport = IceProtocol.UDP;
+                transport = ServerTransport.UDP;
             } else if (value.equals("tcp")) {
-                transport = IceProtocol.TCP;
+                transport = ServerTransport.TCP;
             } else {
                 throw error(Part.QUERY, "transport " + shown(query.substring(eq + 1))
                         + " is not supported; only udp or tcp");
             }
-            if (scheme == Scheme.TURNS && transport == IceProtocol.UDP) {
+            if (scheme == Scheme.TURNS && transport == ServerTransport.UDP) {
                 throw error(Part.QUERY, "turns: with transport=udp would need DTLS, which is not supported; "
                         + "use turns:host?transport=tcp (TLS over TCP) or turn:host?transport=udp");
             }
@@ -640,45 +492,5 @@ public final class IceServerUrl {
         private static String shown(String fragment) {
             return quote(fragment, MAX_SHOWN);
         }
-    }
-
-    /** Format 8 groups as RFC 5952 text: lower-case hex, longest zero run (2+) compressed, IPv4-mapped as a quad. */
-    private static String rfc5952(int[] g) {
-        if (g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff) {
-            return "::ffff:" + (g[6] >> 8) + "." + (g[6] & 0xff) + "." + (g[7] >> 8) + "." + (g[7] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        if (bestLen < 2) {
-            bestStart = -1;
-        }
-        StringBuilder sb = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
     }
 }

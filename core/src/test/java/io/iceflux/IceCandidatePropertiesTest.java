@@ -92,10 +92,11 @@ class IceCandidatePropertiesTest {
         return Combinators.combine(foundation, Arbitraries.integers().between(1, 256),
                 Arbitraries.of(IceProtocol.class), Arbitraries.longs().between(1, (1L << 31) - 1), addresses(),
                 ports(), Arbitraries.of(Type.class), rest)
-                .as((f, component, protocol, priority, address, port, type, r) -> new IceCandidate(f, component,
-                        protocol, priority, address, port, type, r.get1() == null ? null : r.get1().get1(),
-                        r.get1() == null ? null : r.get1().get2(), protocol == IceProtocol.TCP ? r.get2() : null,
-                        null, r.get3()));
+                .as((f, component, protocol, priority, address, port, type, r) -> IceCandidate.builder()
+                        .foundation(f).component(component).protocol(protocol).priority(priority).address(address)
+                        .port(port).type(type)
+                        .related(r.get1() == null ? null : r.get1().get1(), r.get1() == null ? null : r.get1().get2())
+                        .tcpType(protocol == IceProtocol.TCP ? r.get2() : null).extensions(r.get3()).build());
     }
 
     @Provide

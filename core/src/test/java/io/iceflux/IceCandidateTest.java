@@ -60,11 +60,11 @@ class IceCandidateTest {
 
         @Test
         void chromeMdnsHost() {
-            assertThat(IceCandidate.parse(CHROME_MDNS_HOST)).isEqualTo(new IceCandidate("1467250027", 1,
-                    IceProtocol.UDP, 2122260223L, "4a7b5c61-6b3b-4f77-9c3f-0a2d1e3f4b5c.local", 54400, Type.HOST,
-                    null, null, null, null,
-                    List.of(new Extension("generation", "0"), new Extension("ufrag", "Xy2z"),
-                            new Extension("network-cost", "999"))));
+            assertThat(IceCandidate.parse(CHROME_MDNS_HOST)).isEqualTo(IceCandidate.builder()
+                    .foundation("1467250027").component(1).protocol(IceProtocol.UDP).priority(2122260223L)
+                    .address("4a7b5c61-6b3b-4f77-9c3f-0a2d1e3f4b5c.local").port(54400).type(Type.HOST)
+                    .extension("generation", "0").extension("ufrag", "Xy2z").extension("network-cost", "999")
+                    .build());
         }
 
         @Test
@@ -88,34 +88,35 @@ class IceCandidateTest {
 
         @Test
         void chromeRelay() {
-            assertThat(IceCandidate.parse(CHROME_RELAY)).isEqualTo(new IceCandidate("3789129217", 1,
-                    IceProtocol.UDP, 41885439L, "198.51.100.20", 61234, Type.RELAY, "203.0.113.7", 56143, null, null,
-                    List.of(new Extension("generation", "0"), new Extension("ufrag", "Xy2z"),
-                            new Extension("network-id", "1"), new Extension("network-cost", "10"))));
+            assertThat(IceCandidate.parse(CHROME_RELAY)).isEqualTo(IceCandidate.builder()
+                    .foundation("3789129217").component(1).protocol(IceProtocol.UDP).priority(41885439L)
+                    .address("198.51.100.20").port(61234).type(Type.RELAY).related("203.0.113.7", 56143)
+                    .extension("generation", "0").extension("ufrag", "Xy2z").extension("network-id", "1")
+                    .extension("network-cost", "10").build());
         }
 
         @Test
         void chromeTcpHost() {
-            assertThat(IceCandidate.parse(CHROME_TCP_HOST)).isEqualTo(new IceCandidate("2999745851", 1,
-                    IceProtocol.TCP, 1518280447L, "192.168.1.10", 9, Type.HOST, null, null, TcpType.ACTIVE, null,
-                    List.of(new Extension("generation", "0"), new Extension("ufrag", "Xy2z"),
-                            new Extension("network-id", "1"))));
+            assertThat(IceCandidate.parse(CHROME_TCP_HOST)).isEqualTo(IceCandidate.builder()
+                    .foundation("2999745851").component(1).protocol(IceProtocol.TCP).priority(1518280447L)
+                    .address("192.168.1.10").port(9).type(Type.HOST).tcpType(TcpType.ACTIVE)
+                    .extension("generation", "0").extension("ufrag", "Xy2z").extension("network-id", "1").build());
         }
 
         @Test
         void chromeTcpPassiveIpv6() {
-            assertThat(IceCandidate.parse(CHROME_TCP_PASSIVE_IPV6)).isEqualTo(new IceCandidate("4016421011", 1,
-                    IceProtocol.TCP, 1518283007L, "2001:db8:85a3::8a2e:370:7334", 50123, Type.HOST, null, null,
-                    TcpType.PASSIVE, null, List.of(new Extension("generation", "0"), new Extension("ufrag", "Xy2z"),
-                            new Extension("network-id", "2"))));
+            assertThat(IceCandidate.parse(CHROME_TCP_PASSIVE_IPV6)).isEqualTo(IceCandidate.builder()
+                    .foundation("4016421011").component(1).protocol(IceProtocol.TCP).priority(1518283007L)
+                    .address("2001:db8:85a3::8a2e:370:7334").port(50123).type(Type.HOST).tcpType(TcpType.PASSIVE)
+                    .extension("generation", "0").extension("ufrag", "Xy2z").extension("network-id", "2").build());
         }
 
         @Test
         void firefoxHost() {
             IceCandidate c = IceCandidate.parse(FIREFOX_HOST);
 
-            assertThat(c).isEqualTo(new IceCandidate("0", 1, IceProtocol.UDP, 2122252543L, "192.168.1.10", 49203,
-                    Type.HOST, null, null, null, null, List.of()));
+            assertThat(c).isEqualTo(IceCandidate.builder().foundation("0").component(1).protocol(IceProtocol.UDP)
+                    .priority(2122252543L).address("192.168.1.10").port(49203).type(Type.HOST).build());
             assertThat(c.toSdp()).isEqualTo("candidate:0 1 UDP 2122252543 192.168.1.10 49203 typ host");
         }
 
@@ -123,24 +124,27 @@ class IceCandidateTest {
         void firefoxRelay() {
             IceCandidate c = IceCandidate.parse(FIREFOX_RELAY);
 
-            assertThat(c).isEqualTo(new IceCandidate("3", 1, IceProtocol.UDP, 92217087L, "198.51.100.4", 3478,
-                    Type.RELAY, "192.168.1.10", 49203, null, null, List.of()));
+            assertThat(c).isEqualTo(IceCandidate.builder().foundation("3").component(1).protocol(IceProtocol.UDP)
+                    .priority(92217087L).address("198.51.100.4").port(3478).type(Type.RELAY)
+                    .related("192.168.1.10", 49203).build());
             assertThat(c.extensions()).isEmpty();
         }
 
         @Test
         void ipv6Host() {
-            assertThat(IceCandidate.parse(IPV6_HOST)).isEqualTo(new IceCandidate("2", 1, IceProtocol.UDP,
-                    2122262783L, "2001:db8:85a3::8a2e:370:7334", 50000, Type.HOST, null, null, null, null,
-                    List.of(new Extension("generation", "0"))));
+            assertThat(IceCandidate.parse(IPV6_HOST)).isEqualTo(IceCandidate.builder()
+                    .foundation("2").component(1).protocol(IceProtocol.UDP).priority(2122262783L)
+                    .address("2001:db8:85a3::8a2e:370:7334").port(50000).type(Type.HOST)
+                    .extension("generation", "0").build());
         }
 
         @Test
         void safariHost() {
-            assertThat(IceCandidate.parse(SAFARI_HOST)).isEqualTo(new IceCandidate("1", 1, IceProtocol.UDP,
-                    2113937151L, "192.168.1.10", 60000, Type.HOST, null, null, null, null,
-                    List.of(new Extension("generation", "0"), new Extension("ufrag", "Xy2z"),
-                            new Extension("network-id", "2"), new Extension("network-cost", "50"))));
+            assertThat(IceCandidate.parse(SAFARI_HOST)).isEqualTo(IceCandidate.builder()
+                    .foundation("1").component(1).protocol(IceProtocol.UDP).priority(2113937151L)
+                    .address("192.168.1.10").port(60000).type(Type.HOST)
+                    .extension("generation", "0").extension("ufrag", "Xy2z").extension("network-id", "2")
+                    .extension("network-cost", "50").build());
         }
 
         @Test
@@ -330,10 +334,13 @@ class IceCandidateTest {
                     .related("203.0.113.7", 9).tcpType(TcpType.PASSIVE).url("turns:turn.example.org:443")
                     .extension("generation", "1").extension("ufrag", "Xy2z").build();
 
-            assertThat(c).isEqualTo(new IceCandidate("abc+/9", 2, IceProtocol.TCP, 1518280446L, "198.51.100.20",
-                    443, Type.RELAY, "203.0.113.7", 9, TcpType.PASSIVE, "turns:turn.example.org:443",
-                    List.of(new Extension("generation", "1"), new Extension("ufrag", "Xy2z"))));
-            assertThat(c.url()).isEqualTo("turns:turn.example.org:443");
+            assertThat(c).extracting(IceCandidate::foundation, IceCandidate::component, IceCandidate::protocol,
+                    IceCandidate::priority, IceCandidate::address, IceCandidate::port, IceCandidate::type,
+                    IceCandidate::relatedAddress, IceCandidate::relatedPort, IceCandidate::tcpType, IceCandidate::url,
+                    IceCandidate::extensions)
+                    .containsExactly("abc+/9", 2, IceProtocol.TCP, 1518280446L, "198.51.100.20", 443, Type.RELAY,
+                            "203.0.113.7", 9, TcpType.PASSIVE, "turns:turn.example.org:443",
+                            List.of(new Extension("generation", "1"), new Extension("ufrag", "Xy2z")));
             assertThat(c.toSdp()).isEqualTo("candidate:abc+/9 2 tcp 1518280446 198.51.100.20 443 typ relay "
                     + "raddr 203.0.113.7 rport 9 tcptype passive generation 1 ufrag Xy2z");
             assertThat(c.toBuilder().build()).isEqualTo(c);
@@ -356,13 +363,14 @@ class IceCandidateTest {
         @Test
         void extensionsAreCopiedAndUnmodifiable() {
             List<Extension> source = new ArrayList<>(List.of(new Extension("generation", "0")));
-            IceCandidate c = host().extensions(source).build();
-            IceCandidate viaConstructor = new IceCandidate("1", 1, IceProtocol.UDP, 1, "192.0.2.1", 1, Type.HOST,
-                    null, null, null, null, source);
+            IceCandidate.Builder builder = host().extensions(source);
+            IceCandidate c = builder.build();
             source.add(new Extension("ufrag", "x"));
+            builder.extension("network-id", "1");
 
             assertThat(c.extensions()).containsExactly(new Extension("generation", "0"));
-            assertThat(viaConstructor.extensions()).containsExactly(new Extension("generation", "0"));
+            assertThat(builder.build().extensions()).containsExactly(new Extension("generation", "0"),
+                    new Extension("network-id", "1"));
             assertThatThrownBy(() -> c.extensions().add(new Extension("a", "b")))
                     .isInstanceOf(UnsupportedOperationException.class);
         }
@@ -450,8 +458,7 @@ class IceCandidateTest {
             expectNpe(() -> host().protocol(null).build(), "protocol must not be null");
             expectNpe(() -> host().address(null).build(), "address must not be null");
             expectNpe(() -> host().type(null).build(), "type must not be null");
-            expectNpe(() -> new IceCandidate("1", 1, IceProtocol.UDP, 1, "192.0.2.1", 1, Type.HOST, null, null, null,
-                    null, null), "extensions must not be null");
+            expectNpe(() -> host().extensions(null), "extensions must not be null");
             expectNpe(() -> new Extension(null, "v"), "extension name must not be null");
             expectNpe(() -> new Extension("n", null), "extension value must not be null");
             expectNpe(() -> IceCandidate.parse(null), "candidate line must not be null");

@@ -3,6 +3,10 @@ package io.iceflux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,35 +46,68 @@ class IceConfigurationTest {
     }
 
     @Test
-    void hostInterfacesDefaultSkipLoopbackAndLinkLocal() {
+    void hostInterfacesDefaultSkipLoopbackAndLinkLocal() throws UnknownHostException {
         HostInterfaces d = IceConfiguration.builder().build().hostInterfaces();
         assertThat(d).isEqualTo(HostInterfaces.defaults());
-        assertThat(d.accepts("eth0", false, false, false, false)).isTrue();
-        assertThat(d.accepts("eth0", false, true, false, false)).isTrue();
-        assertThat(d.accepts("lo", true, false, true, false)).isFalse();
-        assertThat(d.accepts("eth0", false, true, false, true)).as("fe80::").isFalse();
-        assertThat(d.withLoopback().accepts("lo", true, false, true, false)).isTrue();
-        assertThat(d.withLinkLocal().accepts("eth0", false, true, false, true)).isTrue();
+        assertThat(d.accepts("eth0", false, ip("192.0.2.1"))).isTrue();
+        assertThat(d.accepts("eth0", false, ip("2001:db8::1"))).isTrue();
+        assertThat(d.accepts("lo", true, ip("127.0.0.1"))).isFalse();
+        assertThat(d.accepts("eth0", false, ip("fe80::1"))).isFalse();
+        assertThat(d.accepts("eth0", false, ip("169.254.0.1"))).isFalse();
+        assertThat(d.withLoopback().accepts("lo", true, ip("127.0.0.1"))).isTrue();
+        assertThat(d.withLinkLocal().accepts("eth0", false, ip("fe80::1"))).isTrue();
     }
 
     @Test
-    void hostInterfacesByNameAndFamily() {
+    void hostInterfacesByNameAndFamily() throws UnknownHostException {
         HostInterfaces eth0 = HostInterfaces.only("eth0");
         assertThat(eth0.interfaceNames()).isEqualTo(Set.of("eth0"));
-        assertThat(eth0.accepts("eth0", false, false, false, false)).isTrue();
-        assertThat(eth0.accepts("wlan0", false, false, false, false)).isFalse();
-        assertThat(eth0.ipv4Only().accepts("eth0", false, true, false, false)).isFalse();
-        assertThat(eth0.ipv6Only().accepts("eth0", false, false, false, false)).isFalse();
+        assertThat(eth0.loopbackInterfaces()).isFalse();
+        assertThat(eth0.accepts("eth0", false, ip("192.0.2.1"))).isTrue();
+        assertThat(eth0.accepts("wlan0", false, ip("192.0.2.1"))).isFalse();
+        assertThat(eth0.accepts("lo", true, ip("127.0.0.1"))).isFalse();
+        assertThat(eth0.ipv4Only().accepts("eth0", false, ip("2001:db8::1"))).isFalse();
+        assertThat(eth0.ipv6Only().accepts("eth0", false, ip("192.0.2.1"))).isFalse();
 
         HostInterfaces lo = HostInterfaces.loopbackOnly();
-        assertThat(lo.accepts("lo", true, false, true, false)).isTrue();
-        assertThat(lo.accepts("Loopback Pseudo-Interface 1", true, true, true, false)).isTrue();
-        assertThat(lo.accepts("eth0", false, false, false, false)).isFalse();
+        assertThat(lo.interfaceNames()).isEmpty();
+        assertThat(lo.loopbackInterfaces()).isTrue();
+        assertThat(lo.accepts("lo", true, ip("127.0.0.1"))).isTrue();
+        assertThat(lo.accepts("Loopback Pseudo-Interface 1", true, ip("::1"))).isTrue();
+        assertThat(lo.accepts("eth0", false, ip("192.0.2.1"))).isFalse();
+        assertThat(HostInterfaces.only("<loopback>").accepts("lo", true, ip("127.0.0.1")))
+                .as("no interface name stands for the loopback interfaces").isFalse();
 
         assertThatThrownBy(HostInterfaces::only).hasMessage("name at least one interface");
         assertThatThrownBy(() -> HostInterfaces.only(" ")).hasMessage("interface names must not be blank");
-        assertThatThrownBy(() -> new HostInterfaces(false, false, false, false, Set.of()))
+        assertThatThrownBy(() -> new HostInterfaces(false, false, false, false, Set.of(), false))
                 .hasMessage("at least one of IPv4 and IPv6 must be used");
+    }
+
+    @Test
+    void loopbackOnlyListsTheLoopbackAddressesOfThisMachine() throws SocketException, UnknownHostException {
+        List<InetAddress> addresses = HostInterfaces.loopbackOnly().ipv4Only().addresses();
+
+        assertThat(addresses).contains(ip("127.0.0.1")).doesNotHaveDuplicates()
+                .allSatisfy(a -> assertThat(a.isLoopbackAddress()).isTrue());
+    }
+
+    @Test
+    void addressesListIpv4FirstEachOnceAndOnlyWhatTheFilterAccepts() throws SocketException {
+        List<InetAddress> addresses = HostInterfaces.defaults().withLoopback().addresses();
+
+        assertThat(addresses).doesNotHaveDuplicates()
+                .noneMatch(a -> a.isAnyLocalAddress() || a.isMulticastAddress() || a.isLinkLocalAddress());
+        int firstIpv6 = addresses.indexOf(addresses.stream().filter(a -> a instanceof Inet6Address).findFirst()
+                .orElse(null));
+        if (firstIpv6 >= 0) {
+            assertThat(addresses.subList(firstIpv6, addresses.size())).allMatch(a -> a instanceof Inet6Address);
+        }
+        assertThat(HostInterfaces.defaults().ipv6Only().addresses()).allMatch(a -> a instanceof Inet6Address);
+    }
+
+    private static InetAddress ip(String literal) throws UnknownHostException {
+        return InetAddress.getByName(literal);
     }
 
     @Test

@@ -27,7 +27,7 @@ class IceServerUrlPropertiesTest {
 
     /** A generated valid URL and what parsing it must give. */
     record Case(String url, Scheme scheme, HostType hostType, String host, byte[] address, int port,
-                IceProtocol transport) {
+                ServerTransport transport) {
         @Override
         public String toString() {
             return url;
@@ -159,10 +159,11 @@ class IceServerUrlPropertiesTest {
             port = 1 + r.nextInt(65535);
             url.append(':').append(port);
         }
-        IceProtocol transport = scheme.isSecure() ? IceProtocol.TCP : IceProtocol.UDP;
+        ServerTransport transport = scheme.isSecure() ? ServerTransport.TLS : ServerTransport.UDP;
         if (scheme.isTurn() && r.nextBoolean()) {
-            transport = scheme.isSecure() || r.nextBoolean() ? IceProtocol.TCP : IceProtocol.UDP;
-            String value = transport.w3cName();
+            boolean tcp = scheme.isSecure() || r.nextBoolean();
+            transport = scheme.isSecure() ? ServerTransport.TLS : tcp ? ServerTransport.TCP : ServerTransport.UDP;
+            String value = tcp ? "tcp" : "udp";
             url.append(r.nextBoolean() ? "?transport=" : "?Transport=")
                     .append(r.nextBoolean() ? value : value.toUpperCase(Locale.ROOT));
         }

@@ -23,80 +23,80 @@ class IceServerUrlTest {
     static Stream<Arguments> accepted() {
         return Stream.of(
                 // url, scheme, host, host type, port, explicit port, transport, explicit transport, canonical
-                Arguments.of("stun:host", Scheme.STUN, "host", HostType.DNS_NAME, 3478, false, IceProtocol.UDP, false,
+                Arguments.of("stun:host", Scheme.STUN, "host", HostType.DNS_NAME, 3478, false, ServerTransport.UDP, false,
                         "stun:host:3478"),
-                Arguments.of("stun:host:1234", Scheme.STUN, "host", HostType.DNS_NAME, 1234, true, IceProtocol.UDP,
+                Arguments.of("stun:host:1234", Scheme.STUN, "host", HostType.DNS_NAME, 1234, true, ServerTransport.UDP,
                         false, "stun:host:1234"),
                 Arguments.of("STUN:Host.Example.ORG", Scheme.STUN, "host.example.org", HostType.DNS_NAME, 3478, false,
-                        IceProtocol.UDP, false, "stun:host.example.org:3478"),
+                        ServerTransport.UDP, false, "stun:host.example.org:3478"),
                 Arguments.of("stuns:stun.example.org", Scheme.STUNS, "stun.example.org", HostType.DNS_NAME, 5349,
-                        false, IceProtocol.TCP, false, "stuns:stun.example.org:5349"),
+                        false, ServerTransport.TLS, false, "stuns:stun.example.org:5349"),
                 Arguments.of("StUnS:stun.example.org:443", Scheme.STUNS, "stun.example.org", HostType.DNS_NAME, 443,
-                        true, IceProtocol.TCP, false, "stuns:stun.example.org:443"),
-                Arguments.of("turn:1.2.3.4", Scheme.TURN, "1.2.3.4", HostType.IPV4, 3478, false, IceProtocol.UDP,
+                        true, ServerTransport.TLS, false, "stuns:stun.example.org:443"),
+                Arguments.of("turn:1.2.3.4", Scheme.TURN, "1.2.3.4", HostType.IPV4, 3478, false, ServerTransport.UDP,
                         false, "turn:1.2.3.4:3478?transport=udp"),
                 Arguments.of("turn:[::1]:5000?transport=tcp", Scheme.TURN, "::1", HostType.IPV6, 5000, true,
-                        IceProtocol.TCP, true, "turn:[::1]:5000?transport=tcp"),
+                        ServerTransport.TCP, true, "turn:[::1]:5000?transport=tcp"),
                 Arguments.of("turns:host?transport=tcp", Scheme.TURNS, "host", HostType.DNS_NAME, 5349, false,
-                        IceProtocol.TCP, true, "turns:host:5349?transport=tcp"),
-                Arguments.of("turns:host", Scheme.TURNS, "host", HostType.DNS_NAME, 5349, false, IceProtocol.TCP,
+                        ServerTransport.TLS, true, "turns:host:5349?transport=tcp"),
+                Arguments.of("turns:host", Scheme.TURNS, "host", HostType.DNS_NAME, 5349, false, ServerTransport.TLS,
                         false, "turns:host:5349?transport=tcp"),
                 Arguments.of("Turn:example.org", Scheme.TURN, "example.org", HostType.DNS_NAME, 3478, false,
-                        IceProtocol.UDP, false, "turn:example.org:3478?transport=udp"),
+                        ServerTransport.UDP, false, "turn:example.org:3478?transport=udp"),
                 Arguments.of("turn:example.org.", Scheme.TURN, "example.org.", HostType.DNS_NAME, 3478, false,
-                        IceProtocol.UDP, false, "turn:example.org.:3478?transport=udp"),
+                        ServerTransport.UDP, false, "turn:example.org.:3478?transport=udp"),
                 Arguments.of("turn:host:80?TRANSPORT=UDP", Scheme.TURN, "host", HostType.DNS_NAME, 80, true,
-                        IceProtocol.UDP, true, "turn:host:80?transport=udp"),
+                        ServerTransport.UDP, true, "turn:host:80?transport=udp"),
                 Arguments.of("turn:host?transport=Tcp", Scheme.TURN, "host", HostType.DNS_NAME, 3478, false,
-                        IceProtocol.TCP, true, "turn:host:3478?transport=tcp"),
+                        ServerTransport.TCP, true, "turn:host:3478?transport=tcp"),
                 Arguments.of("turn:host?transport=udp", Scheme.TURN, "host", HostType.DNS_NAME, 3478, false,
-                        IceProtocol.UDP, true, "turn:host:3478?transport=udp"),
+                        ServerTransport.UDP, true, "turn:host:3478?transport=udp"),
                 Arguments.of("stun:[2001:DB8:0:0:0:0:0:1]", Scheme.STUN, "2001:db8::1", HostType.IPV6, 3478, false,
-                        IceProtocol.UDP, false, "stun:[2001:db8::1]:3478"),
+                        ServerTransport.UDP, false, "stun:[2001:db8::1]:3478"),
                 Arguments.of("stun:[2001:0db8::0001]:19302", Scheme.STUN, "2001:db8::1", HostType.IPV6, 19302, true,
-                        IceProtocol.UDP, false, "stun:[2001:db8::1]:19302"),
-                Arguments.of("stun:[::]", Scheme.STUN, "::", HostType.IPV6, 3478, false, IceProtocol.UDP, false,
+                        ServerTransport.UDP, false, "stun:[2001:db8::1]:19302"),
+                Arguments.of("stun:[::]", Scheme.STUN, "::", HostType.IPV6, 3478, false, ServerTransport.UDP, false,
                         "stun:[::]:3478"),
                 Arguments.of("stun:[1:0:0:2:0:0:0:3]", Scheme.STUN, "1:0:0:2::3", HostType.IPV6, 3478, false,
-                        IceProtocol.UDP, false, "stun:[1:0:0:2::3]:3478"),
+                        ServerTransport.UDP, false, "stun:[1:0:0:2::3]:3478"),
                 Arguments.of("stun:[0:0:1:0:0:2:3:4]", Scheme.STUN, "::1:0:0:2:3:4", HostType.IPV6, 3478, false,
-                        IceProtocol.UDP, false, "stun:[::1:0:0:2:3:4]:3478"),
+                        ServerTransport.UDP, false, "stun:[::1:0:0:2:3:4]:3478"),
                 Arguments.of("stun:[1:0:2:3:4:5:6:7]", Scheme.STUN, "1:0:2:3:4:5:6:7", HostType.IPV6, 3478, false,
-                        IceProtocol.UDP, false, "stun:[1:0:2:3:4:5:6:7]:3478"),
+                        ServerTransport.UDP, false, "stun:[1:0:2:3:4:5:6:7]:3478"),
                 Arguments.of("stun:[1:2:3:4:5:6::]", Scheme.STUN, "1:2:3:4:5:6::", HostType.IPV6, 3478, false,
-                        IceProtocol.UDP, false, "stun:[1:2:3:4:5:6::]:3478"),
+                        ServerTransport.UDP, false, "stun:[1:2:3:4:5:6::]:3478"),
                 Arguments.of("stun:[1:2:3:4:5:6:7::]", Scheme.STUN, "1:2:3:4:5:6:7:0", HostType.IPV6, 3478, false,
-                        IceProtocol.UDP, false, "stun:[1:2:3:4:5:6:7:0]:3478"),
+                        ServerTransport.UDP, false, "stun:[1:2:3:4:5:6:7:0]:3478"),
                 Arguments.of("stun:[::FFFF:192.0.2.1]", Scheme.STUN, "::ffff:192.0.2.1", HostType.IPV6, 3478, false,
-                        IceProtocol.UDP, false, "stun:[::ffff:192.0.2.1]:3478"),
+                        ServerTransport.UDP, false, "stun:[::ffff:192.0.2.1]:3478"),
                 Arguments.of("stun:[2001:db8::1.2.3.4]", Scheme.STUN, "2001:db8::102:304", HostType.IPV6, 3478, false,
-                        IceProtocol.UDP, false, "stun:[2001:db8::102:304]:3478"),
+                        ServerTransport.UDP, false, "stun:[2001:db8::102:304]:3478"),
                 Arguments.of("stun:[1:2:3:4:5:6:1.2.3.4]", Scheme.STUN, "1:2:3:4:5:6:102:304", HostType.IPV6, 3478,
-                        false, IceProtocol.UDP, false, "stun:[1:2:3:4:5:6:102:304]:3478"),
+                        false, ServerTransport.UDP, false, "stun:[1:2:3:4:5:6:102:304]:3478"),
                 Arguments.of("stun:localhost", Scheme.STUN, "localhost", HostType.DNS_NAME, 3478, false,
-                        IceProtocol.UDP, false, "stun:localhost:3478"),
+                        ServerTransport.UDP, false, "stun:localhost:3478"),
                 Arguments.of("stun:_stun._udp.Example.org", Scheme.STUN, "_stun._udp.example.org", HostType.DNS_NAME,
-                        3478, false, IceProtocol.UDP, false, "stun:_stun._udp.example.org:3478"),
+                        3478, false, ServerTransport.UDP, false, "stun:_stun._udp.example.org:3478"),
                 Arguments.of("stun:xn--bcher-kva.example", Scheme.STUN, "xn--bcher-kva.example", HostType.DNS_NAME,
-                        3478, false, IceProtocol.UDP, false, "stun:xn--bcher-kva.example:3478"),
-                Arguments.of("stun:a-b.1x", Scheme.STUN, "a-b.1x", HostType.DNS_NAME, 3478, false, IceProtocol.UDP,
+                        3478, false, ServerTransport.UDP, false, "stun:xn--bcher-kva.example:3478"),
+                Arguments.of("stun:a-b.1x", Scheme.STUN, "a-b.1x", HostType.DNS_NAME, 3478, false, ServerTransport.UDP,
                         false, "stun:a-b.1x:3478"),
                 Arguments.of("stun:255.255.255.255:65535", Scheme.STUN, "255.255.255.255", HostType.IPV4, 65535, true,
-                        IceProtocol.UDP, false, "stun:255.255.255.255:65535"),
-                Arguments.of("stun:0.0.0.0:1", Scheme.STUN, "0.0.0.0", HostType.IPV4, 1, true, IceProtocol.UDP, false,
+                        ServerTransport.UDP, false, "stun:255.255.255.255:65535"),
+                Arguments.of("stun:0.0.0.0:1", Scheme.STUN, "0.0.0.0", HostType.IPV4, 1, true, ServerTransport.UDP, false,
                         "stun:0.0.0.0:1"),
-                Arguments.of("stun:host:003478", Scheme.STUN, "host", HostType.DNS_NAME, 3478, true, IceProtocol.UDP,
+                Arguments.of("stun:host:003478", Scheme.STUN, "host", HostType.DNS_NAME, 3478, true, ServerTransport.UDP,
                         false, "stun:host:3478"),
                 Arguments.of("stun:" + LABEL_63 + ".org", Scheme.STUN, LABEL_63 + ".org", HostType.DNS_NAME, 3478,
-                        false, IceProtocol.UDP, false, "stun:" + LABEL_63 + ".org:3478"),
+                        false, ServerTransport.UDP, false, "stun:" + LABEL_63 + ".org:3478"),
                 Arguments.of("stun:" + NAME_253 + ".", Scheme.STUN, NAME_253 + ".", HostType.DNS_NAME, 3478, false,
-                        IceProtocol.UDP, false, "stun:" + NAME_253 + ".:3478"));
+                        ServerTransport.UDP, false, "stun:" + NAME_253 + ".:3478"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("accepted")
     void parsesAcceptedForms(String url, Scheme scheme, String host, HostType hostType, int port,
-                             boolean explicitPort, IceProtocol transport, boolean explicitTransport, String canonical) {
+                             boolean explicitPort, ServerTransport transport, boolean explicitTransport, String canonical) {
         IceServerUrl parsed = IceServerUrl.parse(url);
 
         assertThat(parsed.url()).isEqualTo(url);
@@ -362,6 +362,27 @@ class IceServerUrlTest {
 
         assertThat(x.canonical()).isNotEqualTo(y.canonical());
         assertThat(x).isNotEqualTo(y);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            stun:host                          | UDP
+            turn:host                          | UDP
+            turn:host?transport=udp            | UDP
+            turn:host?transport=tcp            | TCP
+            TURN:host:80?TRANSPORT=TCP         | TCP
+            stuns:host                         | TLS
+            turns:host                         | TLS
+            turns:host?transport=tcp           | TLS
+            Turns:host:443?Transport=Tcp       | TLS
+            """)
+    void serverTransportFollowsTheSchemeAndTheQuery(String url, ServerTransport transport) {
+        assertThat(IceServerUrl.parse(url).transport()).isEqualTo(transport);
+    }
+
+    @Test
+    void serverTransportTagValues() {
+        assertThat(ServerTransport.values()).extracting(ServerTransport::tagValue).containsExactly("udp", "tcp", "tls");
     }
 
     @Test

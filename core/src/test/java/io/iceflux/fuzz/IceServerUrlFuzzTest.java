@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.iceflux.IceProtocol;
 import io.iceflux.IceServerSyntaxException;
 import io.iceflux.IceServerUrl;
 import io.iceflux.IceServerUrl.HostType;
 import io.iceflux.InvalidIceServerException.Part;
+import io.iceflux.ServerTransport;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -44,15 +44,20 @@ class IceServerUrlFuzzTest {
         assertThat(url).doesNotContain("@");
         assertThat(parsed.port()).isBetween(1, 65535);
         assertThat(parsed.host()).isNotEmpty().isEqualTo(parsed.host().toLowerCase(Locale.ROOT));
-        assertThat(parsed.transport()).isIn(IceProtocol.UDP, IceProtocol.TCP);
-        if (!parsed.hasExplicitTransport()) {
-            assertThat(parsed.transport()).isEqualTo(parsed.scheme().isSecure() ? IceProtocol.TCP : IceProtocol.UDP);
+        assertThat(parsed.transport()).isNotNull();
+        if (parsed.scheme().isSecure()) {
+            assertThat(parsed.transport()).isEqualTo(ServerTransport.TLS);
+        } else if (!parsed.hasExplicitTransport()) {
+            assertThat(parsed.transport()).isEqualTo(ServerTransport.UDP);
+        } else {
+            assertThat(parsed.transport()).isIn(ServerTransport.UDP, ServerTransport.TCP);
+            assertThat(parsed.canonical()).endsWith("?transport=" + parsed.transport().tagValue());
         }
         if (!parsed.hasExplicitPort()) {
             assertThat(parsed.port()).isEqualTo(parsed.scheme().defaultPort());
         }
         if (parsed.scheme().isSecure() && parsed.scheme().isTurn()) {
-            assertThat(parsed.transport()).isEqualTo(IceProtocol.TCP);
+            assertThat(parsed.canonical()).as("turns: is TLS over TCP").endsWith("?transport=tcp");
         }
         if (parsed.hostType() == HostType.IPV4) {
             assertThat(InetAddress.getByName(parsed.host()).getHostAddress()).isEqualTo(parsed.host());

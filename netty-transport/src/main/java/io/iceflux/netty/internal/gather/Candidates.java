@@ -2,10 +2,10 @@ package io.iceflux.netty.internal.gather;
 
 import io.iceflux.IceCandidate;
 import io.iceflux.IceProtocol;
+import io.iceflux.IpAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.zip.CRC32;
 
 /** Builds the candidates a gathering emits: foundations and priorities per RFC 8445 §5.1.1.3 and §5.1.2. */
@@ -49,10 +49,12 @@ public final class Candidates {
         int index = Math.min(addressIndex, 255);
         int localPreference = (relayPreference << 14) | ((255 - index) << 6) | 0x3F;
         long priority = IceCandidate.priority(type, localPreference, COMPONENT);
-        return new IceCandidate(foundation(type, base.getAddress(), server), COMPONENT, IceProtocol.UDP, priority,
-                HostAddresses.text(address.getAddress()), address.getPort(), type,
-                related == null ? null : HostAddresses.text(related.getAddress()),
-                related == null ? null : related.getPort(), null, url, List.of());
+        return IceCandidate.builder().foundation(foundation(type, base.getAddress(), server)).component(COMPONENT)
+                .protocol(IceProtocol.UDP).priority(priority).address(IpAddresses.format(address.getAddress()))
+                .port(address.getPort()).type(type)
+                .related(related == null ? null : IpAddresses.format(related.getAddress()),
+                        related == null ? null : related.getPort())
+                .url(url).build();
     }
 
     /**
@@ -61,8 +63,8 @@ public final class Candidates {
      */
     static String foundation(IceCandidate.Type type, InetAddress base, InetSocketAddress server) {
         CRC32 crc = new CRC32();
-        String key = type.name() + "|" + HostAddresses.text(base) + "|"
-                + (server == null ? "" : HostAddresses.text(server.getAddress())) + "|udp";
+        String key = type.name() + "|" + IpAddresses.format(base) + "|"
+                + (server == null ? "" : IpAddresses.format(server.getAddress())) + "|udp";
         crc.update(key.getBytes(StandardCharsets.UTF_8));
         return Long.toString(crc.getValue());
     }

@@ -1,5 +1,6 @@
 package io.iceflux.netty.internal.gather;
 
+import io.iceflux.IpAddresses;
 import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.FailureTexts;
 import io.iceflux.netty.internal.transport.FailureTexts.Request;
@@ -186,8 +187,7 @@ public final class Gathering {
             }
             InetSocketAddress target = new InetSocketAddress(serverAddress, url.port());
             int index = i;
-            boolean tls = url.scheme().isSecure();
-            if (url.transport() == IceProtocol.UDP && !tls) {
+            if (url.transport() == ServerTransport.UDP) {
                 if (config.transportPolicy() == IceTransportPolicy.ALL) {
                     work.add(bounded(binding(socket, target, url, timers, index), deadline,
                             () -> deadlineError(url, Request.STUN_BINDING, socket)));
@@ -322,7 +322,7 @@ public final class Gathering {
     private IceEvent error(IceServerUrl url, int code, String text, InetSocketAddress local) {
         IceCandidateError e = local == null
                 ? IceCandidateError.withoutAddress(url.url(), code, text)
-                : new IceCandidateError(url.url(), code, text, HostAddresses.text(local.getAddress()),
+                : new IceCandidateError(url.url(), code, text, IpAddresses.format(local.getAddress()),
                         local.getPort());
         return new IceEvent.CandidateError(generation, e);
     }

@@ -3,13 +3,8 @@ package io.iceflux.netty.internal.gather;
 
 import io.iceflux.HostInterfaces;
 import io.iceflux.IceLimitExceededException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InterfaceAddress;
-import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -40,9 +35,9 @@ public final class HostAddresses {
     }
 
     /**
-     * Like {@link #enumerate}, but reuses a listing made for the same filter less than a second ago, so thousands
-     * of gatherings a second do not each ask the operating system; an interface that comes up or goes down is
-     * seen within a second.
+     * Like {@link HostInterfaces#addresses()}, but reuses a listing made for the same filter less than a second
+     * ago, so thousands of gatherings a second do not each ask the operating system; an interface that comes up or
+     * goes down is seen within a second.
      *
      * @throws SocketException if the operating system does not answer
      */
@@ -50,7 +45,7 @@ public final class HostAddresses {
         long now = System.nanoTime();
         Listing listing = RECENT.get(filter);
         if (listing == null || now - listing.madeAtNanos() >= REUSE_NANOS) {
-            listing = new Listing(List.copyOf(enumerate(filter)), now);
+            listing = new Listing(List.copyOf(filter.addresses()), now);
             if (RECENT.size() >= MAX_FILTERS) {
                 RECENT.clear();
             }
@@ -72,85 +67,5 @@ public final class HostAddresses {
                     + "and the host interfaces allowed by the configuration have " + count
                     + "; narrow them with IceConfiguration.Builder.hostInterfaces");
         }
-    }
-
-    /**
-     * The addresses of the interfaces that are up and that {@code filter} accepts, IPv4 first, in the order the
-     * operating system lists the interfaces. Each address appears once.
-     *
-     * @throws SocketException if the operating system does not answer
-     */
-    static List<InetAddress> enumerate(HostInterfaces filter) throws SocketException {
-        List<InetAddress> v4 = new ArrayList<>();
-        List<InetAddress> v6 = new ArrayList<>();
-        for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nif.isUp()) {
-                continue;
-            }
-            boolean loopbackInterface = nif.isLoopback();
-            for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
-                InetAddress address = ia.getAddress();
-                boolean ipv6 = address instanceof Inet6Address;
-                if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
-                    continue;
-                }
-                if (!filter.accepts(nif.getName(), loopbackInterface, ipv6, address.isLoopbackAddress(),
-                        address.isLinkLocalAddress())) {
-                    continue;
-                }
-                List<InetAddress> list = ipv6 ? v6 : v4;
-                if (!list.contains(address)) {
-                    list.add(address);
-                }
-            }
-        }
-        List<InetAddress> all = new ArrayList<>(v4);
-        all.addAll(v6);
-        return all;
-    }
-
-    /**
-     * The textual form used in candidates and errors: IPv4 dotted, IPv6 in the RFC 5952 form browsers write
-     * (lower case, the longest run of two or more zero groups as {@code ::}, no zone id).
-     */
-    static String text(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return address.getHostAddress();
-        }
-        byte[] b = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((b[2 * i] & 0xFF) << 8) | (b[2 * i + 1] & 0xFF);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        StringBuilder out = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
     }
 }

@@ -1,10 +1,8 @@
 package io.iceflux.netty.internal.turn;
 
+import io.iceflux.IceServer;
 import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransportFactory;
-
-import io.iceflux.IceProtocol;
-import io.iceflux.IceServer;
 import io.iceflux.netty.stun.StunCredentials;
 import java.net.InetSocketAddress;
 import reactor.core.Disposable;
@@ -35,9 +33,7 @@ public final class TurnRelayAllocator implements RelayAllocator {
             IceServer server = request.iceServer();
             StunCredentials credentials = StunCredentials.of(server.username().orElseThrow(),
                     server.credential().orElseThrow());
-            ServerTransport protocol = request.url().scheme().isSecure() ? ServerTransport.TLS
-                    : request.url().transport() == IceProtocol.TCP ? ServerTransport.TCP
-                    : ServerTransport.UDP;
+            ServerTransport protocol = request.url().transport();
             TurnRequest turn = new TurnRequest(request.transport(), request.ownsTransport(), request.server(),
                     request.url().host(), protocol, credentials, null, software, request.timers(), transports,
                     scheduler);
