@@ -3,7 +3,7 @@ package io.iceflux.netty.internal.gather;
 import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
-import io.iceflux.netty.internal.turn.Relay;
+import io.iceflux.netty.internal.turn.RelayLedger;
 import io.iceflux.netty.internal.turn.RelayRequest;
 
 import io.iceflux.IceCandidateError;
@@ -264,8 +264,7 @@ public final class Gathering {
     private Flux<IceEvent> allocate(IceServer server, IceServerUrl url, StunTransport socket,
             InetSocketAddress target, StunTimers timers, int index, Resources resources) {
         return context.relays()
-                .allocate(new RelayRequest(socket, false, target, url, server, timers, session))
-                .doOnNext(resources.relays::add)
+                .allocate(new RelayRequest(socket, false, target, url, server, timers, session, resources.relays))
                 .map(relay -> candidate(Candidates.relayed(relay.relayedAddress(), relay.mappedAddress(),
                         socket.localAddress().getAddress(), target, IceProtocol.UDP, false, index, url.url())))
                 .flux()
@@ -278,8 +277,8 @@ public final class Gathering {
         return context.transports().openStream(local, target, url.scheme().isSecure() ? tlsName(url) : null)
                 .doOnNext(resources.owned::add)
                 .flatMap(stream -> context.relays()
-                        .allocate(new RelayRequest(stream, true, target, url, server, timers, session)))
-                .doOnNext(resources.relays::add)
+                        .allocate(new RelayRequest(stream, true, target, url, server, timers, session,
+                                resources.relays)))
                 .map(relay -> candidate(Candidates.relayed(relay.relayedAddress(), relay.mappedAddress(), local,
                         target, IceProtocol.TCP, url.scheme().isSecure(), index, url.url())))
                 .flux()
@@ -360,31 +359,32 @@ public final class Gathering {
         });
     }
 
-    /** What a generation holds and releases: host sockets, streams it opened, allocations (with their refreshes). */
+    /**
+     * What a generation holds and releases: host sockets, streams it opened, and the ledger of its TURN allocate
+     * exchanges (their allocations, with their refreshes, and the clean-ups of the exchanges it cancelled).
+     */
     static final class Resources {
         final List<StunTransport> hostSockets = new ArrayList<>();
         final Queue<StunTransport> owned = new ConcurrentLinkedQueue<>();
-        final Queue<Relay> relays = new ConcurrentLinkedQueue<>();
+        final RelayLedger relays = new RelayLedger();
 
-        /** Delete the allocations (bounded by their timers), then close every socket. Never fails. */
+        /**
+         * Release the ledger first: delete the allocations and let every cancelled allocate exchange finish its
+         * clean-up (an authenticated Allocate in flight runs to its end and its allocation is deleted), all bounded
+         * by the STUN timers, since an allocation can only be deleted from the socket it lives on; then close every
+         * socket. Never fails.
+         */
         Mono<Void> release() {
-            return Mono.defer(() -> {
-                List<Relay> toRelease = new ArrayList<>();
-                Relay r;
-                while ((r = relays.poll()) != null) {
-                    toRelease.add(r);
-                }
+            return relays.release().then(Mono.defer(() -> {
                 List<StunTransport> toClose = new ArrayList<>();
                 StunTransport t;
                 while ((t = owned.poll()) != null) {
                     toClose.add(t);
                 }
-                return Flux.fromIterable(toRelease)
-                        .flatMap(relay -> relay.release().onErrorResume(e -> Mono.empty()))
-                        .thenMany(Flux.fromIterable(toClose))
+                return Flux.fromIterable(toClose)
                         .flatMap(transport -> transport.close().onErrorResume(e -> Mono.empty()))
                         .then();
-            });
+            }));
         }
     }
 }
