@@ -543,12 +543,18 @@ public final class TurnClient {
 
         /**
          * The entry of this exchange on its {@link RelayLedger}: release the allocation it handed over, or abandon
-         * the exchange and complete once it has settled. Never fails.
+         * the exchange and complete once it has settled. An exchange still running for its subscriber (the owner
+         * released the ledger without cancelling it first) fails it with {@link StunTransportException.Closed}.
+         * Never fails.
          */
         Mono<Void> release() {
             return onLoop(loop, () -> {
                 if (phase == Phase.DELIVERED) {
                     return allocation.release().onErrorResume(ignored -> Mono.empty());
+                }
+                if (phase != Phase.ENDED && !abandoned) {
+                    sink.error(new StunTransportException.Closed(
+                            "The TURN allocation was released before it completed.", null));
                 }
                 abandon();
                 return settled.asMono();
