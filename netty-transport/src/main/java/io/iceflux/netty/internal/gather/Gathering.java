@@ -77,7 +77,7 @@ public final class Gathering {
             Resources resources = new Resources();
             return Flux.fromIterable(addresses)
                     .flatMapSequential(address -> context.transports().openUdp(address)
-                            .doOnNext(resources.owned::add)
+                            .doOnNext(resources::own)
                             .onErrorResume(e -> {
                                 log.warn("Could not open a UDP socket on {}: {}", address, e.toString());
                                 return Mono.empty();
@@ -275,7 +275,7 @@ public final class Gathering {
     private Flux<IceEvent> allocateOverStream(IceServer server, IceServerUrl url, InetAddress local,
             InetSocketAddress target, StunTimers timers, int index, Resources resources) {
         return context.transports().openStream(local, target, url.scheme().isSecure() ? tlsName(url) : null)
-                .doOnNext(resources.owned::add)
+                .doOnNext(resources::own)
                 .flatMap(stream -> context.relays()
                         .allocate(new RelayRequest(stream, true, target, url, server, timers, session,
                                 resources.relays)))
@@ -362,11 +362,24 @@ public final class Gathering {
     /**
      * What a generation holds and releases: host sockets, streams it opened, and the ledger of its TURN allocate
      * exchanges (their allocations, with their refreshes, and the clean-ups of the exchanges it cancelled).
+     * Thread-safe without locks: sockets open on event loops while a cancel may release from another thread.
      */
     static final class Resources {
         final List<StunTransport> hostSockets = new ArrayList<>();
-        final Queue<StunTransport> owned = new ConcurrentLinkedQueue<>();
         final RelayLedger relays = new RelayLedger();
+        private final Queue<StunTransport> owned = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        /**
+         * Take {@code socket} over: {@link #release()} closes it. A socket that finishes opening once the release
+         * has started (the cancel raced its opening) is closed at once: nothing ran on it yet.
+         */
+        void own(StunTransport socket) {
+            owned.add(socket);
+            if (released.get() && owned.remove(socket)) {
+                socket.close();
+            }
+        }
 
         /**
          * Release the ledger first: delete the allocations and let every cancelled allocate exchange finish its
@@ -375,7 +388,10 @@ public final class Gathering {
          * socket. Never fails.
          */
         Mono<Void> release() {
-            return relays.release().then(Mono.defer(() -> {
+            return Mono.defer(() -> {
+                released.set(true);
+                return relays.release();
+            }).then(Mono.defer(() -> {
                 List<StunTransport> toClose = new ArrayList<>();
                 StunTransport t;
                 while ((t = owned.poll()) != null) {

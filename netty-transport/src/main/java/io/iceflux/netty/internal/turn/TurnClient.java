@@ -465,11 +465,14 @@ public final class TurnClient {
             InetAddress local = transport.localAddress().getAddress();
             InetSocketAddress to = server;
             String tlsName = request.protocol() == ServerTransport.TLS ? hostName : null;
+            // the hand-over sits right on the opening Mono: a transport that opens as the step is disposed (on
+            // another event loop) still reaches adopt, which closes it, instead of being dropped by the subscriber
             step = closeOwned()
-                    .then(Mono.defer(() -> request.protocol() == ServerTransport.UDP
+                    .then(Mono.defer(() -> (request.protocol() == ServerTransport.UDP
                             ? request.factory().openUdp(local)
-                            : request.factory().openStream(local, to, tlsName)))
-                    .subscribe(fresh -> hop(() -> adopt(fresh)), failure -> hop(() -> onFailure(failure)));
+                            : request.factory().openStream(local, to, tlsName))
+                            .doOnNext(fresh -> hop(() -> adopt(fresh)))))
+                    .subscribe(null, failure -> hop(() -> onFailure(failure)));
         }
 
         private void adopt(StunTransport fresh) {
