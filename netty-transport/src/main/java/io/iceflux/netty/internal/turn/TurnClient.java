@@ -287,7 +287,7 @@ public final class TurnClient {
 
     /**
      * One allocate subscription: a state machine confined to the event loop of the request's transport. Every method
-     * but {@link #hop} runs there.
+     * runs there, but {@link #hop} and {@link #release()}, which may be called from any thread and hop onto it.
      */
     private final class Exchange {
         private final Executor loop = request.transport().executor();
@@ -409,7 +409,8 @@ public final class TurnClient {
                     .orElse(null);
             String rejection = target == null ? "the response has no ALTERNATE-SERVER" : redirectRejection(target);
             if (rejection != null) {
-                error.addSuppressed(new IllegalArgumentException("300 redirect rejected: " + rejection));
+                error.addSuppressed(new IllegalArgumentException(
+                        StunErrorCodes.TRY_ALTERNATE + " redirect rejected: " + rejection));
                 finish(error);
                 return;
             }
