@@ -6,7 +6,7 @@ import io.iceflux.netty.internal.transport.FailureTexts;
 import io.iceflux.netty.internal.transport.FailureTexts.Request;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
-import io.iceflux.netty.internal.turn.Relay;
+import io.iceflux.netty.internal.turn.RelayLedger;
 import io.iceflux.netty.internal.turn.RelayRequest;
 
 import io.iceflux.IceCandidateError;
@@ -93,7 +93,7 @@ public final class Gathering {
             Resources resources = new Resources();
             return Flux.fromIterable(addresses)
                     .flatMapSequential(address -> context.transports().openUdp(address)
-                            .doOnNext(resources.owned::add)
+                            .doOnNext(resources::own)
                             .onErrorResume(e -> {
                                 log.warn("Could not open a UDP socket on {}: {}", address, e.toString());
                                 return Mono.empty();
@@ -275,8 +275,7 @@ public final class Gathering {
     private Flux<IceEvent> allocate(IceServer server, IceServerUrl url, StunTransport socket,
             InetSocketAddress target, StunTimers timers, int index, Resources resources) {
         return context.relays()
-                .allocate(new RelayRequest(socket, false, target, url, server, timers, session))
-                .doOnNext(resources.relays::add)
+                .allocate(new RelayRequest(socket, false, target, url, server, timers, session, resources.relays))
                 .map(relay -> candidate(Candidates.relayed(relay.relayedAddress(), relay.mappedAddress(),
                         socket.localAddress().getAddress(), target, IceProtocol.UDP, false, index, url.url())))
                 .flux()
@@ -287,10 +286,10 @@ public final class Gathering {
     private Flux<IceEvent> allocateOverStream(IceServer server, IceServerUrl url, InetAddress local,
             InetSocketAddress target, StunTimers timers, int index, Resources resources) {
         return context.transports().openStream(local, target, url.scheme().isSecure() ? tlsName(url) : null)
-                .doOnNext(resources.owned::add)
+                .doOnNext(resources::own)
                 .flatMap(stream -> context.relays()
-                        .allocate(new RelayRequest(stream, true, target, url, server, timers, session)))
-                .doOnNext(resources.relays::add)
+                        .allocate(new RelayRequest(stream, true, target, url, server, timers, session,
+                                resources.relays)))
                 .map(relay -> candidate(Candidates.relayed(relay.relayedAddress(), relay.mappedAddress(), local,
                         target, IceProtocol.TCP, url.scheme().isSecure(), index, url.url())))
                 .flux()
@@ -370,31 +369,48 @@ public final class Gathering {
         });
     }
 
-    /** What a generation holds and releases: host sockets, streams it opened, allocations (with their refreshes). */
+    /**
+     * What a generation holds and releases: host sockets, streams it opened, and the ledger of its TURN allocate
+     * exchanges (their allocations, with their refreshes, and the clean-ups of the exchanges it cancelled).
+     * Thread-safe without locks: sockets open on event loops while a cancel may release from another thread.
+     */
     static final class Resources {
         final List<StunTransport> hostSockets = new ArrayList<>();
-        final Queue<StunTransport> owned = new ConcurrentLinkedQueue<>();
-        final Queue<Relay> relays = new ConcurrentLinkedQueue<>();
+        final RelayLedger relays = new RelayLedger();
+        private final Queue<StunTransport> owned = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean released = new AtomicBoolean();
 
-        /** Delete the allocations (bounded by their timers), then close every socket. Never fails. */
+        /**
+         * Take {@code socket} over: {@link #release()} closes it. A socket that finishes opening once the release
+         * has started (the cancel raced its opening) is closed at once: nothing ran on it yet.
+         */
+        void own(StunTransport socket) {
+            owned.add(socket);
+            if (released.get() && owned.remove(socket)) {
+                socket.close();
+            }
+        }
+
+        /**
+         * Release the ledger first: delete the allocations and let every cancelled allocate exchange finish its
+         * clean-up (an authenticated Allocate in flight runs to its end and its allocation is deleted), all bounded
+         * by the STUN timers, since an allocation can only be deleted from the socket it lives on; then close every
+         * socket. Never fails.
+         */
         Mono<Void> release() {
             return Mono.defer(() -> {
-                List<Relay> toRelease = new ArrayList<>();
-                Relay r;
-                while ((r = relays.poll()) != null) {
-                    toRelease.add(r);
-                }
+                released.set(true);
+                return relays.release();
+            }).then(Mono.defer(() -> {
                 List<StunTransport> toClose = new ArrayList<>();
                 StunTransport t;
                 while ((t = owned.poll()) != null) {
                     toClose.add(t);
                 }
-                return Flux.fromIterable(toRelease)
-                        .flatMap(relay -> relay.release().onErrorResume(e -> Mono.empty()))
-                        .thenMany(Flux.fromIterable(toClose))
+                return Flux.fromIterable(toClose)
                         .flatMap(transport -> transport.close().onErrorResume(e -> Mono.empty()))
                         .then();
-            });
+            }));
         }
     }
 }

@@ -44,6 +44,7 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SNIHostName;
@@ -282,6 +283,12 @@ public final class StreamStunTransport implements StunTransport {
     @Override
     public ServerTransport transport() {
         return secure ? ServerTransport.TLS : ServerTransport.TCP;
+    }
+
+    /** The event loop of the channel. */
+    @Override
+    public Executor executor() {
+        return channel.eventLoop();
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.iceflux.StunTimers;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,12 +25,21 @@ public interface StunTransport {
      */
     int MAX_INBOUND_MESSAGE_LENGTH = 4096;
 
-
     /** The local address and port requests leave from. */
     InetSocketAddress localAddress();
 
     /** How this transport talks to its server(s): UDP, TCP or TLS. */
     ServerTransport transport();
+
+    /**
+     * The event loop of this transport's channel, as an {@link Executor}: it runs tasks one at a time, in the order
+     * they were submitted, never two at once, and the {@code Mono}s of {@link #request} signal on it. Whoever keeps
+     * state about exchanges on this transport (the TURN client) confines that state to this executor and hops onto
+     * it from other threads (timers, cancellations) instead of locking. A task submitted from the event loop itself
+     * runs after the current one. Once the event loop has shut down, {@code execute} throws
+     * {@link java.util.concurrent.RejectedExecutionException}.
+     */
+    Executor executor();
 
     /**
      * Send a request and complete with its response.

@@ -24,6 +24,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -104,6 +105,12 @@ public final class UdpStunTransport implements StunTransport {
     @Override
     public ServerTransport transport() {
         return ServerTransport.UDP;
+    }
+
+    /** The event loop of the channel. */
+    @Override
+    public Executor executor() {
+        return channel.eventLoop();
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.iceflux.netty.internal.turn;
 
 import java.net.InetSocketAddress;
-import reactor.core.publisher.Mono;
 
-/** A TURN allocation as the gathering sees it. */
+/**
+ * A TURN allocation as the gathering sees it: its addresses. It is deleted when the {@link RelayLedger} of the
+ * {@link RelayRequest} that made it is released.
+ */
 public interface Relay {
 
     /** The relayed transport address (the relay candidate). */
@@ -11,7 +13,4 @@ public interface Relay {
 
     /** The client's address as the server saw it, or {@code null} if the server did not say. */
     InetSocketAddress mappedAddress();
-
-    /** Delete the allocation (Refresh with LIFETIME 0) and close what it opened; never fails, never hangs. */
-    Mono<Void> release();
 }

@@ -17,7 +17,9 @@ import java.net.InetSocketAddress;
  * @param iceServer  the server entry, with its credentials
  * @param timers     the STUN timers
  * @param keepAlive  whether to keep the allocation refreshed until it is released (session-style gathering)
+ * @param ledger     where the allocation exchange records itself, so that the owner of {@code transport} can delete
+ *                   the allocation, or wait for a cancelled exchange's clean-up, before it closes the transport
  */
 public record RelayRequest(StunTransport transport, boolean ownsTransport, InetSocketAddress server, IceServerUrl url,
-        IceServer iceServer, StunTimers timers, boolean keepAlive) {
+        IceServer iceServer, StunTimers timers, boolean keepAlive, RelayLedger ledger) {
 }

@@ -15,27 +15,44 @@ import io.iceflux.netty.stun.StunAttribute.Software;
 import io.iceflux.netty.stun.StunAttribute.XorMappedAddress;
 import io.iceflux.netty.stun.StunAttribute.XorRelayedAddress;
 import io.iceflux.netty.stun.StunClass;
+import io.iceflux.netty.stun.StunCredentials;
+import io.iceflux.netty.stun.StunEncodeOptions;
+import io.iceflux.netty.stun.StunErrorCodes;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Allocates a UDP relay on a TURN server with long-term credentials (RFC 8656 §7.1 and §7.3, RFC 8489 §9.2).
+ * How the client talks TURN (RFC 8656 §7, RFC 8489 §9.2): the Allocate exchange that gets a UDP relay with long-term
+ * credentials, and the Refresh transactions that keep an allocation alive and delete it. What an allocation is, and
+ * the entry points to refresh and release it, live in {@link TurnAllocation}.
  *
- * <p>The first Allocate carries no credentials. The client answers:
+ * <p>The first Allocate carries no credentials. One {@link Challenge} handler answers Allocate and Refresh alike:
  * <ul>
- *   <li>401 (Unauthenticated) with REALM and NONCE: once, with the long-term key ({@link TurnAuth} picks MD5 with
- *       MESSAGE-INTEGRITY, or SHA-256 with MESSAGE-INTEGRITY-SHA256 and USERHASH when the NONCE's security features
- *       ask for them); a 401 after the client has answered a 401 or 438 of the same server (wrong password) fails
- *       with that 401.</li>
- *   <li>438 (Stale Nonce): with the new NONCE (and REALM), at most {@value #MAX_STALE_NONCE_RETRIES} times in a
- *       row; the next 438 fails.</li>
+ *   <li>401 (Unauthenticated) with REALM and NONCE: answered once, with the long-term key ({@link TurnAuth} picks MD5
+ *       with MESSAGE-INTEGRITY, or SHA-256 with MESSAGE-INTEGRITY-SHA256 and USERHASH when the NONCE's security
+ *       features ask for them); a 401 after the client has answered a 401 or 438 of the same server (wrong
+ *       password) fails with that 401.</li>
+ *   <li>438 (Stale Nonce): answered with the new NONCE (and REALM), at most {@value #MAX_STALE_NONCE_RETRIES} times
+ *       in a row; the next 438 fails.</li>
+ * </ul>
+ * Allocate only:
+ * <ul>
  *   <li>300 (Try Alternate) with ALTERNATE-SERVER: at most {@value #MAX_REDIRECTS} redirects, each to an address not
  *       attempted yet, of the original server's family, not loopback unless the original server was, on port 53, 80,
  *       443 or ≥ 1024 (libwebrtc's guards). Over UDP the same socket sends to the new server; over TCP/TLS a new
@@ -45,12 +62,21 @@ import reactor.core.publisher.Mono;
  *   <li>437 (Allocation Mismatch): on a fresh transport (a new UDP socket on the same local address, or a new
  *       connection), with credentials reset, at most {@value #MAX_MISMATCH_RETRIES} times; the next 437 fails.</li>
  * </ul>
- * Any other error response fails with {@link StunTransportException.ErrorResponse} holding its code and reason
- * verbatim; one without ERROR-CODE fails with 600 and {@value #NO_ERROR_CODE}. A success response without
- * XOR-RELAYED-ADDRESS fails with 600 and {@value #NO_RELAYED_ADDRESS} (after a best-effort delete of what the server
- * may have allocated). Timeouts fail with {@link StunTransportException.Timeout}, a connection that cannot be opened
- * with {@link StunTransportException.Unreachable}, a closed transport with {@link StunTransportException.Closed}.
- * Responses to authenticated requests must pass the integrity check with the key (the transport drops others).
+ * A Refresh with LIFETIME 0 (a delete) answered 437 succeeds: the allocation is already gone. Any other error
+ * response fails with {@link StunTransportException.ErrorResponse} holding its code and reason verbatim; one without
+ * ERROR-CODE fails with 600 and {@value #NO_ERROR_CODE} (Allocate) or {@value #REFRESH_NO_ERROR_CODE} (Refresh). An
+ * Allocate success without XOR-RELAYED-ADDRESS fails with 600 and {@value #NO_RELAYED_ADDRESS}, after a delete of
+ * what the server may have allocated. Timeouts fail with {@link StunTransportException.Timeout}, a connection that
+ * cannot be opened with {@link StunTransportException.Unreachable}, a closed transport with
+ * {@link StunTransportException.Closed}. Responses to authenticated requests must pass the integrity check with the
+ * key (the transport drops others).
+ *
+ * <p>Threading: the state of one Allocate exchange is confined to the event loop of the transport it starts on
+ * ({@link StunTransport#executor()} of {@link TurnRequest#transport()}), the state of one allocation to the event
+ * loop of its transport. Transaction responses and failures, opened transports, cancellations and the ledger's
+ * release each become a task on that loop, and only those tasks read or change the state; timers (retransmissions
+ * in the transport, an allocation's keep-alive on {@link TurnRequest#scheduler()}) hop onto the loop before they
+ * act. There is no lock.
  *
  * <p>Transports: the client never closes {@link TurnRequest#transport()} unless {@link TurnRequest#ownsTransport()};
  * it closes every transport it opened itself when the allocation fails or is cancelled. On success the transport
@@ -58,7 +84,7 @@ import reactor.core.publisher.Mono;
  */
 public final class TurnClient {
 
-    /** How many 438 (Stale Nonce) answers in a row are retried. */
+    /** How many 438 (Stale Nonce) answers in a row are retried, by Allocate and Refresh alike. */
     static final int MAX_STALE_NONCE_RETRIES = 2;
     /** How many 300 (Try Alternate) redirects are followed. */
     static final int MAX_REDIRECTS = 3;
@@ -70,6 +96,8 @@ public final class TurnClient {
     static final String NO_ERROR_CODE = "TURN allocate response with no error code attribute.";
     /** The errorText of an Allocate success response without XOR-RELAYED-ADDRESS (code 600). */
     static final String NO_RELAYED_ADDRESS = "TURN allocate response with no XOR-RELAYED-ADDRESS attribute.";
+    /** The errorText of a Refresh error response without ERROR-CODE (code 600). */
+    static final String REFRESH_NO_ERROR_CODE = "TURN refresh response with no error code attribute.";
 
     private final TurnRequest request;
 
@@ -82,191 +110,323 @@ public final class TurnClient {
         this.request = Objects.requireNonNull(request, "request");
     }
 
+    /** Allocate a relay with no owner's ledger: {@link #allocate(RelayLedger)} with {@code null}. */
+    Mono<TurnAllocation> allocate() {
+        return allocate(null);
+    }
+
     /**
-     * Allocate a relay. Lazy: each subscription runs its own exchange. Cancelling at any moment stops the
-     * transaction, closes every transport the client opened (and the initial one if it owns it) and, when an
-     * authenticated Allocate was in flight, first sends a best-effort Refresh with LIFETIME 0 and the same
-     * credentials on that transport (one transaction, bounded by the STUN timers, outcome ignored), so no allocation
-     * stays on the server.
+     * Allocate a relay. Lazy: each subscription runs its own exchange, recorded on {@code ledger} (if not null) when
+     * it starts so that the ledger's owner can delete its allocation, or wait for its clean-up, before closing the
+     * sockets. Cancelling at any moment leaves no allocation on the server and no transport the client opened:
+     * <ul>
+     *   <li>an unauthenticated Allocate in flight, or a transport being opened, is stopped (a server that demands
+     *       credentials allocates nothing for a request without them) and what the client owns is closed;</li>
+     *   <li>an authenticated Allocate in flight runs to its end (bounded by the STUN timers); if it succeeds, the
+     *       allocation is deleted with the same credentials (Refresh LIFETIME 0, 438 retried, 437 = gone), then what
+     *       the client owns is closed. A delete is only sent once the Allocate it undoes has been answered, so it can
+     *       never overtake that Allocate, be answered 437 and leave the allocation behind;</li>
+     *   <li>an allocation being handed over at that very moment never reaches the subscriber and is released.</li>
+     * </ul>
      *
      * @return the allocation, or one of the failures described on the class
      */
-    Mono<TurnAllocation> allocate() {
-        return Mono.defer(() -> new Exchange(request).run());
+    Mono<TurnAllocation> allocate(RelayLedger ledger) {
+        return Mono.create(sink -> {
+            Exchange exchange = new Exchange(sink);
+            if (ledger != null) {
+                ledger.record(exchange::release);
+            }
+            sink.onCancel(() -> exchange.hop(exchange::abandon));
+            exchange.hop(exchange::start);
+        });
     }
 
-    /** The state of one allocate subscription; every field is guarded by {@code this}. */
-    private static final class Exchange {
-        private final TurnRequest request;
-        private final Set<InetSocketAddress> attempted = new HashSet<>();
-        private StunTransport transport;
-        private boolean owned;
-        private InetSocketAddress server;
-        private String hostName;
-        private TurnAuth auth;
-        private TurnAuth inFlight;
-        private boolean answeredChallenge;
+    /**
+     * Send a Refresh with LIFETIME {@code seconds} on {@code via} to {@code to}, signed with {@code credentials} and
+     * answering its challenges (which update {@code credentials}), until the server accepts it. A delete
+     * ({@code seconds} 0) answered 437 completes empty: the allocation is already gone. Runs on the event loop of
+     * {@code via}, where {@code credentials} must be confined. Lazy; cancelling stops the transaction.
+     *
+     * @return the success response, or a failure as described on the class
+     */
+    Mono<StunMessage> refresh(StunTransport via, InetSocketAddress to, Challenge credentials, long seconds) {
+        return onLoop(via.executor(), () -> {
+            credentials.newSeries();
+            return refreshStep(via, to, credentials, seconds);
+        });
+    }
+
+    /** Delete an allocation: {@link #refresh} with LIFETIME 0. */
+    Mono<Void> delete(StunTransport via, InetSocketAddress to, Challenge credentials) {
+        return refresh(via, to, credentials, 0).then();
+    }
+
+    private Mono<StunMessage> refreshStep(StunTransport via, InetSocketAddress to, Challenge credentials,
+            long seconds) {
+        StunMessage.Builder refresh = StunMessage.builder(StunClass.REQUEST, StunMethod.REFRESH)
+                .add(new Lifetime(seconds));
+        return transaction(via, to, refresh, credentials.auth()).flatMap(response -> onLoop(via.executor(), () -> {
+            if (response.messageClass() == StunClass.SUCCESS_RESPONSE) {
+                return Mono.just(response);
+            }
+            StunTransportException.ErrorResponse error = errorOf(response, REFRESH_NO_ERROR_CODE);
+            if (seconds == 0 && error.code() == StunErrorCodes.ALLOCATION_MISMATCH) {
+                return Mono.empty();
+            }
+            if (credentials.answer(request.credentials(), response, error.code())) {
+                return refreshStep(via, to, credentials, seconds);
+            }
+            return Mono.error(error);
+        }));
+    }
+
+    /** Send {@code message} with SOFTWARE (if any) and the credentials of {@code auth} (if any), signed with them. */
+    private Mono<StunMessage> transaction(StunTransport via, InetSocketAddress to, StunMessage.Builder message,
+            TurnAuth auth) {
+        if (request.software() != null) {
+            message.add(new Software(request.software()));
+        }
+        StunEncodeOptions options = StunEncodeOptions.defaults().fingerprint(true);
+        byte[] key = null;
+        if (auth != null) {
+            auth.addTo(message);
+            options = auth.encodeOptions();
+            key = auth.key();
+        }
+        return via.request(message.build(), options, to, key, request.timers());
+    }
+
+    /**
+     * Return the failure an error response stands for: its ERROR-CODE and reason verbatim, or 600 with
+     * {@code noErrorCodeText} when it has none.
+     */
+    static StunTransportException.ErrorResponse errorOf(StunMessage response, String noErrorCodeText) {
+        return response.attribute(ErrorCode.class)
+                .map(code -> new StunTransportException.ErrorResponse(code.code(), code.reasonPhrase(), response))
+                .orElseGet(() -> new StunTransportException.ErrorResponse(StunErrorCodes.GLOBAL_FAILURE,
+                        noErrorCodeText, response));
+    }
+
+    /** Return {@code step}, subscribed to on {@code loop}: the way onto an event loop for a chain of steps. */
+    static <T> Mono<T> onLoop(Executor loop, Supplier<? extends Mono<? extends T>> step) {
+        return Mono.<T>defer(step).subscribeOn(Schedulers.fromExecutor(loop));
+    }
+
+    /**
+     * The long-term credentials of one conversation with one server, and the one rule for its challenges, for
+     * Allocate and Refresh alike: a 401 is answered once, unless the conversation already answered a 401 or 438 (then
+     * the password is wrong and the 401 is final); a 438 is answered with its new NONCE at most
+     * {@value #MAX_STALE_NONCE_RETRIES} times in a row. Confined to the event loop of the exchange or allocation that
+     * holds it; {@link #auth()} may be read from any thread.
+     */
+    static final class Challenge {
+        private volatile TurnAuth auth;
+        private boolean answered;
         private int staleNonces;
+
+        /** Start signing with {@code current}: a conversation that has credentials answers no further 401. */
+        Challenge(TurnAuth current) {
+            this.auth = current;
+            this.answered = current != null;
+        }
+
+        /** Return what the next request is signed with, or null for nothing. */
+        TurnAuth auth() {
+            return auth;
+        }
+
+        /**
+         * Take the error response {@code code} to a request signed with {@link #auth()}: return true when it is a
+         * 401 or 438 to answer, with {@link #auth()} now answering it; false when the response is final.
+         *
+         * @throws StunTransportException.ErrorResponse if the challenge cannot be answered
+         *     ({@link TurnAuth#fromChallenge})
+         */
+        boolean answer(StunCredentials credentials, StunMessage response, int code) {
+            boolean stale = code == StunErrorCodes.STALE_NONCE;
+            boolean retry = stale ? staleNonces < MAX_STALE_NONCE_RETRIES
+                    : code == StunErrorCodes.UNAUTHENTICATED && !answered;
+            if (!retry) {
+                return false;
+            }
+            staleNonces = stale ? staleNonces + 1 : 0;
+            auth = TurnAuth.fromChallenge(credentials, response, auth);
+            answered = true;
+            return true;
+        }
+
+        /** A new server or transport: sign with {@code fresh} (a 300's REALM and NONCE, or null), answer a 401 again. */
+        void restart(TurnAuth fresh) {
+            auth = fresh;
+            answered = false;
+            staleNonces = 0;
+        }
+
+        /** A new series of requests (a refresh, a delete): count the 438s in a row from zero. */
+        void newSeries() {
+            staleNonces = 0;
+        }
+    }
+
+    /** Where one Allocate exchange is. */
+    private enum Phase {
+        /** Subscribed; the first Allocate is not sent yet. */
+        STARTING,
+        /** An Allocate is in flight. */
+        SENDING,
+        /** A fresh transport is being opened (after a 437, or a 300 over TCP/TLS). */
+        OPENING,
+        /** Deleting what an Allocate success created, before ending. */
+        DELETING,
+        /** The allocation was handed to the subscriber; it owns the transport now. */
+        DELIVERED,
+        /** Over: failed, or abandoned and cleaned up. */
+        ENDED
+    }
+
+    /**
+     * One allocate subscription: a state machine confined to the event loop of the request's transport. Every method
+     * runs there, but {@link #hop} and {@link #release()}, which may be called from any thread and hop onto it.
+     */
+    private final class Exchange {
+        private final Executor loop = request.transport().executor();
+        private final MonoSink<TurnAllocation> sink;
+        /** Completes once an exchange that did not deliver has left nothing on the server and closed what it owns. */
+        private final Sinks.Empty<Void> settled = Sinks.empty();
+        private final Set<InetSocketAddress> attempted = new HashSet<>();
+        private final Challenge challenge = new Challenge(null);
+        private StunTransport transport = request.transport();
+        private boolean owned = request.ownsTransport();
+        private InetSocketAddress server = request.server();
+        private String hostName = request.serverHostName();
         private int redirects;
         private int mismatches;
-        private boolean cancelled;
-        private boolean done;
+        private Phase phase = Phase.STARTING;
+        private boolean abandoned;
+        private Disposable step = Disposables.disposed();
+        private TurnAllocation allocation;
 
-        Exchange(TurnRequest request) {
-            this.request = request;
-            this.transport = request.transport();
-            this.owned = request.ownsTransport();
-            this.server = request.server();
-            this.hostName = request.serverHostName();
-            attempted.add(request.server());
+        Exchange(MonoSink<TurnAllocation> sink) {
+            this.sink = sink;
+            attempted.add(server);
         }
 
-        Mono<TurnAllocation> run() {
-            return send()
-                    .onErrorResume(failure -> closeOwned().then(Mono.error(failure)))
-                    .doOnCancel(this::cancel);
+        /** Run {@code task} on the event loop; if the loop has shut down, so have the transports: fail and settle. */
+        void hop(Runnable task) {
+            try {
+                loop.execute(task);
+            } catch (RejectedExecutionException e) {
+                sink.error(new StunTransportException.Closed("The transport's event loop has shut down.", e));
+                settled.tryEmitEmpty();
+            }
         }
 
-        private Mono<TurnAllocation> send() {
-            return Mono.defer(() -> {
-                StunTransport via;
-                InetSocketAddress to;
-                TurnAuth used;
-                synchronized (this) {
-                    if (cancelled) {
-                        return Mono.empty();
-                    }
-                    via = transport;
-                    to = server;
-                    used = auth;
-                    inFlight = used;
-                }
-                return via.request(allocateMessage(used), TurnAllocation.encodeOptions(used), to,
-                        used == null ? null : used.key(), request.timers())
-                        .flatMap(response -> response.messageClass() == StunClass.SUCCESS_RESPONSE
-                                ? onSuccess(response, via, to, used)
-                                : onError(response, used));
-            });
+        void start() {
+            if (phase == Phase.STARTING) {
+                send();
+            }
         }
 
-        private StunMessage allocateMessage(TurnAuth used) {
-            StunMessage.Builder builder = StunMessage.builder(StunClass.REQUEST, StunMethod.ALLOCATE)
+        private void send() {
+            TurnAuth used = challenge.auth();
+            StunTransport via = transport;
+            InetSocketAddress to = server;
+            StunMessage.Builder allocate = StunMessage.builder(StunClass.REQUEST, StunMethod.ALLOCATE)
                     .add(new RequestedTransport(RequestedTransport.UDP));
             if (request.requestedLifetime() != null) {
-                builder.add(new Lifetime(request.requestedLifetime().getSeconds()));
+                allocate.add(new Lifetime(request.requestedLifetime().getSeconds()));
             }
-            if (request.software() != null) {
-                builder.add(new Software(request.software()));
-            }
-            if (used != null) {
-                used.addTo(builder);
-            }
-            return builder.build();
+            phase = Phase.SENDING;
+            step = transaction(via, to, allocate, used).subscribe(
+                    response -> hop(() -> onResponse(response, via, to, used)),
+                    failure -> hop(() -> onFailure(failure)));
         }
 
-        private Mono<TurnAllocation> onSuccess(StunMessage response, StunTransport via, InetSocketAddress to,
-                TurnAuth used) {
+        private void onResponse(StunMessage response, StunTransport via, InetSocketAddress to, TurnAuth used) {
+            if (phase != Phase.SENDING) {
+                return;
+            }
+            if (response.messageClass() == StunClass.SUCCESS_RESPONSE) {
+                onSuccess(response, via, to, used);
+                return;
+            }
+            if (abandoned) {
+                finish(null); // an error response allocated nothing
+                return;
+            }
+            StunTransportException.ErrorResponse error = errorOf(response, NO_ERROR_CODE);
+            try {
+                switch (error.code()) {
+                    case StunErrorCodes.UNAUTHENTICATED, StunErrorCodes.STALE_NONCE -> {
+                        if (challenge.answer(request.credentials(), response, error.code())) {
+                            send();
+                        } else {
+                            finish(error);
+                        }
+                    }
+                    case StunErrorCodes.TRY_ALTERNATE -> redirect(response, error);
+                    case StunErrorCodes.ALLOCATION_MISMATCH -> mismatch(error);
+                    default -> finish(error);
+                }
+            } catch (RuntimeException failure) {
+                finish(failure);
+            }
+        }
+
+        private void onSuccess(StunMessage response, StunTransport via, InetSocketAddress to, TurnAuth used) {
             XorRelayedAddress relayed = response.attribute(XorRelayedAddress.class).orElse(null);
             if (relayed == null) {
-                synchronized (this) {
-                    inFlight = null;
-                }
-                return TurnAllocation.bestEffortDelete(via, to, used, request.software(), request.timers())
-                        .then(Mono.error(new StunTransportException.ErrorResponse(600, NO_RELAYED_ADDRESS, response)));
+                StunTransportException.ErrorResponse failure = new StunTransportException.ErrorResponse(
+                        StunErrorCodes.GLOBAL_FAILURE, NO_RELAYED_ADDRESS, response);
+                deleteThen(via, to, used, () -> finish(failure));
+                return;
+            }
+            if (abandoned) {
+                deleteThen(via, to, used, () -> finish(null));
+                return;
             }
             Duration lifetime = response.attribute(Lifetime.class).map(l -> Duration.ofSeconds(l.seconds()))
                     .orElse(DEFAULT_LIFETIME);
             InetSocketAddress mapped = response.attribute(XorMappedAddress.class).map(XorMappedAddress::address)
                     .orElse(null);
-            boolean viaOwned;
-            synchronized (this) {
-                if (cancelled) {
-                    return Mono.empty();
-                }
-                done = true;
-                inFlight = null;
-                viaOwned = owned;
-            }
-            return Mono.just(new TurnAllocation(request, via, viaOwned, to, used, relayed.address(), mapped,
-                    lifetime));
+            allocation = new TurnAllocation(TurnClient.this, via, owned, to, used, relayed.address(), mapped,
+                    lifetime, request.scheduler());
+            owned = false;
+            phase = Phase.DELIVERED;
+            sink.success(allocation);
         }
 
-        private Mono<TurnAllocation> onError(StunMessage response, TurnAuth used) {
-            synchronized (this) {
-                inFlight = null;
-            }
-            ErrorCode error = response.attribute(ErrorCode.class).orElse(null);
-            if (error == null) {
-                return Mono.error(TurnAllocation.errorOf(response, NO_ERROR_CODE));
-            }
-            return switch (error.code()) {
-                case 401 -> onUnauthenticated(response, used);
-                case 438 -> onStaleNonce(response, used);
-                case 300 -> onTryAlternate(response);
-                case 437 -> onAllocationMismatch(response);
-                default -> Mono.error(TurnAllocation.errorOf(response, NO_ERROR_CODE));
-            };
+        /** Delete what a success may have created on {@code via}, whatever the outcome, then run {@code then}. */
+        private void deleteThen(StunTransport via, InetSocketAddress to, TurnAuth used, Runnable then) {
+            phase = Phase.DELETING;
+            step = delete(via, to, new Challenge(used)).onErrorResume(ignored -> Mono.empty())
+                    .subscribe(null, null, () -> hop(then));
         }
 
-        private Mono<TurnAllocation> onUnauthenticated(StunMessage response, TurnAuth used) {
-            synchronized (this) {
-                if (answeredChallenge) {
-                    return Mono.error(TurnAllocation.errorOf(response, NO_ERROR_CODE));
-                }
-            }
-            TurnAuth answer = TurnAuth.fromChallenge(request.credentials(), response, used);
-            synchronized (this) {
-                auth = answer;
-                answeredChallenge = true;
-                staleNonces = 0;
-            }
-            return send();
-        }
-
-        private Mono<TurnAllocation> onStaleNonce(StunMessage response, TurnAuth used) {
-            synchronized (this) {
-                if (staleNonces >= MAX_STALE_NONCE_RETRIES) {
-                    return Mono.error(TurnAllocation.errorOf(response, NO_ERROR_CODE));
-                }
-                staleNonces++;
-            }
-            TurnAuth answer = TurnAuth.fromChallenge(request.credentials(), response, used);
-            synchronized (this) {
-                auth = answer;
-                answeredChallenge = true;
-            }
-            return send();
-        }
-
-        private Mono<TurnAllocation> onTryAlternate(StunMessage response) {
+        private void redirect(StunMessage response, StunTransportException.ErrorResponse error) {
             InetSocketAddress target = response.attribute(AlternateServer.class).map(AlternateServer::address)
                     .orElse(null);
-            String rejection;
-            synchronized (this) {
-                rejection = target == null ? "the response has no ALTERNATE-SERVER" : redirectRejection(target);
-            }
+            String rejection = target == null ? "the response has no ALTERNATE-SERVER" : redirectRejection(target);
             if (rejection != null) {
-                StunTransportException.ErrorResponse failure = TurnAllocation.errorOf(response, NO_ERROR_CODE);
-                failure.addSuppressed(new IllegalArgumentException("300 redirect rejected: " + rejection));
-                return Mono.error(failure);
+                error.addSuppressed(new IllegalArgumentException(
+                        StunErrorCodes.TRY_ALTERNATE + " redirect rejected: " + rejection));
+                finish(error);
+                return;
             }
             boolean carriesChallenge = response.attribute(Realm.class).isPresent()
                     && response.attribute(Nonce.class).isPresent();
-            TurnAuth answer = carriesChallenge ? TurnAuth.fromChallenge(request.credentials(), response, null) : null;
-            String alternateDomain = response.attribute(AlternateDomain.class).map(AlternateDomain::value)
-                    .orElse(null);
-            synchronized (this) {
-                redirects++;
-                attempted.add(target);
-                server = target;
-                if (alternateDomain != null) {
-                    hostName = alternateDomain;
-                }
-                auth = answer;
-                answeredChallenge = false;
-                staleNonces = 0;
+            challenge.restart(carriesChallenge ? TurnAuth.fromChallenge(request.credentials(), response, null)
+                    : null);
+            redirects++;
+            attempted.add(target);
+            server = target;
+            response.attribute(AlternateDomain.class).ifPresent(domain -> hostName = domain.value());
+            if (request.protocol() == ServerTransport.UDP) {
+                send();
+            } else {
+                reopen();
             }
-            return request.protocol() == ServerTransport.UDP ? send() : reopen();
         }
 
         private String redirectRejection(InetSocketAddress target) {
@@ -290,83 +450,119 @@ public final class TurnClient {
             return null;
         }
 
-        private Mono<TurnAllocation> onAllocationMismatch(StunMessage response) {
-            synchronized (this) {
-                if (mismatches >= MAX_MISMATCH_RETRIES) {
-                    return Mono.error(TurnAllocation.errorOf(response, NO_ERROR_CODE));
-                }
-                mismatches++;
-                auth = null;
-                answeredChallenge = false;
-                staleNonces = 0;
+        private void mismatch(StunTransportException.ErrorResponse error) {
+            if (mismatches >= MAX_MISMATCH_RETRIES) {
+                finish(error);
+                return;
             }
-            return reopen();
+            mismatches++;
+            challenge.restart(null);
+            reopen();
         }
 
         /** Close the current transport if owned, open a fresh one of the same kind to the current server, resend. */
-        private Mono<TurnAllocation> reopen() {
-            InetSocketAddress local;
-            InetSocketAddress to;
-            String tlsName;
-            synchronized (this) {
-                local = transport.localAddress();
-                to = server;
-                tlsName = request.protocol() == ServerTransport.TLS ? hostName : null;
-            }
-            return closeOwned().then(Mono.defer(() -> {
-                Mono<StunTransport> open = request.protocol() == ServerTransport.UDP
-                        ? request.factory().openUdp(local.getAddress())
-                        : request.factory().openStream(local.getAddress(), to, tlsName);
-                return open.flatMap(this::adopt);
-            })).then(send());
+        private void reopen() {
+            phase = Phase.OPENING;
+            InetAddress local = transport.localAddress().getAddress();
+            InetSocketAddress to = server;
+            String tlsName = request.protocol() == ServerTransport.TLS ? hostName : null;
+            // the hand-over sits right on the opening Mono: a transport that opens as the step is disposed (on
+            // another event loop) still reaches adopt, which closes it, instead of being dropped by the subscriber
+            step = closeOwned()
+                    .then(Mono.defer(() -> (request.protocol() == ServerTransport.UDP
+                            ? request.factory().openUdp(local)
+                            : request.factory().openStream(local, to, tlsName))
+                            .doOnNext(fresh -> hop(() -> adopt(fresh)))))
+                    .subscribe(null, failure -> hop(() -> onFailure(failure)));
         }
 
-        private Mono<Void> adopt(StunTransport fresh) {
-            synchronized (this) {
-                if (!cancelled) {
-                    transport = fresh;
-                    owned = true;
-                    return Mono.empty();
+        private void adopt(StunTransport fresh) {
+            if (phase != Phase.OPENING) {
+                fresh.close(); // abandoned while it opened
+                return;
+            }
+            transport = fresh;
+            owned = true;
+            send();
+        }
+
+        private void onFailure(Throwable failure) {
+            if (phase == Phase.SENDING || phase == Phase.OPENING) {
+                finish(failure);
+            }
+        }
+
+        /**
+         * End the exchange: close what the client owns, then fail the subscriber with {@code failure} (unless it is
+         * null or the subscriber is gone) and settle.
+         */
+        private void finish(Throwable failure) {
+            phase = Phase.ENDED;
+            boolean signal = failure != null && !abandoned;
+            closeOwned().doFinally(ignored -> {
+                if (signal) {
+                    sink.error(failure);
                 }
-            }
-            return fresh.close().onErrorResume(ignored -> Mono.empty()).then(Mono.empty());
+                settled.tryEmitEmpty();
+            }).subscribe();
         }
 
-        /** Close the current transport if the client owns it and nothing has taken it over; idempotent. */
+        /** Close the current transport if the client owns it; idempotent. */
         private Mono<Void> closeOwned() {
-            StunTransport toClose;
-            synchronized (this) {
-                if (done || !owned) {
-                    return Mono.empty();
-                }
-                toClose = transport;
-                owned = false;
+            if (!owned) {
+                return Mono.empty();
             }
-            return toClose.close().onErrorResume(ignored -> Mono.empty());
+            owned = false;
+            return transport.close().onErrorResume(ignored -> Mono.empty());
         }
 
-        private void cancel() {
-            StunTransport via;
-            InetSocketAddress to;
-            TurnAuth pending;
-            boolean close;
-            synchronized (this) {
-                if (cancelled || done) {
-                    return;
-                }
-                cancelled = true;
-                via = transport;
-                to = server;
-                pending = inFlight;
-                close = owned;
-                owned = false;
-                inFlight = null;
+        /**
+         * The subscriber cancelled: stop what cannot leave an allocation behind now, let the rest run to its end.
+         * Called at most once by the cancellation, and by {@link #release()}.
+         */
+        void abandon() {
+            if (abandoned) {
+                return;
             }
-            Mono<Void> delete = pending == null ? Mono.empty()
-                    : TurnAllocation.bestEffortDelete(via, to, pending, request.software(), request.timers());
-            // StunTransport.close() starts closing when called: defer it until the delete is over
-            delete.then(close ? Mono.defer(via::close).onErrorResume(ignored -> Mono.empty()) : Mono.empty())
-                    .subscribe();
+            abandoned = true;
+            switch (phase) {
+                // the sink was cancelled before it could hand the allocation over: nobody else will release it
+                case DELIVERED -> allocation.release().subscribe(null, ignored -> { });
+                // an authenticated Allocate may create an allocation: its answer decides (onSuccess deletes it)
+                case SENDING -> {
+                    if (challenge.auth() == null) {
+                        step.dispose();
+                        finish(null);
+                    }
+                }
+                case STARTING, OPENING -> {
+                    step.dispose();
+                    finish(null);
+                }
+                default -> {
+                    // DELETING ends by itself; ENDED left nothing
+                }
+            }
+        }
+
+        /**
+         * The entry of this exchange on its {@link RelayLedger}: release the allocation it handed over, or abandon
+         * the exchange and complete once it has settled. An exchange still running for its subscriber (the owner
+         * released the ledger without cancelling it first) fails it with {@link StunTransportException.Closed}.
+         * Never fails.
+         */
+        Mono<Void> release() {
+            return onLoop(loop, () -> {
+                if (phase == Phase.DELIVERED) {
+                    return allocation.release().onErrorResume(ignored -> Mono.empty());
+                }
+                if (phase != Phase.ENDED && !abandoned) {
+                    sink.error(new StunTransportException.Closed(
+                            "The TURN allocation was released before it completed.", null));
+                }
+                abandon();
+                return settled.asMono();
+            }).onErrorResume(ignored -> Mono.empty());
         }
     }
 }

@@ -4,15 +4,15 @@ import io.iceflux.IceServer;
 import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransportFactory;
 import io.iceflux.netty.stun.StunCredentials;
-import java.net.InetSocketAddress;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
-/** Allocates relays with a {@link TurnClient} and, for session-style gatherings, keeps them refreshed. */
+/**
+ * Allocates relays with a {@link TurnClient} on the request's {@link RelayLedger} and, for session-style gatherings,
+ * keeps them refreshed until the ledger releases them.
+ */
 public final class TurnRelayAllocator implements RelayAllocator {
 
     private static final Logger log = Loggers.getLogger(TurnRelayAllocator.class);
@@ -37,33 +37,13 @@ public final class TurnRelayAllocator implements RelayAllocator {
             TurnRequest turn = new TurnRequest(request.transport(), request.ownsTransport(), request.server(),
                     request.url().host(), protocol, credentials, null, software, request.timers(), transports,
                     scheduler);
-            return new TurnClient(turn).allocate().map(allocation -> {
-                Disposable keepAlive = request.keepAlive()
-                        ? allocation.keepAlive(e -> log.warn("Refreshing the TURN allocation on {} for {} failed: {}",
-                                allocation.relayedAddress(), request.url(), e.toString()))
-                        : Disposables.disposed();
-                return new TurnRelay(allocation, keepAlive);
+            return new TurnClient(turn).allocate(request.ledger()).<Relay>map(allocation -> {
+                if (request.keepAlive()) {
+                    allocation.keepAlive(e -> log.warn("Refreshing the TURN allocation on {} for {} failed: {}",
+                            allocation.relayedAddress(), request.url(), e.toString()));
+                }
+                return allocation;
             });
         });
-    }
-
-    private record TurnRelay(TurnAllocation allocation, Disposable keepAlive) implements Relay {
-        @Override
-        public InetSocketAddress relayedAddress() {
-            return allocation.relayedAddress();
-        }
-
-        @Override
-        public InetSocketAddress mappedAddress() {
-            return allocation.mappedAddress();
-        }
-
-        @Override
-        public Mono<Void> release() {
-            return Mono.defer(() -> {
-                keepAlive.dispose();
-                return allocation.release();
-            });
-        }
     }
 }

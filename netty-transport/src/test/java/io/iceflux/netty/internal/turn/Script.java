@@ -34,6 +34,11 @@ final class Script {
         this.scheduler = scheduler;
     }
 
+    /** Return the scheduler of the script's timers, which also runs the event loop of its transports. */
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
     /** Answer the next request with {@code answer}. */
     synchronized Script then(Function<Sent, Mono<StunMessage>> answer) {
         answers.add(answer);

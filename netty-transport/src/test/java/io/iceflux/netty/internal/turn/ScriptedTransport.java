@@ -10,6 +10,7 @@ import io.iceflux.netty.stun.StunMessage;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
@@ -17,6 +18,10 @@ import reactor.core.publisher.Mono;
 /**
  * A {@link StunTransport} whose responses come from a {@link Script}: it records every request it is asked to send
  * (with its options, destination and response key), and counts closes and cancelled transactions. No socket.
+ *
+ * <p>Its event loop ({@link #executor()}) is the script's virtual-time scheduler: a task submitted from the test
+ * thread runs at once, one submitted from a task (or a virtual timer) runs right after it, in order, never two at
+ * once, so the tests stay single-threaded and deterministic.
  */
 final class ScriptedTransport implements StunTransport {
 
@@ -47,6 +52,11 @@ final class ScriptedTransport implements StunTransport {
     @Override
     public ServerTransport transport() {
         return transport;
+    }
+
+    @Override
+    public Executor executor() {
+        return script.scheduler()::schedule;
     }
 
     @Override

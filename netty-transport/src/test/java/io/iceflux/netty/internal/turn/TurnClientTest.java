@@ -443,42 +443,6 @@ class TurnClientTest extends TurnFixture {
     }
 
     @Test
-    void cancelMid401DeletesTheAllocationAndClosesTheTransportsItOpened() {
-        script.respond(r -> Script.error(r, 437, "Allocation Mismatch"))
-                .respond(r -> Script.unauthorized(r, REALM, "nonce-1"))
-                .silence()
-                .respondAfter(Duration.ofMillis(30), r -> Script.success(r, new Lifetime(0)));
-
-        Disposable subscription = new TurnClient(udpRequest()).allocate().subscribe();
-        ScriptedTransport fresh = factory.opens().get(0).opened();
-        assertThat(fresh.sent()).hasSize(2);
-        subscription.dispose();
-
-        assertThat(fresh.cancelledTransactions()).isEqualTo(1);
-        assertThat(fresh.sent()).hasSize(3);
-        assertMd5Request(fresh.sent().get(2), StunMethod.REFRESH, "nonce-1", new Lifetime(0), new Software(SOFTWARE));
-        assertThat(fresh.closes()).as("closed only after the delete").isZero();
-        scheduler.advanceTimeBy(Duration.ofMillis(30));
-        assertThat(fresh.closes()).isEqualTo(1);
-        assertThat(udp.closes()).isZero();
-        assertThat(script.exhausted()).isTrue();
-    }
-
-    @Test
-    void cancelWithAnAuthenticatedAllocateInFlightDeletesButKeepsTheSharedSocket() {
-        script.respond(r -> Script.unauthorized(r, REALM, "nonce-1")).silence()
-                .respond(r -> Script.error(r, 437, "Allocation Mismatch"));
-
-        new TurnClient(udpRequest()).allocate().subscribe().dispose();
-
-        assertThat(udp.sent()).hasSize(3);
-        assertMd5Request(udp.sent().get(2), StunMethod.REFRESH, "nonce-1", new Lifetime(0), new Software(SOFTWARE));
-        assertThat(udp.cancelledTransactions()).isEqualTo(1);
-        assertThat(udp.closes()).isZero();
-        assertThat(factory.opens()).isEmpty();
-    }
-
-    @Test
     void cancelMidRedirectOverTcpClosesTheOldConnectionAndOpensNothing() {
         ScriptedTransport tcp = new ScriptedTransport(script, HOST, ServerTransport.TCP);
         TurnRequest request = new TurnRequest(tcp, true, SERVER, HOST_NAME, ServerTransport.TCP,
