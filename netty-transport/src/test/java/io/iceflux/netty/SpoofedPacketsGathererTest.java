@@ -1,7 +1,6 @@
 package io.iceflux.netty;
 
 import io.iceflux.netty.fixtures.FakeStunServer;
-import io.iceflux.netty.fixtures.TestCertificates;
 
 import static io.iceflux.netty.fixtures.GatheringEvents.COMPLETE_0;
 import static io.iceflux.netty.fixtures.GatheringEvents.END_0;
@@ -27,6 +26,7 @@ import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
 import io.iceflux.netty.stun.TransactionId;
+import io.iceflux.testsupport.TestCertificate;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -288,7 +288,7 @@ class SpoofedPacketsGathererTest {
     void assertStreamAllocateSurvives(boolean tls, DropReason reason, BiFunction<StunMessage, StunMessage, Reply> bad)
             throws Exception {
         server = FakeStunServer.tcp(serverLoop,
-                        tls ? TestCertificates.selfSigned("localhost").serverContext() : null)
+                        tls ? FakeStunServer.serverContext(TestCertificate.selfSigned("localhost")) : null)
                 .responder(oncePerTransaction(new Turn(bad)));
         String url = (tls ? "turns" : "turn") + ":127.0.0.1:" + server.address().getPort() + "?transport=tcp";
         DroppedPackets before = gatherer.droppedPackets();

@@ -2,7 +2,6 @@ package io.iceflux.netty.internal.transport;
 
 import io.iceflux.ServerTransport;
 import io.iceflux.netty.fixtures.FakeStunServer;
-import io.iceflux.netty.fixtures.TestCertificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,6 +13,7 @@ import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
+import io.iceflux.testsupport.TestCertificate;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -43,7 +43,7 @@ class StreamStunTransportTest {
 
     private static EventLoopGroup clientGroup;
     private static EventLoopGroup serverGroup;
-    private static TestCertificates certificates;
+    private static TestCertificate certificate;
     private static SslContext serverTls;
 
     private VirtualTimeScheduler time;
@@ -54,8 +54,8 @@ class StreamStunTransportTest {
     static void startGroups() throws Exception {
         clientGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         serverGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        certificates = TestCertificates.selfSigned("localhost");
-        serverTls = certificates.serverContext();
+        certificate = TestCertificate.selfSigned("localhost");
+        serverTls = FakeStunServer.serverContext(certificate);
     }
 
     @AfterAll
@@ -234,7 +234,7 @@ class StreamStunTransportTest {
     void tlsWithATrustedCertificateWorksAndSendsSni() throws Exception {
         server = FakeStunServer.tcp(serverGroup, serverTls);
         successReplies(server);
-        transport = factory(NettyStunTransportFactory.TlsSettings.trusting(certificates.trustManagerFactory()))
+        transport = factory(NettyStunTransportFactory.TlsSettings.trusting(certificate.trustManagerFactory()))
                 .openStream(LOOPBACK, server.address(), "localhost").block(WAIT);
 
         StunMessage request = binding();
@@ -263,7 +263,7 @@ class StreamStunTransportTest {
         server = FakeStunServer.tcp(serverGroup, serverTls);
 
         assertThatThrownBy(() -> factory(NettyStunTransportFactory.TlsSettings.trusting(
-                certificates.trustManagerFactory())).openStream(LOOPBACK, server.address(), "turn.example.org")
+                certificate.trustManagerFactory())).openStream(LOOPBACK, server.address(), "turn.example.org")
                 .block(WAIT))
                 .isInstanceOf(StunTransportException.Unreachable.class)
                 .hasMessageStartingWith("TLS handshake with turn.example.org failed: certificate does not match the "
