@@ -22,22 +22,17 @@ import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.GathererMetrics.GatheringOutcome;
 import io.iceflux.netty.TransactionOutcome;
 import io.iceflux.ServerTransport;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.iceflux.netty.fixtures.TestLoops;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -48,27 +43,11 @@ class GathererMetricsTest {
     static final StunTimers FAST = StunTimers.rfc8489().withInitialRto(Duration.ofMillis(50)).withMaxRequests(3)
             .withLastWaitMultiplier(2).withReliableTimeout(Duration.ofSeconds(2));
 
-    static EventLoopGroup serverLoop;
+    @RegisterExtension
+    static final TestLoops LOOPS = TestLoops.serverOnly();
 
     FakeStunServer server;
     RecordingMetrics recorder = new RecordingMetrics();
-
-    @BeforeAll
-    static void start() {
-        serverLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stop() {
-        serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    @AfterEach
-    void closeServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     static IceConfiguration config(String url) {
         return IceConfiguration.builder().servers(List.of(IceServer.of(url))).stunTimers(FAST)
@@ -76,7 +55,7 @@ class GathererMetricsTest {
     }
 
     String answeringStunUrl() throws Exception {
-        server = FakeStunServer.udp(serverLoop)
+        server = LOOPS.udpServer()
                 .responder((request, from) -> List.of(Reply.of(FakeStunServer.success(request, from))));
         return "stun:127.0.0.1:" + server.address().getPort();
     }
