@@ -71,8 +71,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
@@ -102,19 +100,9 @@ class GathererFaultTest {
     @RegisterExtension
     static final TestLoops LOOPS = TestLoops.serverOnly();
 
-    static NettyIceGatherer gatherer;
+    static final NettyIceGatherer gatherer = LOOPS.closeAfterAll(NettyIceGatherer.builder().threads(1).build());
 
     FakeStunServer server;
-
-    @BeforeAll
-    static void start() {
-        gatherer = NettyIceGatherer.builder().threads(1).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        gatherer.close();
-    }
 
     // ------------------------------------------------------------------------------------------------ STUN faults
 

@@ -41,8 +41,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -71,19 +69,9 @@ class SpoofedPacketsGathererTest {
     @RegisterExtension
     static final TestLoops LOOPS = TestLoops.serverOnly();
 
-    static NettyIceGatherer gatherer;
+    static final NettyIceGatherer gatherer = LOOPS.closeAfterAll(NettyIceGatherer.builder().threads(1).insecureTrustAllCertificates().build());
 
     FakeStunServer server;
-
-    @BeforeAll
-    static void start() {
-        gatherer = NettyIceGatherer.builder().threads(1).insecureTrustAllCertificates().build();
-    }
-
-    @AfterAll
-    static void stop() {
-        gatherer.close();
-    }
 
     // ------------------------------------------------------------------------------------------- STUN over UDP
 
