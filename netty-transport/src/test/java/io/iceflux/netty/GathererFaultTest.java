@@ -14,6 +14,7 @@ import static io.iceflux.netty.fixtures.GatheringEvents.errors;
 import static io.iceflux.netty.fixtures.GatheringEvents.host;
 import static io.iceflux.netty.fixtures.GatheringEvents.hostPort;
 import static io.iceflux.netty.fixtures.GatheringEvents.view;
+import static io.iceflux.netty.fixtures.TamperedStun.overrunningAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +31,7 @@ import io.iceflux.StunTimers;
 import io.iceflux.netty.fixtures.FakeStunServer.Received;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.coturn.Coturn;
+import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.stun.PasswordAlgorithm;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
@@ -42,12 +44,7 @@ import io.iceflux.netty.stun.StunMethod;
 import io.iceflux.netty.stun.StunPacketKind;
 import io.iceflux.netty.stun.TransactionId;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,10 +71,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -102,36 +97,19 @@ class GathererFaultTest {
     static final String REALM = "fault.example";
     static final String TIMED_OUT = "STUN binding request timed out.";
 
-    static EventLoopGroup serverLoop;
-    static NettyIceGatherer gatherer;
+    @RegisterExtension
+    static final TestLoops LOOPS = TestLoops.serverOnly();
+
+    static final NettyIceGatherer gatherer = LOOPS.closeAfterAll(NettyIceGatherer.builder().threads(1).build());
 
     FakeStunServer server;
-
-    @BeforeAll
-    static void start() {
-        serverLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        gatherer = NettyIceGatherer.builder().threads(1).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        gatherer.close();
-        serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    @AfterEach
-    void closeServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     // ------------------------------------------------------------------------------------------------ STUN faults
 
     @Test
     void garbageAndMalformedStunAreDroppedAndTheBindingTimesOut() throws Exception {
         byte[] garbage = "this is not a STUN message at all".getBytes(StandardCharsets.US_ASCII);
-        server = FakeStunServer.udp(serverLoop).responder((request, from) -> List.of(
+        server = LOOPS.udpServer().responder((request, from) -> List.of(
                 Reply.raw(garbage), Reply.raw(overrunningAttribute(FakeStunServer.success(request, from)))));
         String url = stunUrl();
 
@@ -163,7 +141,7 @@ class GathererFaultTest {
     void aServerThatAnswersOnlyTheThirdRetransmissionGivesServerReflexive() throws Exception {
         StunTimers patient = FAST.withInitialRto(Duration.ofMillis(20)).withMaxRequests(6).withLastWaitMultiplier(4);
         AtomicInteger requests = new AtomicInteger();
-        server = FakeStunServer.udp(serverLoop).responder((request, from) -> requests.incrementAndGet() == 4
+        server = LOOPS.udpServer().responder((request, from) -> requests.incrementAndGet() == 4
                 ? List.of(Reply.of(FakeStunServer.success(request, from)))
                 : List.of());
         String url = stunUrl();
@@ -180,7 +158,7 @@ class GathererFaultTest {
     void spoofedResponsesAreIgnoredAndTheRealOneCounts() throws Exception {
         InetSocketAddress bogus = new InetSocketAddress(LOOPBACK, 9);
         AtomicInteger requests = new AtomicInteger();
-        server = FakeStunServer.udp(serverLoop).responder((request, from) -> {
+        server = LOOPS.udpServer().responder((request, from) -> {
             if (requests.incrementAndGet() == 1) {
                 StunMessage wrongId = StunMessage.builder(StunClass.SUCCESS_RESPONSE, StunMethod.BINDING)
                         .transactionId(TransactionId.random())
@@ -203,7 +181,7 @@ class GathererFaultTest {
 
     @Test
     void aBindingErrorResponseIsTheServersCodeAndReason() throws Exception {
-        server = FakeStunServer.udp(serverLoop)
+        server = LOOPS.udpServer()
                 .responder((request, from) -> List.of(Reply.of(FakeStunServer.error(request, 400, "Bad Request"))));
         String url = stunUrl();
 
@@ -218,7 +196,7 @@ class GathererFaultTest {
 
     @Test
     void aBindingErrorResponseWithoutErrorCodeIs600() throws Exception {
-        server = FakeStunServer.udp(serverLoop).responder((request, from) -> List.of(Reply.of(
+        server = LOOPS.udpServer().responder((request, from) -> List.of(Reply.of(
                 StunMessage.builder(StunClass.ERROR_RESPONSE, request.method())
                         .transactionId(request.transactionId()).build())));
         String url = stunUrl();
@@ -232,7 +210,7 @@ class GathererFaultTest {
 
     @Test
     void aBindingSuccessWithoutMappedAddressIs600() throws Exception {
-        server = FakeStunServer.udp(serverLoop).responder((request, from) -> List.of(Reply.of(
+        server = LOOPS.udpServer().responder((request, from) -> List.of(Reply.of(
                 StunMessage.builder(StunClass.SUCCESS_RESPONSE, request.method())
                         .transactionId(request.transactionId()).build())));
         String url = stunUrl();
@@ -246,7 +224,7 @@ class GathererFaultTest {
 
     @Test
     void relayOnlyPolicyWithAStunUrlGathersNothingAndSendsNothing() throws Exception {
-        server = FakeStunServer.udp(serverLoop)
+        server = LOOPS.udpServer()
                 .responder((request, from) -> List.of(Reply.of(FakeStunServer.success(request, from))));
 
         List<IceEvent> events = gather(config(IceServer.of(stunUrl()))
@@ -263,7 +241,7 @@ class GathererFaultTest {
         InetSocketAddress relayed = new InetSocketAddress(LOOPBACK, 49_999);
         InetSocketAddress mapped = new InetSocketAddress(LOOPBACK, 40_001);
         FakeTurn turn = new FakeTurn(true, false, from -> mapped, relayed);
-        server = FakeStunServer.udp(serverLoop).responder(turn);
+        server = LOOPS.udpServer().responder(turn);
         String url = "turn:127.0.0.1:" + server.address().getPort();
 
         List<IceEvent> events = gather(config(turnServer(url)).build());
@@ -283,7 +261,7 @@ class GathererFaultTest {
     void allocationMismatchRetriesFromAFreshSocket() throws Exception {
         InetSocketAddress relayed = new InetSocketAddress(LOOPBACK, 49_998);
         FakeTurn turn = new FakeTurn(false, true, UnaryOperator.identity(), relayed);
-        server = FakeStunServer.udp(serverLoop).responder(turn);
+        server = LOOPS.udpServer().responder(turn);
         String url = "turn:127.0.0.1:" + server.address().getPort();
 
         List<IceEvent> events = gather(config(turnServer(url)).build());
@@ -310,7 +288,7 @@ class GathererFaultTest {
     @Test
     void turnOverTcpDeletesTheAllocationBeforeClosingTheConnection() throws Exception {
         InetSocketAddress relayed = new InetSocketAddress(LOOPBACK, 49_997);
-        server = FakeStunServer.tcp(serverLoop, null)
+        server = LOOPS.tcpServer(null)
                 .responder(new FakeTurn(false, false, UnaryOperator.identity(), relayed));
         String url = "turn:127.0.0.1:" + server.address().getPort() + "?transport=tcp";
 
@@ -644,22 +622,6 @@ class GathererFaultTest {
             } catch (IOException e) {
                 throw new AssertionError("could not probe UDP port " + port, e);
             }
-        }
-    }
-
-    /**
-     * {@code message} encoded, with the length of its first attribute raised past the end of the message: still
-     * STUN by its header, but it cannot be decoded.
-     */
-    static byte[] overrunningAttribute(StunMessage message) {
-        ByteBuf encoded = StunCodec.encode(message, ByteBufAllocator.DEFAULT);
-        try {
-            byte[] bytes = ByteBufUtil.getBytes(encoded);
-            bytes[StunCodec.HEADER_LENGTH + 2] = 0x00;
-            bytes[StunCodec.HEADER_LENGTH + 3] = (byte) 0xF0;
-            return bytes;
-        } finally {
-            encoded.release();
         }
     }
 }

@@ -19,10 +19,8 @@ import io.iceflux.netty.TransactionOutcome;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.fixtures.FakeStunServer;
 import io.iceflux.netty.fixtures.RecordingMetrics;
+import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.internal.gather.GathererAccounting;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,10 +29,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -46,27 +42,11 @@ class GathererMetricsTest {
     static final StunTimers FAST = StunTimers.rfc8489().withInitialRto(Duration.ofMillis(50)).withMaxRequests(3)
             .withLastWaitMultiplier(2).withReliableTimeout(Duration.ofSeconds(2));
 
-    static EventLoopGroup serverLoop;
+    @RegisterExtension
+    static final TestLoops LOOPS = TestLoops.serverOnly();
 
     FakeStunServer server;
     RecordingMetrics recorder = new RecordingMetrics();
-
-    @BeforeAll
-    static void start() {
-        serverLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stop() {
-        serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    @AfterEach
-    void closeServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     static IceConfiguration config(String url) {
         return IceConfiguration.builder().servers(List.of(IceServer.of(url))).stunTimers(FAST)
@@ -74,7 +54,7 @@ class GathererMetricsTest {
     }
 
     String answeringStunUrl() throws Exception {
-        server = FakeStunServer.udp(serverLoop)
+        server = LOOPS.udpServer()
                 .responder((request, from) -> List.of(Reply.of(FakeStunServer.success(request, from))));
         return "stun:127.0.0.1:" + server.address().getPort();
     }

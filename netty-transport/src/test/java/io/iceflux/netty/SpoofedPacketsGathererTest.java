@@ -1,12 +1,15 @@
 package io.iceflux.netty;
 
 import io.iceflux.netty.fixtures.FakeStunServer;
-import io.iceflux.netty.fixtures.TestCertificates;
 
 import static io.iceflux.netty.fixtures.GatheringEvents.COMPLETE_0;
 import static io.iceflux.netty.fixtures.GatheringEvents.END_0;
 import static io.iceflux.netty.fixtures.GatheringEvents.GATHERING_0;
 import static io.iceflux.netty.fixtures.GatheringEvents.hostPort;
+import static io.iceflux.netty.fixtures.TamperedStun.badFingerprint;
+import static io.iceflux.netty.fixtures.TamperedStun.channelData;
+import static io.iceflux.netty.fixtures.TamperedStun.notStun;
+import static io.iceflux.netty.fixtures.TamperedStun.overrunningAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iceflux.HostInterfaces;
@@ -18,24 +21,18 @@ import io.iceflux.IceServer;
 import io.iceflux.IceTransportPolicy;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
+import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.stun.PasswordAlgorithm;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
-import io.iceflux.netty.stun.StunCodec;
 import io.iceflux.netty.stun.StunCredentials;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
 import io.iceflux.netty.stun.TransactionId;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.iceflux.testsupport.TestCertificate;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -43,12 +40,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Spoofed, corrupted and unsolicited packets injected before the genuine response, through the whole gatherer over
@@ -72,42 +66,25 @@ class SpoofedPacketsGathererTest {
     static final StunTimers TIMERS = StunTimers.rfc8489().withInitialRto(Duration.ofMillis(500)).withMaxRequests(3)
             .withLastWaitMultiplier(2).withReliableTimeout(Duration.ofSeconds(5));
 
-    static EventLoopGroup serverLoop;
-    static NettyIceGatherer gatherer;
+    @RegisterExtension
+    static final TestLoops LOOPS = TestLoops.serverOnly();
+
+    static final NettyIceGatherer gatherer = LOOPS.closeAfterAll(NettyIceGatherer.builder().threads(1).insecureTrustAllCertificates().build());
 
     FakeStunServer server;
-
-    @BeforeAll
-    static void start() {
-        serverLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        gatherer = NettyIceGatherer.builder().threads(1).insecureTrustAllCertificates().build();
-    }
-
-    @AfterAll
-    static void stop() {
-        gatherer.close();
-        serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    @AfterEach
-    void closeServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     // ------------------------------------------------------------------------------------------- STUN over UDP
 
     @Test
     void garbageIsNotStun() throws Exception {
         assertBindingSurvives(DropReason.NOT_STUN,
-                (request, from) -> Reply.raw("garbage, not STUN".getBytes(StandardCharsets.US_ASCII)));
+                (request, from) -> Reply.raw(notStun()));
     }
 
     @Test
     void channelDataIsNotStun() throws Exception {
         assertBindingSurvives(DropReason.NOT_STUN,
-                (request, from) -> Reply.raw(new byte[] {0x40, 0x00, 0x00, 0x04, 1, 2, 3, 4}));
+                (request, from) -> Reply.raw(channelData()));
     }
 
     @Test
@@ -199,7 +176,7 @@ class SpoofedPacketsGathererTest {
     @Test
     void channelDataOnTheTcpConnectionIsNotStun() throws Exception {
         assertStreamAllocateSurvives(false, DropReason.NOT_STUN,
-                (request, genuine) -> Reply.raw(new byte[] {0x40, 0x00, 0x00, 0x04, 1, 2, 3, 4}));
+                (request, genuine) -> Reply.raw(channelData()));
     }
 
     @Test
@@ -248,7 +225,7 @@ class SpoofedPacketsGathererTest {
     /** A Binding to a STUN server that answers {@code bad} and then the genuine response. */
     void assertBindingSurvives(DropReason reason, BiFunction<StunMessage, InetSocketAddress, Reply> bad)
             throws Exception {
-        server = FakeStunServer.udp(serverLoop).responder(oncePerTransaction((request, from) ->
+        server = LOOPS.udpServer().responder(oncePerTransaction((request, from) ->
                 List.of(bad.apply(request, from), Reply.of(FakeStunServer.success(request, from)))));
         String url = "stun:127.0.0.1:" + server.address().getPort();
         DroppedPackets before = gatherer.droppedPackets();
@@ -267,7 +244,7 @@ class SpoofedPacketsGathererTest {
      */
     void assertUdpAllocateSurvives(DropReason reason, BiFunction<StunMessage, StunMessage, Reply> bad)
             throws Exception {
-        server = FakeStunServer.udp(serverLoop).responder(oncePerTransaction(new Turn(bad)));
+        server = LOOPS.udpServer().responder(oncePerTransaction(new Turn(bad)));
         String url = "turn:127.0.0.1:" + server.address().getPort();
         DroppedPackets before = gatherer.droppedPackets();
 
@@ -287,8 +264,7 @@ class SpoofedPacketsGathererTest {
     /** The same over a TCP or TLS connection, relay-only. */
     void assertStreamAllocateSurvives(boolean tls, DropReason reason, BiFunction<StunMessage, StunMessage, Reply> bad)
             throws Exception {
-        server = FakeStunServer.tcp(serverLoop,
-                        tls ? TestCertificates.selfSigned("localhost").serverContext() : null)
+        server = LOOPS.tcpServer(tls ? FakeStunServer.serverContext(TestCertificate.selfSigned("localhost")) : null)
                 .responder(oncePerTransaction(new Turn(bad)));
         String url = (tls ? "turns" : "turn") + ":127.0.0.1:" + server.address().getPort() + "?transport=tcp";
         DroppedPackets before = gatherer.droppedPackets();
@@ -367,35 +343,6 @@ class SpoofedPacketsGathererTest {
                 .add(new StunAttribute.XorRelayedAddress(relayed))
                 .add(new StunAttribute.Lifetime(600))
                 .build();
-    }
-
-    /** {@code message} with FINGERPRINT (and MESSAGE-INTEGRITY under a non-null {@code key}), its last byte flipped. */
-    static byte[] badFingerprint(StunMessage message, byte[] key) {
-        StunEncodeOptions options = StunEncodeOptions.defaults().fingerprint(true);
-        if (key != null) {
-            options = options.messageIntegrity(key);
-        }
-        ByteBuf encoded = StunCodec.encode(message, ByteBufAllocator.DEFAULT, options);
-        try {
-            byte[] bytes = ByteBufUtil.getBytes(encoded);
-            bytes[bytes.length - 1] ^= 0x01;
-            return bytes;
-        } finally {
-            encoded.release();
-        }
-    }
-
-    /** {@code message} encoded with its first attribute's length raised past the end: STUN, but it does not decode. */
-    static byte[] overrunningAttribute(StunMessage message) {
-        ByteBuf encoded = StunCodec.encode(message, ByteBufAllocator.DEFAULT);
-        try {
-            byte[] bytes = ByteBufUtil.getBytes(encoded);
-            bytes[StunCodec.HEADER_LENGTH + 2] = 0x00;
-            bytes[StunCodec.HEADER_LENGTH + 3] = (byte) 0xF0;
-            return bytes;
-        } finally {
-            encoded.release();
-        }
     }
 
     // -------------------------------------------------------------------------------------------------- helpers

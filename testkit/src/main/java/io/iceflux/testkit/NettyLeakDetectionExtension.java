@@ -1,5 +1,7 @@
 package io.iceflux.testkit;
 
+import io.iceflux.testsupport.LeakFailingExtension;
+import io.iceflux.testsupport.LeakRecorder;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -14,12 +16,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>After each test it provokes pending reports (garbage collection, then allocating and releasing buffers,
  * because the detector reports only when it tracks a new object) and throws an {@link AssertionError} listing
  * every leak reported since the previous test.
+ *
+ * <p>The testkit's name for {@link LeakFailingExtension} of {@code iceflux-test-support} (a dependency of the
+ * testkit), which it delegates to: both share the one {@link LeakRecorder} of the JVM, so registering either or both
+ * reports each leak once.
  */
 public final class NettyLeakDetectionExtension implements AfterEachCallback {
 
     static {
         LeakRecorder.install();
     }
+
+    private final LeakFailingExtension delegate = new LeakFailingExtension();
 
     /** Create the extension; the recording detector is installed once per JVM when the class loads. */
     public NettyLeakDetectionExtension() {
@@ -33,12 +41,7 @@ public final class NettyLeakDetectionExtension implements AfterEachCallback {
      */
     @Override
     public void afterEach(ExtensionContext context) {
-        LeakRecorder.provokeReports();
-        List<String> leaks = LeakRecorder.drain();
-        if (!leaks.isEmpty()) {
-            throw new AssertionError(leaks.size() + " ByteBuf leak(s) reported by Netty's leak detector during "
-                    + context.getDisplayName() + ":\n" + String.join("\n", leaks));
-        }
+        delegate.afterEach(context);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.iceflux.testkit;
 
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunFrameDecoder;
+import io.iceflux.testsupport.TestCertificate;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -79,7 +80,7 @@ public final class TestTurnServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Counters counters = new Counters();
     private final TurnEngine engine;
-    private final SelfSignedCertificate certificate;
+    private final TestCertificate certificate;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Channel udp;
     private Channel tcp;
@@ -90,7 +91,7 @@ public final class TestTurnServer implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoop loop = group.next();
         this.engine = new TurnEngine(settings, loop, counters);
-        this.certificate = tlsOn ? SelfSignedCertificate.generate(settings.bindAddress()) : null;
+        this.certificate = tlsOn ? TestCertificate.selfSigned("localhost", settings.bindAddress()) : null;
         try {
             if (udpOn) {
                 udp = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
@@ -101,8 +102,8 @@ public final class TestTurnServer implements AutoCloseable {
                 tcp = stream(loop, ClientLink.Transport.TCP, null);
             }
             if (tlsOn) {
-                SslContext ssl = SslContextBuilder.forServer(certificate.keyPair().getPrivate(),
-                        certificate.certificate()).build();
+                SslContext ssl = SslContextBuilder.forServer(certificate.privateKey(), certificate.certificate())
+                        .build();
                 tls = stream(loop, ClientLink.Transport.TLS, ssl);
             }
         } catch (InterruptedException e) {

@@ -1,12 +1,11 @@
 package io.iceflux.benchmarks.jmh;
 
+import static io.iceflux.benchmarks.jmh.JmhTrial.BH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iceflux.IceEvent;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openjdk.jmh.infra.Blackhole;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs every {@link OperatorsBenchmark} method once after its setup, outside JMH, and checks the events that come
@@ -14,20 +13,10 @@ import org.openjdk.jmh.infra.Blackhole;
  */
 class OperatorsBenchmarkTest {
 
-    private static final Blackhole BH = new Blackhole(
-            "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
-
     private final OperatorsBenchmark bench = new OperatorsBenchmark();
 
-    @BeforeEach
-    void setUp() {
-        bench.setUp();
-    }
-
-    @AfterEach
-    void tearDown() {
-        bench.tearDown();
-    }
+    @RegisterExtension
+    final JmhTrial trial = new JmhTrial(bench);
 
     @Test
     void eventListHasTheDocumentedMix() {

@@ -1,5 +1,6 @@
 package io.iceflux.benchmarks.jmh;
 
+import static io.iceflux.benchmarks.jmh.JmhTrial.BH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,11 +29,9 @@ import java.util.List;
 import java.util.zip.CRC32;
 import org.ice4j.attribute.Attribute;
 import org.ice4j.message.Message;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.openjdk.jmh.infra.Blackhole;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs every {@link StunCodecBenchmark} method once after its setup, outside JMH, and checks what it computes, so
@@ -42,20 +41,10 @@ import org.openjdk.jmh.infra.Blackhole;
 @ExtendWith(NettyLeakDetectionExtension.class)
 class StunCodecBenchmarkTest {
 
-    private static final Blackhole BH = new Blackhole(
-            "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
-
     private final StunCodecBenchmark bench = new StunCodecBenchmark();
 
-    @BeforeEach
-    void setUp() {
-        bench.setUp();
-    }
-
-    @AfterEach
-    void tearDown() {
-        bench.tearDown();
-    }
+    @RegisterExtension
+    final JmhTrial trial = new JmhTrial(bench);
 
     @Test
     void ice4jEncodesTheSameBytesAsIceFluxForEveryMessage() {

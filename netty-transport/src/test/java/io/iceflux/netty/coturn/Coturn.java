@@ -1,5 +1,6 @@
 package io.iceflux.netty.coturn;
 
+import io.iceflux.testsupport.TestCertificate;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +12,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -29,8 +28,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -80,6 +77,8 @@ public final class Coturn implements AutoCloseable {
     private final int cliPort;
     private final FreePorts.Range relayRange;
     private final TestCertificate certificate;
+    private final Path certificatePem;
+    private final Path privateKeyPem;
     private final Path directory;
     private final Path logFile;
     private final Path consoleFile;
@@ -100,7 +99,13 @@ public final class Coturn implements AutoCloseable {
         this.tlsPort = builder.tls ? FreePorts.udpAndTcp() : -1;
         this.cliPort = FreePorts.udpAndTcp();
         this.relayRange = FreePorts.relayRange(builder.relayPorts);
-        this.certificate = builder.tls ? TestCertificate.generate(directory) : null;
+        this.certificate = builder.tls ? TestCertificate.selfSigned("localhost",
+                new InetSocketAddress(LOOPBACK_IP, 0).getAddress()) : null;
+        this.certificatePem = directory.resolve("cert.pem");
+        this.privateKeyPem = directory.resolve("key.pem");
+        if (certificate != null) {
+            certificate.writePem(certificatePem, privateKeyPem);
+        }
         String cliPassword = HexFormat.of().formatHex(randomBytes(16));
         this.cli = new CoturnCli(new InetSocketAddress(LOOPBACK_IP, cliPort), cliPassword, CLI_TIMEOUT);
         Path config = directory.resolve("turnserver.conf");
@@ -255,7 +260,7 @@ public final class Coturn implements AutoCloseable {
      */
     public Path certificatePem() {
         requireTls("certificatePem");
-        return certificate.certificatePem();
+        return certificatePem;
     }
 
     /**
@@ -264,22 +269,8 @@ public final class Coturn implements AutoCloseable {
      * @throws IllegalStateException if TLS was switched off
      */
     public X509TrustManager trustManager() {
-        X509Certificate trusted = certificate();
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setCertificateEntry("coturn", trusted);
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    return x509;
-                }
-            }
-            throw new IllegalStateException("the default TrustManagerFactory made no X509TrustManager");
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("could not build a trust manager for coturn's certificate", e);
-        }
+        requireTls("certificate");
+        return certificate.trustManager();
     }
 
     /** Returns the temporary directory with the config, log, certificate and database; gone after close. */
@@ -512,8 +503,8 @@ public final class Coturn implements AutoCloseable {
         users.forEach((name, password) -> lines.add("user=" + name + ":" + password));
         if (certificate != null) {
             lines.add("tls-listening-port=" + tlsPort);
-            lines.add("cert=" + certificate.certificatePem());
-            lines.add("pkey=" + certificate.privateKeyPem());
+            lines.add("cert=" + certificatePem);
+            lines.add("pkey=" + privateKeyPem);
         } else {
             lines.add("no-tls");
         }

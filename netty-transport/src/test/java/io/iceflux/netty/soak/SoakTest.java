@@ -12,7 +12,7 @@ import io.iceflux.StunTimers;
 import io.iceflux.netty.NettyIceGatherer;
 import io.iceflux.netty.coturn.Coturn;
 import io.iceflux.netty.coturn.CoturnException;
-import io.iceflux.netty.leak.LeakRecorder;
+import io.iceflux.testsupport.LeakRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

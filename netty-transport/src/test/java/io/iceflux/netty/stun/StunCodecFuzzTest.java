@@ -2,7 +2,7 @@ package io.iceflux.netty.stun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iceflux.netty.leak.LeakRecorder;
+import io.iceflux.testsupport.LeakRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;

@@ -7,23 +7,22 @@ import io.iceflux.netty.DroppedPackets;
 import io.iceflux.netty.fixtures.FakeStunServer;
 import io.iceflux.netty.internal.gather.GathererAccounting;
 
+import static io.iceflux.netty.fixtures.TamperedStun.badFingerprint;
+import static io.iceflux.netty.fixtures.TamperedStun.channelData;
+import static io.iceflux.netty.fixtures.TamperedStun.notStun;
+import static io.iceflux.netty.fixtures.TamperedStun.overrunningAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iceflux.StunTimers;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
+import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
-import io.iceflux.netty.stun.StunCodec;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
 import io.iceflux.netty.stun.TransactionId;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetAddress;
@@ -35,12 +34,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
@@ -57,8 +54,8 @@ class DropReasonsTransportTest {
     static final StunEncodeOptions SIGNED = StunEncodeOptions.defaults().messageIntegrity(KEY);
     static final Duration WAIT = Duration.ofSeconds(10);
 
-    static EventLoopGroup clientGroup;
-    static EventLoopGroup serverGroup;
+    @RegisterExtension
+    static final TestLoops LOOPS = TestLoops.withClientThreads(1);
 
     VirtualTimeScheduler time;
     RecordingMetrics recorder;
@@ -67,24 +64,12 @@ class DropReasonsTransportTest {
     FakeStunServer server;
     StunTransport transport;
 
-    @BeforeAll
-    static void startGroups() {
-        clientGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        serverGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopGroups() {
-        clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
     @BeforeEach
     void createFactory() {
-        time = VirtualTimeScheduler.create();
+        time = LOOPS.virtualTime();
         recorder = new RecordingMetrics();
         accounting = new GathererAccounting(recorder);
-        factory = new NettyStunTransportFactory(clientGroup, NioDatagramChannel::new, NioSocketChannel::new, time,
+        factory = new NettyStunTransportFactory(LOOPS.client(), NioDatagramChannel::new, NioSocketChannel::new, time,
                 ByteBufAllocator.DEFAULT, NettyStunTransportFactory.TlsSettings.systemDefault(), WAIT, accounting);
     }
 
@@ -93,15 +78,11 @@ class DropReasonsTransportTest {
         if (transport != null) {
             transport.close().block(WAIT);
         }
-        if (server != null) {
-            server.close();
-        }
-        time.dispose();
     }
 
     @Test
     void udpCountsEachBadPacketUnderItsReason() throws Exception {
-        server = FakeStunServer.udp(serverGroup);
+        server = LOOPS.udpServer();
         transport = factory.openUdp(LOOPBACK).block(WAIT);
         server.responder((request, from) -> {
             StunMessage genuine = FakeStunServer.success(request, from);
@@ -132,7 +113,7 @@ class DropReasonsTransportTest {
 
     @Test
     void tcpCountsEachBadPacketUnderItsReason() throws Exception {
-        server = FakeStunServer.tcp(serverGroup, null);
+        server = LOOPS.tcpServer(null);
         transport = factory.openStream(LOOPBACK, server.address(), null).block(WAIT);
         server.responder((request, from) -> {
             List<Reply> replies = new ArrayList<>(badReplies(request, true));
@@ -159,10 +140,9 @@ class DropReasonsTransportTest {
         TransactionId tid = request.transactionId();
         StunMessage forged = FakeStunServer.success(request, BOGUS);
         return List.of(
-                Reply.raw(stream ? new byte[] {0x40, 0x00, 0x00, 0x04, 1, 2, 3, 4}
-                        : "garbage, not STUN".getBytes(StandardCharsets.US_ASCII)),
+                Reply.raw(stream ? channelData() : notStun()),
                 Reply.raw(overrunningAttribute(forged)),
-                Reply.raw(badFingerprint(forged)),
+                Reply.raw(badFingerprint(forged, null)),
                 Reply.signed(forged.toBuilder().transactionId(TransactionId.random()).build(), SIGNED),
                 Reply.signed(StunMessage.builder(StunClass.REQUEST, StunMethod.BINDING).transactionId(tid).build(),
                         SIGNED),
@@ -202,29 +182,5 @@ class DropReasonsTransportTest {
         assertThat(recorder.calls).filteredOn(c -> c.startsWith("transaction "))
                 .allMatch(c -> c.equals("transaction binding " + transportTag + " SUCCESS"))
                 .isNotEmpty();
-    }
-
-    static byte[] badFingerprint(StunMessage message) {
-        ByteBuf encoded = StunCodec.encode(message, ByteBufAllocator.DEFAULT,
-                StunEncodeOptions.defaults().fingerprint(true));
-        try {
-            byte[] bytes = ByteBufUtil.getBytes(encoded);
-            bytes[bytes.length - 1] ^= 0x01;
-            return bytes;
-        } finally {
-            encoded.release();
-        }
-    }
-
-    static byte[] overrunningAttribute(StunMessage message) {
-        ByteBuf encoded = StunCodec.encode(message, ByteBufAllocator.DEFAULT);
-        try {
-            byte[] bytes = ByteBufUtil.getBytes(encoded);
-            bytes[StunCodec.HEADER_LENGTH + 2] = 0x00;
-            bytes[StunCodec.HEADER_LENGTH + 3] = (byte) 0xF0;
-            return bytes;
-        } finally {
-            encoded.release();
-        }
     }
 }

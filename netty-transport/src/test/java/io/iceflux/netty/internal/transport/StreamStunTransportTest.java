@@ -2,22 +2,20 @@ package io.iceflux.netty.internal.transport;
 
 import io.iceflux.ServerTransport;
 import io.iceflux.netty.fixtures.FakeStunServer;
-import io.iceflux.netty.fixtures.TestCertificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iceflux.StunTimers;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
+import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
+import io.iceflux.testsupport.TestCertificate;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
@@ -29,11 +27,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 class StreamStunTransportTest {
@@ -41,9 +39,10 @@ class StreamStunTransportTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private static EventLoopGroup clientGroup;
-    private static EventLoopGroup serverGroup;
-    private static TestCertificates certificates;
+    @RegisterExtension
+    static final TestLoops LOOPS = TestLoops.withClientThreads(2);
+
+    private static TestCertificate certificate;
     private static SslContext serverTls;
 
     private VirtualTimeScheduler time;
@@ -51,22 +50,14 @@ class StreamStunTransportTest {
     private StunTransport transport;
 
     @BeforeAll
-    static void startGroups() throws Exception {
-        clientGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        serverGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        certificates = TestCertificates.selfSigned("localhost");
-        serverTls = certificates.serverContext();
-    }
-
-    @AfterAll
-    static void stopGroups() {
-        clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    static void makeCertificate() {
+        certificate = TestCertificate.selfSigned("localhost");
+        serverTls = FakeStunServer.serverContext(certificate);
     }
 
     @BeforeEach
     void createTime() {
-        time = VirtualTimeScheduler.create();
+        time = LOOPS.virtualTime();
     }
 
     @AfterEach
@@ -74,20 +65,16 @@ class StreamStunTransportTest {
         if (transport != null) {
             transport.close().block(WAIT);
         }
-        if (server != null) {
-            server.close();
-        }
-        time.dispose();
     }
 
     private NettyStunTransportFactory factory(NettyStunTransportFactory.TlsSettings tls) {
-        return new NettyStunTransportFactory(clientGroup, NioDatagramChannel::new, NioSocketChannel::new, time,
+        return new NettyStunTransportFactory(LOOPS.client(), NioDatagramChannel::new, NioSocketChannel::new, time,
                 ByteBufAllocator.DEFAULT, tls, NettyStunTransportFactory.DEFAULT_CONNECT_TIMEOUT);
     }
 
     private StunTransport connectTcp() throws Exception {
-        server = FakeStunServer.tcp(serverGroup, null);
-        transport = new NettyStunTransportFactory(clientGroup, time).openStream(LOOPBACK, server.address(), null)
+        server = LOOPS.tcpServer(null);
+        transport = new NettyStunTransportFactory(LOOPS.client(), time).openStream(LOOPBACK, server.address(), null)
                 .block(WAIT);
         return transport;
     }
@@ -225,16 +212,16 @@ class StreamStunTransportTest {
         }
         InetSocketAddress nobody = new InetSocketAddress(LOOPBACK, port);
 
-        assertThatThrownBy(() -> new NettyStunTransportFactory(clientGroup, time).openStream(LOOPBACK, nobody, null)
+        assertThatThrownBy(() -> new NettyStunTransportFactory(LOOPS.client(), time).openStream(LOOPBACK, nobody, null)
                 .block(WAIT)).isInstanceOf(StunTransportException.Unreachable.class)
                 .hasMessage("TCP connection to 127.0.0.1:" + port + " refused.");
     }
 
     @Test
     void tlsWithATrustedCertificateWorksAndSendsSni() throws Exception {
-        server = FakeStunServer.tcp(serverGroup, serverTls);
+        server = LOOPS.tcpServer(serverTls);
         successReplies(server);
-        transport = factory(NettyStunTransportFactory.TlsSettings.trusting(certificates.trustManagerFactory()))
+        transport = factory(NettyStunTransportFactory.TlsSettings.trusting(certificate.trustManagerFactory()))
                 .openStream(LOOPBACK, server.address(), "localhost").block(WAIT);
 
         StunMessage request = binding();
@@ -249,7 +236,7 @@ class StreamStunTransportTest {
 
     @Test
     void tlsWithAnUntrustedCertificateIsUnreachable() throws Exception {
-        server = FakeStunServer.tcp(serverGroup, serverTls);
+        server = LOOPS.tcpServer(serverTls);
 
         assertThatThrownBy(() -> factory(NettyStunTransportFactory.TlsSettings.systemDefault())
                 .openStream(LOOPBACK, server.address(), "localhost").block(WAIT))
@@ -260,10 +247,10 @@ class StreamStunTransportTest {
 
     @Test
     void tlsWithAHostNameMismatchIsUnreachable() throws Exception {
-        server = FakeStunServer.tcp(serverGroup, serverTls);
+        server = LOOPS.tcpServer(serverTls);
 
         assertThatThrownBy(() -> factory(NettyStunTransportFactory.TlsSettings.trusting(
-                certificates.trustManagerFactory())).openStream(LOOPBACK, server.address(), "turn.example.org")
+                certificate.trustManagerFactory())).openStream(LOOPBACK, server.address(), "turn.example.org")
                 .block(WAIT))
                 .isInstanceOf(StunTransportException.Unreachable.class)
                 .hasMessageStartingWith("TLS handshake with turn.example.org failed: certificate does not match the "
@@ -273,7 +260,7 @@ class StreamStunTransportTest {
 
     @Test
     void insecureTrustAllAcceptsAnyCertificateAndName() throws Exception {
-        server = FakeStunServer.tcp(serverGroup, serverTls);
+        server = LOOPS.tcpServer(serverTls);
         successReplies(server);
         transport = factory(NettyStunTransportFactory.TlsSettings.insecureTrustAll())
                 .openStream(LOOPBACK, server.address(), "turn.example.org").block(WAIT);
@@ -286,7 +273,7 @@ class StreamStunTransportTest {
 
     @Test
     void tlsHandshakeThatNeverCompletesTimesOutOnTheScheduler() throws Exception {
-        server = FakeStunServer.tcp(serverGroup, null);
+        server = LOOPS.tcpServer(null);
         CompletableFuture<StunTransport> opening = factory(NettyStunTransportFactory.TlsSettings.insecureTrustAll())
                 .openStream(LOOPBACK, server.address(), "localhost").toFuture();
         assertThat(server.pollError()).as("the ClientHello reached the plain TCP server").isNotNull();

@@ -8,13 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iceflux.IceLimitExceededException;
 import io.iceflux.StunTimers;
+import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,11 +31,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -53,33 +49,16 @@ class TransportLimitsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int MAX = StunTransport.MAX_INBOUND_MESSAGE_LENGTH;
 
-    private static EventLoopGroup group;
+    @RegisterExtension
+    static final TestLoops LOOPS = TestLoops.withClientThreads(1);
+
     private VirtualTimeScheduler time;
     private NettyStunTransportFactory factory;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeAll
-    static void startGroup() {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopGroup() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
 
     @BeforeEach
     void setUp() {
-        time = VirtualTimeScheduler.create();
-        factory = new NettyStunTransportFactory(group, time);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        time.dispose();
+        time = LOOPS.virtualTime();
+        factory = new NettyStunTransportFactory(LOOPS.client(), time);
     }
 
     private static StunMessage binding() {
@@ -102,9 +81,9 @@ class TransportLimitsTest {
     @Test
     void aUdpSocketTakesMaxPendingTransactionsAndFailsTheNextAtOnce() throws Exception {
         DatagramSocket silent = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
-        toClose.add(silent);
+        LOOPS.closeAfterTest(silent);
         StunTransport transport = factory.openUdp(LOOPBACK).block(WAIT);
-        toClose.add(() -> transport.close().block(WAIT));
+        LOOPS.closeAfterTest(() -> transport.close().block(WAIT));
         InetSocketAddress nowhere = (InetSocketAddress) silent.getLocalSocketAddress();
 
         List<CompletableFuture<StunMessage>> futures = new ArrayList<>();
@@ -145,9 +124,9 @@ class TransportLimitsTest {
     @Test
     void aUdpResponseOfMaxBytesIsTaken() throws Exception {
         DatagramSocket server = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
-        toClose.add(server);
+        LOOPS.closeAfterTest(server);
         StunTransport transport = factory.openUdp(LOOPBACK).block(WAIT);
-        toClose.add(() -> transport.close().block(WAIT));
+        LOOPS.closeAfterTest(() -> transport.close().block(WAIT));
         CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> answerUdp(server, List.of(MAX)));
 
         StunMessage response = transport.request(binding(), StunEncodeOptions.defaults(),
@@ -162,9 +141,9 @@ class TransportLimitsTest {
     @Test
     void aUdpResponseLongerThanMaxIsDroppedAndTheTransactionGoesOn() throws Exception {
         DatagramSocket server = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
-        toClose.add(server);
+        LOOPS.closeAfterTest(server);
         StunTransport transport = factory.openUdp(LOOPBACK).block(WAIT);
-        toClose.add(() -> transport.close().block(WAIT));
+        LOOPS.closeAfterTest(() -> transport.close().block(WAIT));
         // first the oversized answer (cut by the kernel, dropped), then a small one for the same transaction
         CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> answerUdp(server, List.of(MAX + 4, 24)));
 
@@ -198,11 +177,11 @@ class TransportLimitsTest {
     @Test
     void aTcpFrameOfMaxBytesIsTaken() throws Exception {
         ServerSocket server = new ServerSocket(0, 1, LOOPBACK);
-        toClose.add(server);
+        LOOPS.closeAfterTest(server);
         CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> answerTcp(server, MAX, false));
         StunTransport transport = factory.openStream(LOOPBACK,
                 (InetSocketAddress) server.getLocalSocketAddress(), null).block(WAIT);
-        toClose.add(() -> transport.close().block(WAIT));
+        LOOPS.closeAfterTest(() -> transport.close().block(WAIT));
 
         StunMessage response = transport.request(binding(), StunEncodeOptions.defaults(),
                 (InetSocketAddress) server.getLocalSocketAddress(), null, StunTimers.rfc8489()).block(WAIT);
@@ -218,12 +197,12 @@ class TransportLimitsTest {
     @Test
     void aTcpFrameAnnouncingMoreThanMaxClosesTheConnectionBeforeItsBodyComes() throws Exception {
         ServerSocket server = new ServerSocket(0, 1, LOOPBACK);
-        toClose.add(server);
+        LOOPS.closeAfterTest(server);
         // only the 20-byte header that announces MAX + 4 bytes: the body never comes, so nothing waits for it
         CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> answerTcp(server, MAX + 4, true));
         StunTransport transport = factory.openStream(LOOPBACK,
                 (InetSocketAddress) server.getLocalSocketAddress(), null).block(WAIT);
-        toClose.add(() -> transport.close().block(WAIT));
+        LOOPS.closeAfterTest(() -> transport.close().block(WAIT));
         InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
 
         assertThatThrownBy(() -> transport.request(binding(), StunEncodeOptions.defaults(), address, null,

@@ -3,11 +3,13 @@ package io.iceflux.netty.internal.transport;
 import io.iceflux.ServerTransport;
 import io.iceflux.netty.fixtures.FakeStunServer;
 
+import static io.iceflux.netty.fixtures.TamperedStun.channelData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.iceflux.StunTimers;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
+import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunCodec;
@@ -18,9 +20,6 @@ import io.iceflux.netty.stun.TransactionId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +32,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -49,37 +47,23 @@ class UdpStunTransportTest {
     private static final byte[] KEY = "the response key".getBytes(StandardCharsets.UTF_8);
     private static final byte[] OTHER_KEY = "another key".getBytes(StandardCharsets.UTF_8);
 
-    private static EventLoopGroup clientGroup;
-    private static EventLoopGroup serverGroup;
+    @RegisterExtension
+    static final TestLoops LOOPS = TestLoops.withClientThreads(2);
 
     private VirtualTimeScheduler time;
     private FakeStunServer server;
     private StunTransport transport;
 
-    @BeforeAll
-    static void startGroups() {
-        clientGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        serverGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopGroups() {
-        clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
     @BeforeEach
     void open() throws Exception {
-        time = VirtualTimeScheduler.create();
-        server = FakeStunServer.udp(serverGroup);
-        transport = new NettyStunTransportFactory(clientGroup, time).openUdp(LOOPBACK).block(WAIT);
+        time = LOOPS.virtualTime();
+        server = LOOPS.udpServer();
+        transport = new NettyStunTransportFactory(LOOPS.client(), time).openUdp(LOOPBACK).block(WAIT);
     }
 
     @AfterEach
     void close() {
         transport.close().block(WAIT);
-        server.close();
-        time.dispose();
     }
 
     private static StunMessage binding() {
@@ -248,7 +232,7 @@ class UdpStunTransportTest {
                     Reply.signed(sameTidIndication, good),
                     Reply.signed(otherMethod, good),
                     Reply.raw("not a STUN message at all".getBytes(StandardCharsets.US_ASCII)),
-                    Reply.raw(new byte[] {0x40, 0x00, 0x00, 0x04, 1, 2, 3, 4}),
+                    Reply.raw(channelData()),
                     Reply.raw(finalTruncated),
                     Reply.signed(real, good));
         });

@@ -1,4 +1,4 @@
-package io.iceflux.netty.leak;
+package io.iceflux.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

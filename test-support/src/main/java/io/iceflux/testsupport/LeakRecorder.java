@@ -1,4 +1,4 @@
-package io.iceflux.netty.leak;
+package io.iceflux.testsupport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -10,8 +10,10 @@ import java.util.List;
 
 /**
  * Records every leak Netty's {@link ResourceLeakDetector} reports, so that a test can fail on it instead of the
- * leak being only a log line. Installed once per JVM, before the first buffer class is initialised (the
- * buffer classes create their detector in a static initialiser), by {@link LeakFailingExtension}.
+ * leak being only a log line. {@link #install()} switches the detector to {@code paranoid} and installs a recording
+ * detector factory, once per JVM; it must run before the first buffer class is initialised (the buffer classes
+ * create their detector in a static initialiser), which {@link LeakFailingExtension} does when it is registered for
+ * every test through {@code META-INF/services}.
  */
 public final class LeakRecorder {
 
@@ -21,7 +23,7 @@ public final class LeakRecorder {
     private LeakRecorder() {
     }
 
-    /** Install the recording detector factory; idempotent. */
+    /** Install the recording detector factory at {@code paranoid} level; idempotent. */
     public static synchronized void install() {
         if (installed) {
             return;
@@ -44,9 +46,10 @@ public final class LeakRecorder {
     }
 
     /**
-     * Make pending leaks visible: collect garbage, then allocate and release buffers, because the detector
-     * reports leaked objects only when it tracks a new one.
+     * Make pending leaks visible: collect garbage, then allocate and release buffers of every kind, because the
+     * detector reports leaked objects only when it tracks a new one.
      */
+    @SuppressWarnings("removal")
     public static void provokeReports() {
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -64,7 +67,11 @@ public final class LeakRecorder {
         }
     }
 
-    /** The leaks reported since the last call, which are forgotten. */
+    /**
+     * Return the leaks reported since the last call and forget them.
+     *
+     * @return the leak reports ({@code "LEAK: "}, the resource type and its access records), oldest first
+     */
     public static synchronized List<String> drain() {
         List<String> copy = List.copyOf(LEAKS);
         LEAKS.clear();
