@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.iceflux.IceServerSyntaxException;
-import io.iceflux.IceServerUrl;
 import io.iceflux.IceServerUrl.HostType;
+import io.iceflux.IceServerUrl;
 import io.iceflux.InvalidIceServerException.Part;
 import io.iceflux.ServerTransport;
 import java.net.InetAddress;

@@ -1,8 +1,8 @@
 package io.iceflux.netty;
 
-import io.iceflux.ServerTransport;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceProtocol;
+import io.iceflux.ServerTransport;
 import java.time.Duration;
 import java.util.Locale;
 

@@ -99,10 +99,8 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         if (resolver == null) {
             resolver = ownedResolver;
         }
-        NettyStunTransportFactory transports = new NettyStunTransportFactory(group,
-                io.netty.channel.socket.nio.NioDatagramChannel::new,
-                io.netty.channel.socket.nio.NioSocketChannel::new, scheduler,
-                io.netty.buffer.ByteBufAllocator.DEFAULT, b.tls, b.connectTimeout, accounting);
+        NettyStunTransportFactory transports = new NettyStunTransportFactory(group, scheduler, b.tls,
+                b.connectTimeout, accounting);
         this.context = new GathererContext(transports, resolver,
                 new TurnRelayAllocator(transports, scheduler, b.software), scheduler);
     }
@@ -164,7 +162,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         private Scheduler scheduler;
         private IceServerResolver resolver;
         private NettyStunTransportFactory.TlsSettings tls = NettyStunTransportFactory.TlsSettings.systemDefault();
-        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration connectTimeout = NettyStunTransportFactory.DEFAULT_CONNECT_TIMEOUT;
         private String software;
         private GathererMetrics metrics = GathererMetrics.none();
         private InetSocketAddress nameServer;

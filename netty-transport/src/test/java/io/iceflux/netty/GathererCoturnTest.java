@@ -1,9 +1,9 @@
 package io.iceflux.netty;
 
-import static io.iceflux.netty.fixtures.GatheringEvents.candidates;
-import static io.iceflux.netty.fixtures.GatheringEvents.errors;
 import static io.iceflux.IceGatheringState.COMPLETE;
 import static io.iceflux.IceGatheringState.GATHERING;
+import static io.iceflux.netty.fixtures.GatheringEvents.candidates;
+import static io.iceflux.netty.fixtures.GatheringEvents.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iceflux.HostInterfaces;

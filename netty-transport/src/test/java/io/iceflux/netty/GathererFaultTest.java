@@ -1,9 +1,5 @@
 package io.iceflux.netty;
 
-import io.iceflux.netty.fixtures.FakeStunServer;
-
-import io.iceflux.netty.internal.gather.Gathering;
-
 import static io.iceflux.netty.fixtures.GatheringEvents.COMPLETE_0;
 import static io.iceflux.netty.fixtures.GatheringEvents.END_0;
 import static io.iceflux.netty.fixtures.GatheringEvents.GATHERING_0;
@@ -18,7 +14,6 @@ import static io.iceflux.netty.fixtures.TamperedStun.overrunningAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iceflux.netty.fixtures.GatheringEvents.Cand;
 import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
@@ -28,10 +23,13 @@ import io.iceflux.IceProtocol;
 import io.iceflux.IceServer;
 import io.iceflux.IceTransportPolicy;
 import io.iceflux.StunTimers;
+import io.iceflux.netty.coturn.Coturn;
 import io.iceflux.netty.fixtures.FakeStunServer.Received;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
-import io.iceflux.netty.coturn.Coturn;
+import io.iceflux.netty.fixtures.FakeStunServer;
+import io.iceflux.netty.fixtures.GatheringEvents.Cand;
 import io.iceflux.netty.fixtures.TestLoops;
+import io.iceflux.netty.internal.gather.Gathering;
 import io.iceflux.netty.stun.PasswordAlgorithm;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;

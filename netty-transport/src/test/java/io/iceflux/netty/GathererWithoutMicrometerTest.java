@@ -1,11 +1,10 @@
 package io.iceflux.netty;
 
-import io.iceflux.netty.internal.gather.GathererAccounting;
-import io.iceflux.netty.internal.transport.StunTransactions;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.iceflux.netty.internal.gather.GathererAccounting;
+import io.iceflux.netty.internal.transport.StunTransactions;
 import io.iceflux.netty.micrometer.MicrometerGathererMetrics;
 import java.net.URL;
 import java.net.URLClassLoader;

@@ -1,12 +1,11 @@
 package io.iceflux.netty;
 
-import io.iceflux.netty.fixtures.FakeStunServer;
-
 import io.iceflux.HostInterfaces;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceServer;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
+import io.iceflux.netty.fixtures.FakeStunServer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

@@ -1,7 +1,5 @@
 package io.iceflux.netty;
 
-import io.iceflux.netty.fixtures.FakeStunServer;
-
 import static io.iceflux.netty.fixtures.GatheringEvents.COMPLETE_0;
 import static io.iceflux.netty.fixtures.GatheringEvents.END_0;
 import static io.iceflux.netty.fixtures.GatheringEvents.GATHERING_0;
@@ -21,6 +19,7 @@ import io.iceflux.IceServer;
 import io.iceflux.IceTransportPolicy;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
+import io.iceflux.netty.fixtures.FakeStunServer;
 import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.stun.PasswordAlgorithm;
 import io.iceflux.netty.stun.StunAttribute;

@@ -4,7 +4,6 @@ import static io.iceflux.benchmarks.jmh.JmhTrial.BH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunAttribute.ErrorCode;
 import io.iceflux.netty.stun.StunAttribute.Fingerprint;
 import io.iceflux.netty.stun.StunAttribute.Lifetime;
@@ -15,6 +14,7 @@ import io.iceflux.netty.stun.StunAttribute.RequestedTransport;
 import io.iceflux.netty.stun.StunAttribute.Username;
 import io.iceflux.netty.stun.StunAttribute.XorMappedAddress;
 import io.iceflux.netty.stun.StunAttribute.XorRelayedAddress;
+import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;

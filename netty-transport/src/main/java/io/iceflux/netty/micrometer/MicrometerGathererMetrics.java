@@ -1,9 +1,8 @@
 package io.iceflux.netty.micrometer;
 
-import io.iceflux.ServerTransport;
-
 import io.iceflux.IceCandidate;
 import io.iceflux.IceProtocol;
+import io.iceflux.ServerTransport;
 import io.iceflux.netty.DropReason;
 import io.iceflux.netty.GathererMetrics;
 import io.iceflux.netty.TransactionOutcome;

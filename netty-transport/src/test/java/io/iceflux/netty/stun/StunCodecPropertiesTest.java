@@ -2,10 +2,10 @@ package io.iceflux.netty.stun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iceflux.testsupport.LeakRecorder;
 import io.iceflux.netty.stun.StunAttribute.Fingerprint;
 import io.iceflux.netty.stun.StunAttribute.MessageIntegrity;
 import io.iceflux.netty.stun.StunAttribute.MessageIntegritySha256;
+import io.iceflux.testsupport.LeakRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.Arrays;

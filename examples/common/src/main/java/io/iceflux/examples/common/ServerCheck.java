@@ -4,7 +4,6 @@ import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceServerUrl;
 import io.iceflux.IceTransportPolicy;
-
 import java.util.ArrayList;
 import java.util.List;
 

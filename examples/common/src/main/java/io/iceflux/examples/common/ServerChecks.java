@@ -3,7 +3,6 @@ package io.iceflux.examples.common;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceServer;
-
 import java.util.ArrayList;
 import java.util.List;
 

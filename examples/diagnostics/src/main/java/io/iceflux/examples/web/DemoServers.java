@@ -1,7 +1,6 @@
 package io.iceflux.examples.web;
 
 import io.iceflux.testkit.TestTurnServer;
-
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

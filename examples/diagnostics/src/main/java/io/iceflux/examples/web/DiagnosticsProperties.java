@@ -1,10 +1,9 @@
 package io.iceflux.examples.web;
 
 import io.iceflux.HostInterfaces;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-
-import java.time.Duration;
 
 /**
  * The settings of the diagnostics application, under {@code iceflux.diagnostics.*}.

@@ -11,6 +11,9 @@ import io.iceflux.InvalidIceServerException;
 import io.iceflux.examples.common.ProbeJson;
 import io.iceflux.examples.common.ServerChecks;
 import io.iceflux.testkit.TestTurnServer;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -19,10 +22,6 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import java.io.UncheckedIOException;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves {@code POST /api/gather} (one gathering streamed as Server-Sent Events, each event's data one object of the

@@ -7,7 +7,6 @@ import io.iceflux.IceConfiguration;
 import io.iceflux.IceTransportPolicy;
 import io.iceflux.StunTimers;
 import io.iceflux.examples.common.RtcConfigurationFile;
-
 import java.time.Duration;
 
 /**

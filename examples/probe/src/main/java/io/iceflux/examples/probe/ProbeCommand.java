@@ -13,13 +13,6 @@ import io.iceflux.examples.common.RtcConfigurationFile;
 import io.iceflux.examples.common.ServerChecks;
 import io.iceflux.netty.NettyIceGatherer;
 import io.iceflux.testkit.TestTurnServer;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -31,6 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code iceflux-probe} command: gather candidates from the STUN/TURN servers given as URLs or in an

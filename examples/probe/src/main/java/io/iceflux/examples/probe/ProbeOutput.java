@@ -8,7 +8,6 @@ import io.iceflux.IceCandidateError;
 import io.iceflux.IceEvent;
 import io.iceflux.examples.common.ProbeJson;
 import io.iceflux.examples.common.ServerCheck;
-
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -2,7 +2,6 @@ package io.iceflux.examples.reactor;
 
 import io.iceflux.IceServer;
 import io.iceflux.IceServerUrl;
-
 import java.util.ArrayList;
 import java.util.List;
 

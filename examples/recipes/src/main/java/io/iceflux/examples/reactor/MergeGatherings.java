@@ -6,13 +6,12 @@ import io.iceflux.IceEvent;
 import io.iceflux.IceGatherer;
 import io.iceflux.IceServer;
 import io.iceflux.netty.NettyIceGatherer;
-import reactor.core.publisher.Flux;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import reactor.core.publisher.Flux;
 
 /**
  * Run several gatherings at once and merge their events into one stream, each tagged with the name of the

@@ -9,11 +9,10 @@ import io.iceflux.IceGatherer;
 import io.iceflux.IceServer;
 import io.iceflux.IceServerUrl;
 import io.iceflux.netty.NettyIceGatherer;
-import reactor.core.publisher.Flux;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import reactor.core.publisher.Flux;
 
 /**
  * Probe many STUN/TURN servers, one gathering per server, with at most {@code maxConcurrency} gatherings at once.

@@ -6,12 +6,11 @@ import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceGatherer;
 import io.iceflux.netty.NettyIceGatherer;
-import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Gather, and while a server URL gave a 701 (not reachable), gather again with exponential backoff until a

@@ -1,5 +1,8 @@
 package io.iceflux.examples.reactor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.iceflux.IceCandidate;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
@@ -7,15 +10,11 @@ import io.iceflux.IceGatheringState;
 import io.iceflux.IceServer;
 import io.iceflux.netty.NettyIceGatherer;
 import io.iceflux.testkit.TestTurnServer;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class MergeGatheringsTest {
 

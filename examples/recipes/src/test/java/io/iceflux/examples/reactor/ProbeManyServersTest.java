@@ -1,21 +1,20 @@
 package io.iceflux.examples.reactor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceGatherer;
 import io.iceflux.IceServer;
 import io.iceflux.netty.NettyIceGatherer;
 import io.iceflux.testkit.TestTurnServer;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ProbeManyServersTest {
 

@@ -6,15 +6,14 @@ import io.iceflux.IceEvent;
 import io.iceflux.IceGatherer;
 import io.iceflux.IceServer;
 import io.iceflux.StunTimers;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
-
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.function.Function;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 
 /** Short timers, loopback-only configurations and gatherer decorators for the recipe tests. */
 final class ReactorTestSupport {

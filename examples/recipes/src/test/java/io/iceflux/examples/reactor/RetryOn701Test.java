@@ -1,5 +1,8 @@
 package io.iceflux.examples.reactor;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceConfiguration;
@@ -10,14 +13,10 @@ import io.iceflux.IceServer;
 import io.iceflux.netty.NettyIceGatherer;
 import io.iceflux.testkit.TestTurnServer;
 import io.iceflux.testkit.TurnMethod;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class RetryOn701Test {
 

@@ -3,7 +3,6 @@ package io.iceflux.netty.internal.gather;
 import io.iceflux.netty.IceServerResolver;
 import io.iceflux.netty.internal.transport.StunTransportFactory;
 import io.iceflux.netty.internal.turn.RelayAllocator;
-
 import reactor.core.scheduler.Scheduler;
 
 /**

@@ -1,14 +1,5 @@
 package io.iceflux.netty.internal.gather;
 
-import io.iceflux.IpAddresses;
-import io.iceflux.ServerTransport;
-import io.iceflux.netty.internal.transport.FailureTexts;
-import io.iceflux.netty.internal.transport.FailureTexts.Request;
-import io.iceflux.netty.internal.transport.StunTransport;
-import io.iceflux.netty.internal.transport.StunTransportException;
-import io.iceflux.netty.internal.turn.RelayLedger;
-import io.iceflux.netty.internal.turn.RelayRequest;
-
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
@@ -17,7 +8,15 @@ import io.iceflux.IceProtocol;
 import io.iceflux.IceServer;
 import io.iceflux.IceServerUrl;
 import io.iceflux.IceTransportPolicy;
+import io.iceflux.IpAddresses;
+import io.iceflux.ServerTransport;
 import io.iceflux.StunTimers;
+import io.iceflux.netty.internal.transport.FailureTexts.Request;
+import io.iceflux.netty.internal.transport.FailureTexts;
+import io.iceflux.netty.internal.transport.StunTransport;
+import io.iceflux.netty.internal.transport.StunTransportException;
+import io.iceflux.netty.internal.turn.RelayLedger;
+import io.iceflux.netty.internal.turn.RelayRequest;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunEncodeOptions;
@@ -35,10 +34,10 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import reactor.util.Logger;
-import reactor.util.Loggers;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * One generation of one gathering: opens a UDP socket per host address, runs a Binding and/or an Allocate per

@@ -1,7 +1,6 @@
 package io.iceflux.netty.internal.transport;
 
 import io.iceflux.netty.IceServerResolver;
-
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;

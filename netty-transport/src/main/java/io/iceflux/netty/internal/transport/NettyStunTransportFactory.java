@@ -25,13 +25,12 @@ import reactor.core.scheduler.Scheduler;
  * one {@link Scheduler}. The TLS client context is built once, here. The factory owns nothing it must close: each
  * transport owns its channel, and the caller owns the event loop group and the scheduler.
  *
- * <p>Channel types: NIO by default ({@link NioDatagramChannel}, {@link NioSocketChannel}), which work with an
- * NIO event loop group; pass other channel factories (e.g. epoll) together with a matching group.
+ * <p>Channel types: NIO ({@link NioDatagramChannel}, {@link NioSocketChannel}), which need an NIO event loop group.
  */
 public final class NettyStunTransportFactory implements StunTransportFactory {
 
     /** The default time a TCP connection and its TLS handshake may take together. */
-    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final EventLoopGroup group;
     private final ChannelFactory<? extends DatagramChannel> datagramChannels;
@@ -44,48 +43,22 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
     private final TransportListener listener;
 
     /**
-     * Create a factory with NIO channels, the default allocator, the JDK's default trust store and a 10 s connect
-     * timeout.
-     *
-     * @throws NullPointerException if an argument is null
-     */
-    public NettyStunTransportFactory(EventLoopGroup group, Scheduler scheduler) {
-        this(group, NioDatagramChannel::new, NioSocketChannel::new, scheduler, ByteBufAllocator.DEFAULT,
-                TlsSettings.systemDefault(), DEFAULT_CONNECT_TIMEOUT);
-    }
-
-    /**
-     * Create a factory.
+     * Create a factory whose transports run on {@code group} with NIO channels and the default allocator, and report
+     * dropped packets and ended transactions to {@code listener}.
      *
      * @param connectTimeout how long a TCP connect plus TLS handshake may take
      * @throws IllegalArgumentException if {@code connectTimeout} is not positive, or the TLS context cannot be
      *     built from {@code tls}
      * @throws NullPointerException if an argument is null
      */
-    public NettyStunTransportFactory(EventLoopGroup group, ChannelFactory<? extends DatagramChannel> datagramChannels,
-            ChannelFactory<? extends SocketChannel> socketChannels, Scheduler scheduler, ByteBufAllocator allocator,
-            TlsSettings tls, Duration connectTimeout) {
-        this(group, datagramChannels, socketChannels, scheduler, allocator, tls, connectTimeout,
-                TransportListener.NONE);
-    }
-
-    /**
-     * Create a factory whose transports report dropped packets and ended transactions to {@code listener}.
-     *
-     * @param connectTimeout how long a TCP connect plus TLS handshake may take
-     * @throws IllegalArgumentException if {@code connectTimeout} is not positive, or the TLS context cannot be
-     *     built from {@code tls}
-     * @throws NullPointerException if an argument is null
-     */
-    public NettyStunTransportFactory(EventLoopGroup group, ChannelFactory<? extends DatagramChannel> datagramChannels,
-            ChannelFactory<? extends SocketChannel> socketChannels, Scheduler scheduler, ByteBufAllocator allocator,
-            TlsSettings tls, Duration connectTimeout, TransportListener listener) {
+    public NettyStunTransportFactory(EventLoopGroup group, Scheduler scheduler, TlsSettings tls,
+            Duration connectTimeout, TransportListener listener) {
+        this.datagramChannels = NioDatagramChannel::new;
+        this.socketChannels = NioSocketChannel::new;
+        this.allocator = ByteBufAllocator.DEFAULT;
         this.listener = Objects.requireNonNull(listener, "listener");
         this.group = Objects.requireNonNull(group, "group");
-        this.datagramChannels = Objects.requireNonNull(datagramChannels, "datagramChannels");
-        this.socketChannels = Objects.requireNonNull(socketChannels, "socketChannels");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.tls = Objects.requireNonNull(tls, "tls");
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {

@@ -1,15 +1,11 @@
 package io.iceflux.netty.internal.transport;
 
 import io.iceflux.ServerTransport;
-import io.iceflux.netty.DropReason;
-
 import io.iceflux.StunTimers;
-import io.iceflux.netty.stun.StunCodec;
 import io.iceflux.netty.stun.StunCodecException;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunFrameDecoder;
 import io.iceflux.netty.stun.StunMessage;
-import io.iceflux.netty.stun.StunPacketKind;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -18,9 +14,9 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -44,9 +40,8 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -71,21 +66,16 @@ import reactor.core.scheduler.Scheduler;
  * connection and fails pending requests with {@link StunTransportException.Closed}. The {@code destination} of a
  * request is ignored: requests always go to the connected server.
  */
-public final class StreamStunTransport implements StunTransport {
+public final class StreamStunTransport extends ChannelStunTransport {
 
-    private final SocketChannel channel;
-    private final StunTransactions transactions;
-    private final InetSocketAddress localAddress;
     private final InetSocketAddress server;
     private final boolean secure;
     private final Inbound inbound;
 
     private StreamStunTransport(SocketChannel channel, Scheduler scheduler, ByteBufAllocator allocator,
             InetSocketAddress server, boolean secure, Inbound inbound, TransportListener listener) {
-        this.channel = channel;
-        this.transactions = new StunTransactions(channel, scheduler, allocator, false, listener,
-                secure ? ServerTransport.TLS : ServerTransport.TCP);
-        this.localAddress = channel.localAddress();
+        super(channel, new StunTransactions(channel, scheduler, allocator, false, listener,
+                secure ? ServerTransport.TLS : ServerTransport.TCP));
         this.server = server;
         this.secure = secure;
         this.inbound = inbound;
@@ -270,11 +260,6 @@ public final class StreamStunTransport implements StunTransport {
         return new StunTransportException.Closed(FailureTexts.connectionEnded(secure, server, how), failure);
     }
 
-    @Override
-    public InetSocketAddress localAddress() {
-        return localAddress;
-    }
-
     /** Return the server this connection goes to. */
     InetSocketAddress server() {
         return server;
@@ -285,36 +270,17 @@ public final class StreamStunTransport implements StunTransport {
         return secure ? ServerTransport.TLS : ServerTransport.TCP;
     }
 
-    /** The event loop of the channel. */
-    @Override
-    public Executor executor() {
-        return channel.eventLoop();
-    }
-
     @Override
     public Mono<StunMessage> request(StunMessage request, StunEncodeOptions options, InetSocketAddress destination,
             byte[] responseKey, StunTimers timers) {
         return transactions.request(request, options, server, responseKey, timers);
     }
 
-    @Override
-    public long droppedPackets() {
-        return transactions.droppedPackets();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return channel.isOpen();
-    }
-
-    /**
-     * Close the connection at once; the returned {@code Mono} completes when it is closed. Pending requests fail
-     * with {@link StunTransportException.Closed}. Idempotent.
-     */
+    /** Close the connection at once, as {@link ChannelStunTransport#close()} says; a close of ours, not a failure. */
     @Override
     public Mono<Void> close() {
         inbound.closedLocally = true;
-        return ChannelOpening.close(channel);
+        return super.close();
     }
 
     @Override
@@ -359,18 +325,7 @@ public final class StreamStunTransport implements StunTransport {
             if (t == null) {
                 return;
             }
-            if (StunPacketKind.classify(frame) != StunPacketKind.STUN) {
-                t.transactions.drop(DropReason.NOT_STUN);
-                return;
-            }
-            StunMessage message;
-            try {
-                message = StunCodec.decode(frame);
-            } catch (StunCodecException e) {
-                t.transactions.drop(StunTransactions.decodeFailure(e));
-                return;
-            }
-            t.transactions.onMessage(frame, message, null);
+            t.transactions.onFrame(frame, null);
         }
 
         @Override

@@ -1,10 +1,9 @@
 package io.iceflux.netty.internal.transport;
 
 import io.iceflux.ServerTransport;
-import io.iceflux.netty.TransactionOutcome;
-import io.iceflux.netty.DropReason;
-
 import io.iceflux.StunTimers;
+import io.iceflux.netty.DropReason;
+import io.iceflux.netty.TransactionOutcome;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunCodec;
@@ -12,6 +11,7 @@ import io.iceflux.netty.stun.StunCodecException;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunErrorCodes;
 import io.iceflux.netty.stun.StunMessage;
+import io.iceflux.netty.stun.StunPacketKind;
 import io.iceflux.netty.stun.TransactionId;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -27,7 +27,6 @@ import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -64,7 +63,6 @@ public final class StunTransactions {
     private final ByteBufAllocator allocator;
     private final boolean datagram;
     private final Map<TransactionId, Pending> pending = new HashMap<>();
-    private final AtomicLong dropped = new AtomicLong();
     private final TransportListener listener;
     private final ServerTransport transport;
     private Supplier<StunTransportException.Closed> closedReason;
@@ -139,21 +137,27 @@ public final class StunTransactions {
         return local instanceof InetSocketAddress a ? a : new InetSocketAddress(0);
     }
 
-    /** Count one incoming packet that was dropped before it reached {@link #onMessage}: not STUN, or malformed. */
-    void drop(DropReason reason) {
-        dropped.incrementAndGet();
-        listener.packetDropped(reason);
-    }
-
-    /** Return how many incoming packets were dropped. */
-    long droppedPackets() {
-        return dropped.get();
-    }
-
-    /** Return why a STUN-looking packet that failed to decode with {@code e} is dropped. */
-    static DropReason decodeFailure(StunCodecException e) {
-        return e.problem() == StunCodecException.Problem.BAD_FINGERPRINT ? DropReason.BAD_FINGERPRINT
-                : DropReason.MALFORMED;
+    /**
+     * Classify, decode and match one incoming datagram or stream frame, or report it as dropped: not STUN
+     * (ChannelData, DTLS, RTP, garbage), malformed, or not answering a pending request. Call on the event loop; the
+     * buffer stays the caller's.
+     *
+     * @param sender where the datagram came from, or {@code null} on a stream
+     */
+    void onFrame(ByteBuf frame, InetSocketAddress sender) {
+        if (StunPacketKind.classify(frame) != StunPacketKind.STUN) {
+            listener.packetDropped(DropReason.NOT_STUN);
+            return;
+        }
+        StunMessage message;
+        try {
+            message = StunCodec.decode(frame);
+        } catch (StunCodecException e) {
+            listener.packetDropped(e.problem() == StunCodecException.Problem.BAD_FINGERPRINT
+                    ? DropReason.BAD_FINGERPRINT : DropReason.MALFORMED);
+            return;
+        }
+        onMessage(frame, message, sender);
     }
 
     /**
@@ -166,7 +170,7 @@ public final class StunTransactions {
         Pending p = pending.get(message.transactionId());
         DropReason rejection = rejection(p, frame, message, sender);
         if (rejection != null) {
-            drop(rejection);
+            listener.packetDropped(rejection);
             return;
         }
         if (finish(p)) {

@@ -1,9 +1,8 @@
 package io.iceflux.netty.internal.transport;
 
 import io.iceflux.ServerTransport;
-import io.iceflux.netty.DropReason;
-
 import io.iceflux.StunTimers;
+import io.iceflux.netty.DropReason;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import java.net.InetSocketAddress;
@@ -48,8 +47,8 @@ public interface StunTransport {
      * comes from {@code destination} (over TCP/TLS the connection already is to one server) and, when
      * {@code responseKey} is not {@code null}, passes the integrity check (a valid MESSAGE-INTEGRITY-SHA256 if
      * present, else a valid MESSAGE-INTEGRITY); 401 and 438 error responses are accepted without integrity because
-     * they carry a new NONCE (RFC 8489 §9.2.5). Anything else that arrives is dropped silently and counted in
-     * {@link #droppedPackets()}.
+     * they carry a new NONCE (RFC 8489 §9.2.5). Anything else that arrives is dropped silently and reported, with its
+     * {@link DropReason}, to the {@link TransportListener} of the factory that opened the transport.
      *
      * <p>Over UDP the request is retransmitted as {@code timers} say and the {@code Mono} fails with
      * {@link StunTransportException.Timeout} after {@link StunTimers#udpTimeout()}; over TCP/TLS it is sent once
@@ -69,13 +68,6 @@ public interface StunTransport {
      */
     Mono<StunMessage> request(StunMessage request, StunEncodeOptions options, InetSocketAddress destination,
             byte[] responseKey, StunTimers timers);
-
-    /**
-     * How many incoming packets were dropped: not STUN, malformed, unsolicited, from the wrong address, or with
-     * bad integrity. The transports a {@link NettyStunTransportFactory} opens also report each drop, with its
-     * {@link DropReason}, to the factory's {@link TransportListener}.
-     */
-    long droppedPackets();
 
     /** Whether the socket is still open. */
     boolean isOpen();

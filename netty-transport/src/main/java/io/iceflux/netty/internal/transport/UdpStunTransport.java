@@ -1,18 +1,11 @@
 package io.iceflux.netty.internal.transport;
 
 import io.iceflux.ServerTransport;
-import io.iceflux.netty.DropReason;
-
 import io.iceflux.StunTimers;
-import io.iceflux.netty.stun.StunCodec;
-import io.iceflux.netty.stun.StunCodecException;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
-import io.iceflux.netty.stun.StunPacketKind;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,7 +17,6 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.Executor;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -35,7 +27,7 @@ import reactor.core.scheduler.Scheduler;
  * <p>Datagrams are read into buffers of {@link StunTransport#MAX_INBOUND_MESSAGE_LENGTH} bytes; a longer one is
  * cut short by the kernel and dropped as malformed. Every received datagram is released after it was looked at.
  * Datagrams that are not STUN (ChannelData, DTLS,
- * RTP, garbage), malformed STUN messages and unmatched responses are counted in {@link #droppedPackets()}. Read
+ * RTP, garbage), malformed STUN messages and unmatched responses are reported to the listener as dropped. Read
  * errors do not close the socket.
  *
  * <p>ICMP port unreachable: an unconnected UDP socket on Linux does not report ICMP errors unless
@@ -46,21 +38,14 @@ import reactor.core.scheduler.Scheduler;
  * so a transaction to an unreachable port waits for its timeout like one to a silent server, and read errors are
  * ignored.
  */
-public final class UdpStunTransport implements StunTransport {
+public final class UdpStunTransport extends ChannelStunTransport {
 
     /** Receive and send buffer size: room for a burst of a few hundred STUN messages. */
     static final int SOCKET_BUFFER_SIZE = 256 * 1024;
 
-    private final DatagramChannel channel;
-    private final StunTransactions transactions;
-    private final InetSocketAddress localAddress;
-
     private UdpStunTransport(DatagramChannel channel, Scheduler scheduler, ByteBufAllocator allocator,
             TransportListener listener) {
-        this.channel = channel;
-        this.transactions = new StunTransactions(channel, scheduler, allocator, true, listener,
-                ServerTransport.UDP);
-        this.localAddress = channel.localAddress();
+        super(channel, new StunTransactions(channel, scheduler, allocator, true, listener, ServerTransport.UDP));
     }
 
     /**
@@ -98,44 +83,14 @@ public final class UdpStunTransport implements StunTransport {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
-        return localAddress;
-    }
-
-    @Override
     public ServerTransport transport() {
         return ServerTransport.UDP;
-    }
-
-    /** The event loop of the channel. */
-    @Override
-    public Executor executor() {
-        return channel.eventLoop();
     }
 
     @Override
     public Mono<StunMessage> request(StunMessage request, StunEncodeOptions options, InetSocketAddress destination,
             byte[] responseKey, StunTimers timers) {
         return transactions.request(request, options, destination, responseKey, timers);
-    }
-
-    @Override
-    public long droppedPackets() {
-        return transactions.droppedPackets();
-    }
-
-    @Override
-    public boolean isOpen() {
-        return channel.isOpen();
-    }
-
-    /**
-     * Close the socket at once; the returned {@code Mono} completes when it is closed. Pending requests fail with
-     * {@link StunTransportException.Closed}. Idempotent.
-     */
-    @Override
-    public Mono<Void> close() {
-        return ChannelOpening.close(channel);
     }
 
     @Override
@@ -157,29 +112,12 @@ public final class UdpStunTransport implements StunTransport {
             if (t == null) {
                 return;
             }
-            ByteBuf content = packet.content();
-            if (StunPacketKind.classify(content) != StunPacketKind.STUN) {
-                t.transactions.drop(DropReason.NOT_STUN);
-                return;
-            }
-            StunMessage message;
-            try {
-                message = StunCodec.decode(content);
-            } catch (StunCodecException e) {
-                t.transactions.drop(StunTransactions.decodeFailure(e));
-                return;
-            }
-            t.transactions.onMessage(content, message, packet.sender());
+            t.transactions.onFrame(packet.content(), packet.sender());
         }
 
         /** Read errors (e.g. ICMP errors with IP_RECVERR) do not close the socket and are not reported. */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         }
-    }
-
-    /** The channel of this transport, for tests. */
-    Channel channel() {
-        return channel;
     }
 }

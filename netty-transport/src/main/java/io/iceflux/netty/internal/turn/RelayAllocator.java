@@ -1,7 +1,6 @@
 package io.iceflux.netty.internal.turn;
 
 import io.iceflux.netty.internal.transport.StunTransportException;
-
 import reactor.core.publisher.Mono;
 
 /** Allocates TURN relays. */

@@ -1,10 +1,9 @@
 package io.iceflux.netty.internal.turn;
 
-import io.iceflux.netty.internal.transport.StunTransport;
-
 import io.iceflux.IceServer;
 import io.iceflux.IceServerUrl;
 import io.iceflux.StunTimers;
+import io.iceflux.netty.internal.transport.StunTransport;
 import java.net.InetSocketAddress;
 
 /**

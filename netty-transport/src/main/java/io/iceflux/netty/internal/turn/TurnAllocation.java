@@ -2,7 +2,6 @@ package io.iceflux.netty.internal.turn;
 
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
-
 import io.iceflux.netty.stun.StunAttribute.Lifetime;
 import java.net.InetSocketAddress;
 import java.time.Duration;

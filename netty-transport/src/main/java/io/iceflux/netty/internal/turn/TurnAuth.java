@@ -1,7 +1,6 @@
 package io.iceflux.netty.internal.turn;
 
 import io.iceflux.netty.internal.transport.StunTransportException;
-
 import io.iceflux.netty.stun.PasswordAlgorithm;
 import io.iceflux.netty.stun.StringPreparation;
 import io.iceflux.netty.stun.StunAttribute.AlgorithmEntry;

@@ -3,7 +3,6 @@ package io.iceflux.netty.internal.turn;
 import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
-
 import io.iceflux.netty.stun.StunAttribute.AlternateDomain;
 import io.iceflux.netty.stun.StunAttribute.AlternateServer;
 import io.iceflux.netty.stun.StunAttribute.ErrorCode;

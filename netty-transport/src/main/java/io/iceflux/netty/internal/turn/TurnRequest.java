@@ -1,10 +1,9 @@
 package io.iceflux.netty.internal.turn;
 
 import io.iceflux.ServerTransport;
+import io.iceflux.StunTimers;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportFactory;
-
-import io.iceflux.StunTimers;
 import io.iceflux.netty.stun.StunCredentials;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -12,6 +12,7 @@ import io.iceflux.netty.coturn.CoturnExtension;
 import io.iceflux.netty.internal.transport.NettyStunTransportFactory;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportFactory;
+import io.iceflux.netty.internal.transport.TransportListener;
 import io.iceflux.netty.internal.turn.TurnRelayAllocator;
 import io.iceflux.netty.stun.StunAttribute.XorRelayedAddress;
 import io.iceflux.netty.stun.StunClass;
@@ -76,7 +77,8 @@ class GatheringCancelCoturnTest {
     static void start() {
         group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         timers = Schedulers.newParallel("cancel-race-timers", 2);
-        transports = new NettyStunTransportFactory(group, timers);
+        transports = new NettyStunTransportFactory(group, timers, NettyStunTransportFactory.TlsSettings.systemDefault(),
+                NettyStunTransportFactory.DEFAULT_CONNECT_TIMEOUT, TransportListener.NONE);
     }
 
     @AfterAll
@@ -261,11 +263,6 @@ class GatheringCancelCoturnTest {
             requests.incrementAndGet();
             Mono<StunMessage> response = delegate.request(request, options, destination, responseKey, timers);
             return request.method() == StunMethod.ALLOCATE ? recording.watchAllocate(response) : response;
-        }
-
-        @Override
-        public long droppedPackets() {
-            return delegate.droppedPackets();
         }
 
         @Override

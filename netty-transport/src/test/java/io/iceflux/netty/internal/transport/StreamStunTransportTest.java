@@ -1,13 +1,12 @@
 package io.iceflux.netty.internal.transport;
 
-import io.iceflux.ServerTransport;
-import io.iceflux.netty.fixtures.FakeStunServer;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
+import io.iceflux.netty.fixtures.FakeStunServer;
 import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
@@ -15,9 +14,6 @@ import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
 import io.iceflux.testsupport.TestCertificate;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,6 +42,7 @@ class StreamStunTransportTest {
     private static SslContext serverTls;
 
     private VirtualTimeScheduler time;
+    private final DropCounter drops = new DropCounter();
     private FakeStunServer server;
     private StunTransport transport;
 
@@ -68,13 +65,13 @@ class StreamStunTransportTest {
     }
 
     private NettyStunTransportFactory factory(NettyStunTransportFactory.TlsSettings tls) {
-        return new NettyStunTransportFactory(LOOPS.client(), NioDatagramChannel::new, NioSocketChannel::new, time,
-                ByteBufAllocator.DEFAULT, tls, NettyStunTransportFactory.DEFAULT_CONNECT_TIMEOUT);
+        return new NettyStunTransportFactory(LOOPS.client(), time, tls, NettyStunTransportFactory.DEFAULT_CONNECT_TIMEOUT,
+                drops);
     }
 
     private StunTransport connectTcp() throws Exception {
         server = LOOPS.tcpServer(null);
-        transport = new NettyStunTransportFactory(LOOPS.client(), time).openStream(LOOPBACK, server.address(), null)
+        transport = drops.factory(LOOPS.client(), time).openStream(LOOPBACK, server.address(), null)
                 .block(WAIT);
         return transport;
     }
@@ -111,7 +108,7 @@ class StreamStunTransportTest {
         assertThat(transport.localAddress().getAddress()).isEqualTo(LOOPBACK);
         assertThat(transport.transport()).isEqualTo(ServerTransport.TCP);
         assertThat(transport.isOpen()).isTrue();
-        assertThat(transport.droppedPackets()).isZero();
+        assertThat(drops.total()).isZero();
         FakeStunServer.Received received = server.poll(5000);
         assertThat(received.message()).isEqualTo(request);
         assertThat(received.from()).isEqualTo(transport.localAddress());
@@ -129,7 +126,7 @@ class StreamStunTransportTest {
         StunMessage response = send(request).get(5, TimeUnit.SECONDS);
 
         assertThat(response.transactionId()).isEqualTo(request.transactionId());
-        assertThat(transport.droppedPackets()).isEqualTo(2);
+        assertThat(drops.total()).isEqualTo(2);
     }
 
     @Test
@@ -212,7 +209,7 @@ class StreamStunTransportTest {
         }
         InetSocketAddress nobody = new InetSocketAddress(LOOPBACK, port);
 
-        assertThatThrownBy(() -> new NettyStunTransportFactory(LOOPS.client(), time).openStream(LOOPBACK, nobody, null)
+        assertThatThrownBy(() -> drops.factory(LOOPS.client(), time).openStream(LOOPBACK, nobody, null)
                 .block(WAIT)).isInstanceOf(StunTransportException.Unreachable.class)
                 .hasMessage("TCP connection to 127.0.0.1:" + port + " refused.");
     }

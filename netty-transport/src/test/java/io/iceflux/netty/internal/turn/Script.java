@@ -1,12 +1,11 @@
 package io.iceflux.netty.internal.turn;
 
 import io.iceflux.netty.internal.transport.StunTransportException;
-
 import io.iceflux.netty.internal.turn.ScriptedTransport.Sent;
-import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunAttribute.ErrorCode;
 import io.iceflux.netty.stun.StunAttribute.Nonce;
 import io.iceflux.netty.stun.StunAttribute.Realm;
+import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunMessage;
 import java.time.Duration;

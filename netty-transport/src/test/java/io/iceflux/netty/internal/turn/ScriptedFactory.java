@@ -3,7 +3,6 @@ package io.iceflux.netty.internal.turn;
 import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportFactory;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

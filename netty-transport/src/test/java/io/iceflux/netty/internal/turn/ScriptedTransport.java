@@ -1,10 +1,9 @@
 package io.iceflux.netty.internal.turn;
 
 import io.iceflux.ServerTransport;
+import io.iceflux.StunTimers;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
-
-import io.iceflux.StunTimers;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import java.net.InetSocketAddress;
@@ -77,11 +76,6 @@ final class ScriptedTransport implements StunTransport {
                 }
             });
         });
-    }
-
-    @Override
-    public long droppedPackets() {
-        return 0;
     }
 
     @Override

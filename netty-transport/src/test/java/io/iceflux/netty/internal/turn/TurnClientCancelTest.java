@@ -1,10 +1,9 @@
 package io.iceflux.netty.internal.turn;
 
-import io.iceflux.ServerTransport;
-import io.iceflux.netty.internal.transport.StunTransportException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iceflux.ServerTransport;
+import io.iceflux.netty.internal.transport.StunTransportException;
 import io.iceflux.netty.internal.turn.ScriptedTransport.Sent;
 import io.iceflux.netty.stun.StunAttribute.Lifetime;
 import io.iceflux.netty.stun.StunAttribute.Software;

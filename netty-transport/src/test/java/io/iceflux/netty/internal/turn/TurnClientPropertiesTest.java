@@ -1,12 +1,11 @@
 package io.iceflux.netty.internal.turn;
 
-import io.iceflux.ServerTransport;
-import io.iceflux.netty.internal.transport.StunTransport;
-import io.iceflux.netty.internal.transport.StunTransportException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.StunTimers;
+import io.iceflux.netty.internal.transport.StunTransport;
+import io.iceflux.netty.internal.transport.StunTransportException;
 import io.iceflux.netty.internal.turn.ScriptedFactory.Open;
 import io.iceflux.netty.stun.PasswordAlgorithm;
 import io.iceflux.netty.stun.StunAttribute.AlgorithmEntry;

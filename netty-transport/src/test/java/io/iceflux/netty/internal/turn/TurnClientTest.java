@@ -1,11 +1,10 @@
 package io.iceflux.netty.internal.turn;
 
-import io.iceflux.ServerTransport;
-import io.iceflux.netty.internal.transport.StunTransportException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.iceflux.ServerTransport;
+import io.iceflux.netty.internal.transport.StunTransportException;
 import io.iceflux.netty.internal.turn.ScriptedFactory.Open;
 import io.iceflux.netty.internal.turn.ScriptedTransport.Sent;
 import io.iceflux.netty.stun.PasswordAlgorithm;

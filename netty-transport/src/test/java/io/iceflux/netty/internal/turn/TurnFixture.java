@@ -1,14 +1,13 @@
 package io.iceflux.netty.internal.turn;
 
-import io.iceflux.ServerTransport;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iceflux.ServerTransport;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.internal.turn.ScriptedTransport.Sent;
 import io.iceflux.netty.stun.IntegrityCheck;
 import io.iceflux.netty.stun.IntegrityStatus;
 import io.iceflux.netty.stun.PasswordAlgorithm;
-import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunAttribute.AlgorithmEntry;
 import io.iceflux.netty.stun.StunAttribute.Lifetime;
 import io.iceflux.netty.stun.StunAttribute.Nonce;
@@ -21,6 +20,7 @@ import io.iceflux.netty.stun.StunAttribute.UserHash;
 import io.iceflux.netty.stun.StunAttribute.Username;
 import io.iceflux.netty.stun.StunAttribute.XorMappedAddress;
 import io.iceflux.netty.stun.StunAttribute.XorRelayedAddress;
+import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunCodec;
 import io.iceflux.netty.stun.StunCredentials;
