@@ -306,12 +306,7 @@ class FaultMatrixTest {
             try (Socket accepted = tcp.accept()) {
                 accepted.setSoLinger(true, 0);
             }
-            List<IceEvent> events = gathering.get(30, TimeUnit.SECONDS);
-
-            int port = hostPort(events);
-            assertEvents(events, GATHERING_0, host(port), new IceEvent.CandidateError(0,
-                    IceCandidateError.withoutAddress(url, 701, "TCP connection to 127.0.0.1:" + tcp.getLocalPort()
-                            + " was reset by the server.")), END_0, COMPLETE_0);
+            assertResetIs701WithoutAddress(gathering.get(30, TimeUnit.SECONDS), url, tcp.getLocalPort());
         }
     }
 
@@ -332,12 +327,7 @@ class FaultMatrixTest {
                 out.flush();
                 accepted.setSoLinger(true, 0);
             }
-            List<IceEvent> events = gathering.get(30, TimeUnit.SECONDS);
-
-            int port = hostPort(events);
-            assertEvents(events, GATHERING_0, host(port), new IceEvent.CandidateError(0,
-                    IceCandidateError.withoutAddress(url, 701, "TCP connection to 127.0.0.1:" + tcp.getLocalPort()
-                            + " was reset by the server.")), END_0, COMPLETE_0);
+            assertResetIs701WithoutAddress(gathering.get(30, TimeUnit.SECONDS), url, tcp.getLocalPort());
         }
     }
 
@@ -624,6 +614,13 @@ class FaultMatrixTest {
 
     static InetSocketAddress hostAddress(int port) {
         return new InetSocketAddress(LOOPBACK, port);
+    }
+
+    /** One generation whose only error is the 701 of a TCP connection to {@code port} that the server reset. */
+    static void assertResetIs701WithoutAddress(List<IceEvent> events, String url, int port) {
+        assertEvents(events, GATHERING_0, host(hostPort(events)), new IceEvent.CandidateError(0,
+                IceCandidateError.withoutAddress(url, 701, "TCP connection to 127.0.0.1:" + port
+                        + " was reset by the server.")), END_0, COMPLETE_0);
     }
 
     static IceConfiguration.Builder config(IceServer... servers) {
