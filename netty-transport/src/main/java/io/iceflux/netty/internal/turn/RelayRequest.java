@@ -11,7 +11,7 @@ import java.net.InetSocketAddress;
  *
  * @param transport  the transport to allocate on (a host socket shared with Binding requests, or a stream)
  * @param ownsTransport whether the stream was opened for this allocation (the gathering closes it either way)
- * @param server     the server's resolved address
+ * @param serverAddress the server's resolved address
  * @param url        the URL being gathered from
  * @param iceServer  the server entry, with its credentials
  * @param timers     the STUN timers
@@ -19,6 +19,6 @@ import java.net.InetSocketAddress;
  * @param ledger     where the allocation exchange records itself, so that the owner of {@code transport} can delete
  *                   the allocation, or wait for a cancelled exchange's clean-up, before it closes the transport
  */
-public record RelayRequest(StunTransport transport, boolean ownsTransport, InetSocketAddress server, IceServerUrl url,
-        IceServer iceServer, StunTimers timers, boolean keepAlive, RelayLedger ledger) {
+public record RelayRequest(StunTransport transport, boolean ownsTransport, InetSocketAddress serverAddress,
+        IceServerUrl url, IceServer iceServer, StunTimers timers, boolean keepAlive, RelayLedger ledger) {
 }

@@ -91,7 +91,7 @@ public final class TurnAllocation implements Relay {
     }
 
     /** Return the address of the server that holds the allocation (after any 300 redirect). */
-    InetSocketAddress server() {
+    InetSocketAddress serverAddress() {
         return server;
     }
 

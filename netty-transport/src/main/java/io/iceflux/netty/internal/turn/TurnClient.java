@@ -297,7 +297,7 @@ public final class TurnClient {
         private final Challenge challenge = new Challenge(null);
         private StunTransport transport = request.transport();
         private boolean owned = request.ownsTransport();
-        private InetSocketAddress server = request.server();
+        private InetSocketAddress server = request.serverAddress();
         private String hostName = request.serverHostName();
         private int redirects;
         private int mismatches;
@@ -429,7 +429,7 @@ public final class TurnClient {
         }
 
         private String redirectRejection(InetSocketAddress target) {
-            InetSocketAddress original = request.server();
+            InetSocketAddress original = request.serverAddress();
             if (redirects >= MAX_REDIRECTS) {
                 return "already followed " + MAX_REDIRECTS + " redirects";
             }

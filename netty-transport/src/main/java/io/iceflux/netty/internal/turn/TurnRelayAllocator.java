@@ -34,7 +34,7 @@ public final class TurnRelayAllocator implements RelayAllocator {
             StunCredentials credentials = StunCredentials.of(server.username().orElseThrow(),
                     server.credential().orElseThrow());
             ServerTransport protocol = request.url().transport();
-            TurnRequest turn = new TurnRequest(request.transport(), request.ownsTransport(), request.server(),
+            TurnRequest turn = new TurnRequest(request.transport(), request.ownsTransport(), request.serverAddress(),
                     request.url().host(), protocol, credentials, null, software, request.timers(), transports,
                     scheduler);
             return new TurnClient(turn).allocate(request.ledger()).<Relay>map(allocation -> {

@@ -14,10 +14,10 @@ import reactor.core.scheduler.Scheduler;
  * What a {@link TurnClient} needs to allocate a UDP relay on one TURN server.
  *
  * @param transport         the transport the first Allocate leaves on: the host UDP socket shared with Binding
- *                          requests, or a TCP/TLS connection to {@code server}
+ *                          requests, or a TCP/TLS connection to {@code serverAddress}
  * @param ownsTransport     whether the client takes {@code transport} over and closes it when it is no longer needed
  *                          (false for a shared UDP host socket, true for a stream opened only for this allocation)
- * @param server            the server's resolved address
+ * @param serverAddress     the server's resolved address
  * @param serverHostName    the server's host name as configured (an IP literal when it was one): the TLS name to
  *                          verify when a 300 without ALTERNATE-DOMAIN makes the client connect elsewhere
  * @param protocol          how the client talks to the server
@@ -28,9 +28,9 @@ import reactor.core.scheduler.Scheduler;
  * @param factory           opens fresh transports after a 437 (Allocation Mismatch) and after a 300 over TCP/TLS
  * @param scheduler         the scheduler of the allocation's refresh timers
  */
-public record TurnRequest(StunTransport transport, boolean ownsTransport, InetSocketAddress server, String serverHostName,
-        ServerTransport protocol, StunCredentials credentials, Duration requestedLifetime, String software, StunTimers timers,
-        StunTransportFactory factory, Scheduler scheduler) {
+public record TurnRequest(StunTransport transport, boolean ownsTransport, InetSocketAddress serverAddress,
+        String serverHostName, ServerTransport protocol, StunCredentials credentials, Duration requestedLifetime,
+        String software, StunTimers timers, StunTransportFactory factory, Scheduler scheduler) {
 
     /** The largest LIFETIME the attribute can carry, in seconds. */
     static final long MAX_LIFETIME_SECONDS = 0xFFFF_FFFFL;
@@ -44,15 +44,15 @@ public record TurnRequest(StunTransport transport, boolean ownsTransport, InetSo
      */
     public TurnRequest {
         Objects.requireNonNull(transport, "transport");
-        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(serverAddress, "serverAddress");
         Objects.requireNonNull(serverHostName, "serverHostName");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(scheduler, "scheduler");
-        if (server.isUnresolved()) {
-            throw new IllegalArgumentException("server must be a resolved address, got " + server);
+        if (serverAddress.isUnresolved()) {
+            throw new IllegalArgumentException("serverAddress must be a resolved address, got " + serverAddress);
         }
         if (serverHostName.isEmpty()) {
             throw new IllegalArgumentException("serverHostName must not be empty");

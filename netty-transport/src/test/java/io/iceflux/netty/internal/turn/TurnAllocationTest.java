@@ -260,7 +260,7 @@ class TurnAllocationTest extends TurnFixture {
         assertThat(allocation.relayedAddress()).isEqualTo(RELAYED);
         assertThat(allocation.mappedAddress()).isEqualTo(MAPPED);
         assertThat(allocation.lifetime()).isEqualTo(Duration.ofSeconds(600));
-        assertThat(allocation.server()).isEqualTo(SERVER);
+        assertThat(allocation.serverAddress()).isEqualTo(SERVER);
         assertThat(allocation.transport()).isSameAs(udp);
         assertThat(allocation.ownsTransport()).isFalse();
         assertThat(allocation.toString()).contains(RELAYED.toString()).doesNotContain(PASSWORD);

@@ -65,7 +65,7 @@ class TurnClientTest extends TurnFixture {
             assertThat(allocation.lifetime()).isEqualTo(Duration.ofSeconds(600));
             assertThat(allocation.transport()).isSameAs(udp);
             assertThat(allocation.ownsTransport()).isFalse();
-            assertThat(allocation.server()).isEqualTo(SERVER);
+            assertThat(allocation.serverAddress()).isEqualTo(SERVER);
             assertThat(allocation.auth().nonce()).isEqualTo("nonce-1");
             assertThat(allocation.auth().algorithm()).isEqualTo(PasswordAlgorithm.MD5);
         }).verifyComplete();
@@ -211,7 +211,7 @@ class TurnClientTest extends TurnFixture {
                 .respond(TurnFixture::allocated);
 
         StepVerifier.create(new TurnClient(udpRequest()).allocate()).assertNext(allocation -> {
-            assertThat(allocation.server()).isEqualTo(ALTERNATE);
+            assertThat(allocation.serverAddress()).isEqualTo(ALTERNATE);
             assertThat(allocation.transport()).isSameAs(udp);
             assertThat(allocation.ownsTransport()).isFalse();
         }).verifyComplete();
@@ -233,7 +233,7 @@ class TurnClientTest extends TurnFixture {
                 .respond(TurnFixture::allocated);
 
         StepVerifier.create(new TurnClient(udpRequest()).allocate())
-                .assertNext(allocation -> assertThat(allocation.server()).isEqualTo(ALTERNATE))
+                .assertNext(allocation -> assertThat(allocation.serverAddress()).isEqualTo(ALTERNATE))
                 .verifyComplete();
 
         assertMd5Allocate(udp.sent().get(1), SERVER, "nonce-1");
@@ -251,7 +251,7 @@ class TurnClientTest extends TurnFixture {
                 .respond(TurnFixture::allocated);
 
         StepVerifier.create(new TurnClient(request).allocate()).assertNext(allocation -> {
-            assertThat(allocation.server()).isEqualTo(ALTERNATE);
+            assertThat(allocation.serverAddress()).isEqualTo(ALTERNATE);
             assertThat(allocation.transport()).isSameAs(factory.opens().get(0).opened());
             assertThat(allocation.ownsTransport()).isTrue();
         }).verifyComplete();
@@ -282,7 +282,7 @@ class TurnClientTest extends TurnFixture {
                 .respond(TurnFixture::allocated);
 
         StepVerifier.create(new TurnClient(request).allocate())
-                .assertNext(allocation -> assertThat(allocation.server()).isEqualTo(third))
+                .assertNext(allocation -> assertThat(allocation.serverAddress()).isEqualTo(third))
                 .verifyComplete();
 
         List<Open> opens = factory.opens();
@@ -508,7 +508,7 @@ class TurnClientTest extends TurnFixture {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("transport must be TCP, got TLS");
         assertThatThrownBy(() -> new TurnRequest(udp, false, InetSocketAddress.createUnresolved("turn", 3478),
                 HOST_NAME, ServerTransport.UDP, ok.credentials(), null, null, TIMERS, factory, scheduler))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server must be a resolved");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serverAddress must be a resolved");
         assertThatThrownBy(() -> new TurnRequest(udp, false, SERVER, HOST_NAME, ServerTransport.UDP,
                 ok.credentials(), Duration.ZERO, null, TIMERS, factory, scheduler))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestedLifetime must be 1 s");
