@@ -31,7 +31,7 @@ class CoturnStartFailureTest {
         assertThat(failure.getMessage())
                 .startsWith("turnserver exited with status 3 while starting")
                 .contains("--- turnserver stdout/stderr ---", "config is broken: -c ", "turnserver.conf");
-        assertThat(coturnDirectories()).isEqualTo(before);
+        assertThat(coturnDirectories()).isSubsetOf(before);
     }
 
     @Test
@@ -49,7 +49,7 @@ class CoturnStartFailureTest {
                 .contains("waiting forever");
         long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
         assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
-        assertThat(coturnDirectories()).isEqualTo(before);
+        assertThat(coturnDirectories()).isSubsetOf(before);
     }
 
     @Test
@@ -70,6 +70,10 @@ class CoturnStartFailureTest {
         return script;
     }
 
+    /**
+     * The coturn working directories in the temporary folder. A failed start must add none; another coturn of a
+     * build running beside this one may remove its own meanwhile, so the check is "no new one", not "the same".
+     */
     private static List<Path> coturnDirectories() throws IOException {
         try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return entries.filter(p -> p.getFileName().toString().startsWith("iceflux-coturn-")).sorted().toList();
