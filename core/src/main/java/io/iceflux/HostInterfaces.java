@@ -29,31 +29,33 @@ import java.util.TreeSet;
  * {@code loopbackInterfaces} false), or it has one of the {@code interfaceNames}, or it is a loopback interface and
  * {@code loopbackInterfaces} is true. Of a used interface, the addresses of the allowed families and kinds are used.
  *
- * @param includeLoopback    use loopback addresses (127.0.0.0/8, ::1)
- * @param includeLinkLocal   use link-local addresses (169.254.0.0/16, fe80::/10)
- * @param ipv4               use IPv4 addresses
- * @param ipv6               use IPv6 addresses
- * @param interfaceNames     use the interfaces with these names; empty for every interface unless
- *                           {@code loopbackInterfaces} is true
- * @param loopbackInterfaces use the loopback interfaces, whatever the operating system calls them ({@code lo},
- *                           {@code lo0}, {@code Loopback Pseudo-Interface 1})
+ * <p>Immutable; made only by the factories and the {@code with…}/{@code …Only} copies, so no combination of
+ * positional flags can be got wrong.
  */
-public record HostInterfaces(boolean includeLoopback, boolean includeLinkLocal, boolean ipv4, boolean ipv6,
-        Set<String> interfaceNames, boolean loopbackInterfaces) {
+public final class HostInterfaces {
 
     private static final HostInterfaces DEFAULTS = new HostInterfaces(false, false, true, true, Set.of(), false);
 
-    public HostInterfaces {
-        Objects.requireNonNull(interfaceNames, "interfaceNames");
+    private final boolean includeLoopback;
+    private final boolean includeLinkLocal;
+    private final boolean ipv4;
+    private final boolean ipv6;
+    private final Set<String> interfaceNames;
+    private final boolean loopbackInterfaces;
+
+    private HostInterfaces(boolean includeLoopback, boolean includeLinkLocal, boolean ipv4, boolean ipv6,
+            Set<String> interfaceNames, boolean loopbackInterfaces) {
         interfaceNames.forEach(name -> {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("interface names must not be blank");
             }
         });
-        interfaceNames = Set.copyOf(interfaceNames);
-        if (!ipv4 && !ipv6) {
-            throw new IllegalArgumentException("at least one of IPv4 and IPv6 must be used");
-        }
+        this.includeLoopback = includeLoopback;
+        this.includeLinkLocal = includeLinkLocal;
+        this.ipv4 = ipv4;
+        this.ipv6 = ipv6;
+        this.interfaceNames = Set.copyOf(interfaceNames);
+        this.loopbackInterfaces = loopbackInterfaces;
     }
 
     /** Every usable address of every interface that is up, except loopback and link-local ones. */
@@ -143,6 +145,51 @@ public record HostInterfaces(boolean includeLoopback, boolean includeLinkLocal, 
             return true;
         }
         return interfaceNames.contains(interfaceName) || (loopbackInterfaces && loopbackInterface);
+    }
+
+    /** Whether loopback addresses (127.0.0.0/8, ::1) are used. */
+    public boolean includeLoopback() {
+        return includeLoopback;
+    }
+
+    /** Whether link-local addresses (169.254.0.0/16, fe80::/10) are used. */
+    public boolean includeLinkLocal() {
+        return includeLinkLocal;
+    }
+
+    /** Whether IPv4 addresses are used. */
+    public boolean ipv4() {
+        return ipv4;
+    }
+
+    /** Whether IPv6 addresses are used. */
+    public boolean ipv6() {
+        return ipv6;
+    }
+
+    /** The names of the interfaces used; empty for every interface unless {@link #loopbackInterfaces()}. */
+    public Set<String> interfaceNames() {
+        return interfaceNames;
+    }
+
+    /**
+     * Whether the loopback interfaces are used, whatever the operating system calls them ({@code lo}, {@code lo0},
+     * {@code Loopback Pseudo-Interface 1}).
+     */
+    public boolean loopbackInterfaces() {
+        return loopbackInterfaces;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HostInterfaces h && includeLoopback == h.includeLoopback
+                && includeLinkLocal == h.includeLinkLocal && ipv4 == h.ipv4 && ipv6 == h.ipv6
+                && interfaceNames.equals(h.interfaceNames) && loopbackInterfaces == h.loopbackInterfaces;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(includeLoopback, includeLinkLocal, ipv4, ipv6, interfaceNames, loopbackInterfaces);
     }
 
     @Override

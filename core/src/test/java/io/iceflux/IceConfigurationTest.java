@@ -80,8 +80,9 @@ class IceConfigurationTest {
 
         assertThatThrownBy(HostInterfaces::only).hasMessage("name at least one interface");
         assertThatThrownBy(() -> HostInterfaces.only(" ")).hasMessage("interface names must not be blank");
-        assertThatThrownBy(() -> new HostInterfaces(false, false, false, false, Set.of(), false))
-                .hasMessage("at least one of IPv4 and IPv6 must be used");
+        assertThat(HostInterfaces.defaults().ipv4Only().ipv6Only())
+                .as("the last of ipv4Only/ipv6Only wins: never neither family")
+                .isEqualTo(HostInterfaces.defaults().ipv6Only());
     }
 
     @Test
