@@ -4,6 +4,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RequestPredicates.accept;
 
+import io.iceflux.IceGatherer;
 import io.iceflux.netty.NettyIceGatherer;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -66,7 +67,7 @@ public class DiagnosticsApplication {
     }
 
     @Bean
-    GatherHandler gatherHandler(NettyIceGatherer gatherer, DiagnosticsProperties properties,
+    GatherHandler gatherHandler(IceGatherer gatherer, DiagnosticsProperties properties,
             ObjectProvider<DemoServers> demo) {
         return new GatherHandler(gatherer, properties, demo.getIfAvailable());
     }
