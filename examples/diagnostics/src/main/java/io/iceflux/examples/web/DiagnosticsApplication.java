@@ -72,6 +72,16 @@ public class DiagnosticsApplication {
         return new GatherHandler(gatherer, properties, demo.getIfAvailable());
     }
 
+    /**
+     * Answers the requests {@link GatherHandler} refuses with their status and a JSON problem, and keeps clients that
+     * went away out of the ERROR log.
+     */
+    @Bean
+    GatherErrorHandler gatherErrorHandler() {
+        GatherErrorHandler.quietDisconnectedClientsInDroppedErrors();
+        return new GatherErrorHandler();
+    }
+
     @Bean
     RouterFunction<ServerResponse> diagnosticsRoutes(GatherHandler handler) {
         return RouterFunctions.route(POST("/api/gather"), handler::gather)

@@ -135,7 +135,7 @@ class GatherLimitsTest {
         List<GatherClient.Event> events = client.gather(bodyOfSize(MAX_BODY_BYTES));
         assertThat(events).last().satisfies(e -> assertThat(e.data().get("ok").asBoolean()).isTrue());
 
-        JsonNode problem = client.expectProblem(bodyOfSize(MAX_BODY_BYTES + 1), HttpStatus.PAYLOAD_TOO_LARGE);
+        JsonNode problem = client.expectProblem(bodyOfSize(MAX_BODY_BYTES + 1), HttpStatus.CONTENT_TOO_LARGE);
 
         assertLimit(problem, "BODY_SIZE", "262144 bytes");
     }

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import reactor.core.Disposable;
@@ -24,8 +26,8 @@ import reactor.core.Disposable;
 /**
  * Whatever way a request ends — the client resets the connection right after sending, or in the middle of the body,
  * or cancels the event stream — its concurrency slot, its gathering and the gathering's sockets and allocations are
- * released: afterwards a gathering succeeds (not 429), no gathering is running and the process holds no more UDP
- * sockets than before.
+ * released: afterwards a gathering succeeds (not 429), no gathering is running, the process holds no more UDP
+ * sockets than before, and nothing was logged at ERROR.
  */
 class GatherReleaseTest {
 
@@ -47,6 +49,25 @@ class GatherReleaseTest {
     static void stopOwnServer() {
         blackHole.close();
         ownServer.close();
+    }
+
+    private LogCapture log;
+
+    @BeforeEach
+    void captureTheLog() {
+        DiagnosticsTestApplication.get();
+        DiagnosticsTestApplication.withoutDemo();
+        log = new LogCapture();
+    }
+
+    /** A client that goes away is no failure of the server: nothing at ERROR, no stack trace. */
+    @AfterEach
+    void nothingLoggedAtError() {
+        try {
+            assertThat(log.errorsAndStackTraces()).as("lines logged at ERROR or with a stack trace").isEmpty();
+        } finally {
+            log.close();
+        }
     }
 
     /** What the page's form starts with in demo mode (GET /api/config): four servers, one silent. */
