@@ -144,7 +144,8 @@ final class GatherHandler {
         ServerChecks checks = new ServerChecks(configuration);
         long start = System.nanoTime();
         return gatherer.gather(configuration)
-                .onErrorMap(IceLimitExceededException.class, this::hostAddressesProblem)
+                .onErrorMap(GatherHandler::tooManyHostAddresses,
+                        e -> hostAddressesProblem((IceLimitExceededException) e))
                 .transform(IceOperators.w3cErrorSemantics())
                 .map(event -> {
                     long t = elapsedMillis(start);
@@ -152,6 +153,11 @@ final class GatherHandler {
                     return sse(ProbeJson.event(mapper, event, t));
                 })
                 .concatWith(Mono.fromCallable(() -> sse(ProbeJson.summary(mapper, checks, elapsedMillis(start)))));
+    }
+
+    private static boolean tooManyHostAddresses(Throwable e) {
+        return e instanceof IceLimitExceededException limit
+                && limit.limit() == IceLimitExceededException.Limit.HOST_ADDRESSES_PER_GATHERING;
     }
 
     /** The gatherer refuses to start: this server has more usable addresses than one gathering may use. */
