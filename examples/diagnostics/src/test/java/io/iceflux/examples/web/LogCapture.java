@@ -24,7 +24,7 @@ final class LogCapture implements AutoCloseable {
 
     /** The lines logged at ERROR, or with a stack trace at any level, as "LEVEL logger: message". */
     List<String> errorsAndStackTraces() {
-        synchronized (appender.list) {
+        synchronized (appender) { // AppenderBase appends under the appender's lock
             return appender.list.stream()
                     .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR) || e.getThrowableProxy() != null)
                     .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()
