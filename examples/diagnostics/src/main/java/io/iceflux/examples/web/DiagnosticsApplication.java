@@ -4,6 +4,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 import static org.springframework.web.reactive.function.server.RequestPredicates.accept;
 
+import io.iceflux.IceGatherer;
 import io.iceflux.netty.NettyIceGatherer;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -66,9 +67,19 @@ public class DiagnosticsApplication {
     }
 
     @Bean
-    GatherHandler gatherHandler(NettyIceGatherer gatherer, DiagnosticsProperties properties,
+    GatherHandler gatherHandler(IceGatherer gatherer, DiagnosticsProperties properties,
             ObjectProvider<DemoServers> demo) {
         return new GatherHandler(gatherer, properties, demo.getIfAvailable());
+    }
+
+    /**
+     * Answers the requests {@link GatherHandler} refuses with their status and a JSON problem, and keeps clients that
+     * went away out of the ERROR log.
+     */
+    @Bean
+    GatherErrorHandler gatherErrorHandler() {
+        GatherErrorHandler.quietDisconnectedClientsInDroppedErrors();
+        return new GatherErrorHandler();
     }
 
     @Bean

@@ -2,6 +2,8 @@ package io.iceflux.examples.web;
 
 import io.iceflux.HostInterfaces;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,6 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param demo                    start an embedded STUN/TURN server on loopback and prefill the page with its URLs
  * @param maxConcurrentGatherings gatherings that may run at once; a request beyond them gets HTTP 429
  * @param hostInterfaces          which local addresses the gatherings use
+ * @param interfaceNames          only these interfaces (plus loopback where {@code hostInterfaces} adds it); empty
+ *                                for every interface: what narrows a host with more addresses than a gathering
+ *                                may use ({@code NettyIceGatherer.MAX_HOST_ADDRESSES})
  * @param ipv4Only                gather on IPv4 addresses only
  * @param maxDeadline             the longest {@code deadlineMillis} a request may ask for
  */
@@ -19,6 +24,7 @@ public record DiagnosticsProperties(
         @DefaultValue("false") boolean demo,
         @DefaultValue("4") int maxConcurrentGatherings,
         @DefaultValue("auto") Interfaces hostInterfaces,
+        @DefaultValue List<String> interfaceNames,
         @DefaultValue("false") boolean ipv4Only,
         @DefaultValue("60s") Duration maxDeadline) {
 
@@ -37,8 +43,8 @@ public record DiagnosticsProperties(
     /**
      * Check the values.
      *
-     * @throws IllegalArgumentException when {@code maxConcurrentGatherings} is below 1 or {@code maxDeadline} is
-     *                                  not positive
+     * @throws IllegalArgumentException when {@code maxConcurrentGatherings} is below 1, {@code maxDeadline} is not
+     *                                  positive, or {@code interfaceNames} are given with {@code loopback-only}
      */
     public DiagnosticsProperties {
         if (maxConcurrentGatherings < 1) {
@@ -48,6 +54,11 @@ public record DiagnosticsProperties(
         if (hostInterfaces == null) {
             hostInterfaces = Interfaces.AUTO;
         }
+        interfaceNames = interfaceNames == null ? List.of() : List.copyOf(interfaceNames);
+        if (!interfaceNames.isEmpty() && hostInterfaces == Interfaces.LOOPBACK_ONLY) {
+            throw new IllegalArgumentException("iceflux.diagnostics.interface-names " + interfaceNames
+                    + " cannot be combined with iceflux.diagnostics.host-interfaces=loopback-only");
+        }
         if (maxDeadline == null || maxDeadline.isZero() || maxDeadline.isNegative()) {
             throw new IllegalArgumentException("iceflux.diagnostics.max-deadline must be positive, not " + maxDeadline);
         }
@@ -56,11 +67,22 @@ public record DiagnosticsProperties(
     /** The local addresses the gatherings use, as configured. */
     public HostInterfaces resolvedHostInterfaces() {
         HostInterfaces chosen = switch (hostInterfaces) {
-            case AUTO -> demo ? HostInterfaces.defaults().withLoopback() : HostInterfaces.defaults();
-            case DEFAULT -> HostInterfaces.defaults();
-            case WITH_LOOPBACK -> HostInterfaces.defaults().withLoopback();
+            case AUTO -> demo ? named(true) : named(false);
+            case DEFAULT -> named(false);
+            case WITH_LOOPBACK -> named(true);
             case LOOPBACK_ONLY -> HostInterfaces.loopbackOnly();
         };
         return ipv4Only ? chosen.ipv4Only() : chosen;
+    }
+
+    /**
+     * Every interface, or the named ones as {@link HostInterfaces#only} takes them; with {@code loopback} the loopback
+     * interface too.
+     */
+    private HostInterfaces named(boolean loopback) {
+        if (interfaceNames.isEmpty()) {
+            return loopback ? HostInterfaces.defaults().withLoopback() : HostInterfaces.defaults();
+        }
+        return new HostInterfaces(true, false, true, true, Set.copyOf(interfaceNames), loopback);
     }
 }

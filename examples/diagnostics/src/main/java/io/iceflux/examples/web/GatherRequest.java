@@ -19,6 +19,8 @@ import java.time.Duration;
 final class GatherRequest {
 
     static final String WHERE = "request body";
+    /** The largest body read; a longer one is answered 413. */
+    static final int MAX_BODY_BYTES = 256 * 1024;
     static final int DEFAULT_RTO_MILLIS = 500;
     static final int DEFAULT_MAX_REQUESTS = 7;
     static final int DEFAULT_DEADLINE_MILLIS = 10_000;
@@ -41,6 +43,8 @@ final class GatherRequest {
      * @throws InvalidRequestException for a body that is not a JSON object, a member of the wrong type or out of
      *                                 range
      * @throws io.iceflux.InvalidIceServerException for an invalid URL or missing TURN credentials
+     * @throws io.iceflux.IceLimitExceededException for more than {@link IceConfiguration#MAX_SERVERS} servers or
+     *                                              {@link IceConfiguration#MAX_URLS} URLs
      */
     static IceConfiguration parse(String body, ObjectMapper mapper, DiagnosticsProperties properties)
             throws InvalidRequestException {

@@ -1,15 +1,15 @@
 package io.iceflux.examples.web;
 
+import static io.iceflux.examples.web.GatherClient.body;
+import static io.iceflux.examples.web.GatherClient.parse;
+import static io.iceflux.examples.web.GatherClient.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iceflux.examples.web.GatherClient.Event;
 import io.iceflux.testkit.TestTurnServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -17,35 +17,25 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.FluxExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 
 /** {@code POST /api/gather} and {@code GET /api/config} over HTTP against the demo mode's embedded server. */
 class DiagnosticsEndpointTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
-            new ParameterizedTypeReference<>() {
-            };
+    private static final Duration WAIT = GatherClient.WAIT;
 
     private final DiagnosticsTestApplication app = DiagnosticsTestApplication.get();
     private final DemoServers demo = app.demo();
     private final GatherHandler handler = app.handler();
 
-    private WebTestClient client;
+    private final GatherClient client = new GatherClient(app);
     private TestTurnServer server;
 
     @BeforeEach
-    void client() {
-        client = WebTestClient.bindToServer().baseUrl(app.baseUrl()).responseTimeout(WAIT).build();
+    void awaitNoAllocation() {
         server = demo.server();
         server.awaitAllocationsAlive(0, WAIT);
     }
@@ -54,64 +44,6 @@ class DiagnosticsEndpointTest {
     void everythingReleased() {
         await().atMost(WAIT).until(() -> handler.runningGatherings() == 0);
         server.awaitAllocationsAlive(0, WAIT);
-    }
-
-    private static ObjectNode body(ObjectNode... servers) {
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode iceServers = body.putArray("iceServers");
-        for (ObjectNode server : servers) {
-            iceServers.add(server);
-        }
-        return body;
-    }
-
-    private static ObjectNode server(String url, String username, String credential) {
-        ObjectNode server = JSON.createObjectNode();
-        server.putArray("urls").add(url);
-        if (username != null) {
-            server.put("username", username);
-        }
-        if (credential != null) {
-            server.put("credential", credential);
-        }
-        return server;
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + json, e);
-        }
-    }
-
-    private record Event(String name, JsonNode data) {
-        String type() {
-            return data.get("type").asText();
-        }
-    }
-
-    private Flux<Event> stream(ObjectNode body) {
-        FluxExchangeResult<ServerSentEvent<String>> result = client.post().uri("/api/gather")
-                .contentType(MediaType.APPLICATION_JSON).accept(MediaType.TEXT_EVENT_STREAM).bodyValue(body.toString())
-                .exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
-                .returnResult(SSE);
-        return result.getResponseBody().map(sse -> new Event(sse.event(), parse(sse.data())));
-    }
-
-    private List<Event> gather(ObjectNode body) {
-        List<Event> events = stream(body).collectList().block(WAIT);
-        assertThat(events).isNotNull();
-        long previousT = 0;
-        for (Event event : events) {
-            assertThat(event.name()).as("SSE event name of %s", event.data()).isEqualTo(event.type());
-            long t = event.data().get("t").asLong();
-            assertThat(t).as("t of %s", event.data()).isGreaterThanOrEqualTo(previousT);
-            previousT = t;
-        }
-        return events;
     }
 
     private static List<String> types(List<Event> events) {
@@ -198,7 +130,7 @@ class DiagnosticsEndpointTest {
     void aStunUrlStreamsTheHostAndTheServerReflexiveCandidateThenTheSummary() {
         String url = server.stunUrl();
 
-        List<Event> events = gather(body(server(url, null, null)));
+        List<Event> events = client.gather(body(server(url, null, null)));
 
         assertThat(types(events)).containsExactly("state", "candidate host", "candidate srflx", "end-of-candidates",
                 "state", "summary");
@@ -215,7 +147,7 @@ class DiagnosticsEndpointTest {
     void aTurnUrlStreamsTheServerReflexiveAndTheRelayedCandidate() {
         String url = server.turnUdpUrl();
 
-        List<Event> events = gather(body(server(url, server.username(), server.password())));
+        List<Event> events = client.gather(body(server(url, server.username(), server.password())));
 
         assertThat(types(events)).startsWith("state", "candidate host").endsWith("end-of-candidates", "state",
                 "summary");
@@ -236,7 +168,7 @@ class DiagnosticsEndpointTest {
     void aWrongPasswordStreamsA401WithTheUrlAsConfigured() {
         String url = server.turnTcpUrl().replace("turn:", "TURN:");
 
-        List<Event> events = gather(body(server(url, server.username(), "not-the-password")));
+        List<Event> events = client.gather(body(server(url, server.username(), "not-the-password")));
 
         assertThat(types(events)).containsExactly("state", "candidate host", "error", "end-of-candidates", "state",
                 "summary");
@@ -257,7 +189,7 @@ class DiagnosticsEndpointTest {
         body.put("maxRequests", 2);
         body.put("deadlineMillis", 20_000);
 
-        List<Event> events = gather(body);
+        List<Event> events = client.gather(body);
 
         assertThat(types(events)).containsExactly("state", "candidate host", "error", "end-of-candidates", "state",
                 "summary");
@@ -271,25 +203,9 @@ class DiagnosticsEndpointTest {
                 List.of("701 STUN binding request timed out."));
     }
 
-    private JsonNode expectProblem(String body, HttpStatus status) {
-        EntityExchangeResult<byte[]> result = client.post().uri("/api/gather").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus().isEqualTo(status)
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
-                .expectBody().returnResult();
-        String text = new String(result.getResponseBodyContent(), StandardCharsets.UTF_8);
-        assertThat(text).doesNotContain("Exception").doesNotContain("\tat ");
-        JsonNode problem = parse(text);
-        assertThat(problem.properties()).extracting(Map.Entry::getKey)
-                .containsExactly("status", "error", "part");
-        assertThat(problem.get("status").asInt()).isEqualTo(status.value());
-        return problem;
-    }
-
     @Test
     void aBadUrlIs400WithTheMessageAndThePartThatIsWrong() {
-        JsonNode problem = expectProblem(body(server("stun:host:99999", null, null)).toString(),
+        JsonNode problem = client.expectProblem(body(server("stun:host:99999", null, null)).toString(),
                 HttpStatus.BAD_REQUEST);
 
         assertThat(problem.get("error").asText())
@@ -301,15 +217,15 @@ class DiagnosticsEndpointTest {
     void badBodiesAre400NamingTheProblemWithoutEchoingTheCredential() {
         String secret = "s3cret-credential";
 
-        JsonNode badJson = expectProblem("{\"iceServers\":[{\"urls\":\"turn:x\",\"credential\":" + secret + "}]}",
+        JsonNode badJson = client.expectProblem("{\"iceServers\":[{\"urls\":\"turn:x\",\"credential\":" + secret + "}]}",
                 HttpStatus.BAD_REQUEST);
-        JsonNode noUsername = expectProblem(body(server(server.turnUdpUrl(), null, secret)).toString(),
+        JsonNode noUsername = client.expectProblem(body(server(server.turnUdpUrl(), null, secret)).toString(),
                 HttpStatus.BAD_REQUEST);
         ObjectNode longDeadline = body(server(server.stunUrl(), null, null));
         longDeadline.put("deadlineMillis", 3_600_000);
-        JsonNode tooLong = expectProblem(longDeadline.toString(), HttpStatus.BAD_REQUEST);
-        JsonNode noServers = expectProblem("{\"iceServers\":[]}", HttpStatus.BAD_REQUEST);
-        JsonNode notAnObject = expectProblem("[1]", HttpStatus.BAD_REQUEST);
+        JsonNode tooLong = client.expectProblem(longDeadline.toString(), HttpStatus.BAD_REQUEST);
+        JsonNode noServers = client.expectProblem("{\"iceServers\":[]}", HttpStatus.BAD_REQUEST);
+        JsonNode notAnObject = client.expectProblem("[1]", HttpStatus.BAD_REQUEST);
 
         assertThat(badJson.get("error").asText()).isEqualTo("request body: not valid JSON (line 1, column 46)");
         assertThat(badJson.get("part").isNull()).isTrue();
@@ -328,11 +244,11 @@ class DiagnosticsEndpointTest {
     void beyondTheConcurrencyLimitIs429() {
         ObjectNode slow = body(server(demo.deadUrl(), null, null));
         slow.put("deadlineMillis", 30_000);
-        List<Disposable> running = List.of(stream(slow).subscribe(), stream(slow).subscribe());
+        List<Disposable> running = List.of(client.stream(slow).subscribe(), client.stream(slow).subscribe());
         try {
             await().atMost(WAIT).until(() -> handler.runningGatherings() == 2);
 
-            JsonNode problem = expectProblem(slow.toString(), HttpStatus.TOO_MANY_REQUESTS);
+            JsonNode problem = client.expectProblem(slow.toString(), HttpStatus.TOO_MANY_REQUESTS);
 
             assertThat(problem.get("error").asText()).isEqualTo(
                     "2 gatherings are running, the most this server allows at once; try again when one ends");
@@ -341,8 +257,7 @@ class DiagnosticsEndpointTest {
             running.forEach(Disposable::dispose);
         }
         await().atMost(WAIT).until(() -> handler.runningGatherings() == 0);
-        assertThat(gather(body(server(server.stunUrl(), null, null)))).last()
-                .satisfies(summary -> assertThat(summary.data().get("ok").asBoolean()).isTrue());
+        client.gatherSuccessfully(body(server(server.stunUrl(), null, null)));
     }
 
     @Test
@@ -352,7 +267,7 @@ class DiagnosticsEndpointTest {
         body.put("deadlineMillis", 30_000);
         long allocationsBefore = server.allocationsCreated();
 
-        List<Event> seen = stream(body)
+        List<Event> seen = client.stream(body)
                 .takeUntil(e -> e.type().equals("candidate") && e.data().get("candidateType").asText().equals("relay"))
                 .collectList().block(WAIT);
 
@@ -367,7 +282,7 @@ class DiagnosticsEndpointTest {
 
     @Test
     void theConfigPrefillsTheDemoServers() {
-        EntityExchangeResult<byte[]> result = client.get().uri("/api/config").accept(MediaType.APPLICATION_JSON)
+        EntityExchangeResult<byte[]> result = client.web().get().uri("/api/config").accept(MediaType.APPLICATION_JSON)
                 .exchange()
                 .expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)

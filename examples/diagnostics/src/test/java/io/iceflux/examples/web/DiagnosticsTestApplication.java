@@ -1,16 +1,22 @@
 package io.iceflux.examples.web;
 
+import io.iceflux.IceGatherer;
+import io.iceflux.netty.NettyIceGatherer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 
 /**
- * The application, started once for every test class that asks for it: on a random port in demo mode (its
- * embedded STUN/TURN server is the tests' server), gathering on 127.0.0.1 only, at most two gatherings at once,
- * Spring quiet. Spring's shutdown hook stops it (and the demo server) when the test JVM exits.
+ * The application, started once for every test class that asks for it, on a random port of 127.0.0.1, gathering on
+ * 127.0.0.1 only, at most two gatherings at once, Spring quiet. {@link #get()} is in demo mode (its embedded
+ * STUN/TURN server is the tests' server); {@link #withoutDemo()} is not (the tests name their own servers) and
+ * gathers through a {@link SimulatedHostAddresses}. Spring's shutdown hook stops them (and the demo server) when the
+ * test JVM exits.
  */
 final class DiagnosticsTestApplication {
 
-    private static DiagnosticsTestApplication instance;
+    private static DiagnosticsTestApplication demo;
+    private static DiagnosticsTestApplication withoutDemo;
 
     private final ConfigurableApplicationContext context;
     private final int port;
@@ -24,20 +30,41 @@ final class DiagnosticsTestApplication {
         this.port = localPort;
     }
 
+    /** The application in demo mode. */
     static synchronized DiagnosticsTestApplication get() {
-        if (instance == null) {
-            instance = new DiagnosticsTestApplication(new SpringApplicationBuilder(DiagnosticsApplication.class)
-                    .run("--server.port=0",
-                            "--server.address=127.0.0.1",
-                            "--iceflux.diagnostics.demo=true",
-                            "--iceflux.diagnostics.host-interfaces=loopback-only",
-                            "--iceflux.diagnostics.ipv4-only=true",
-                            "--iceflux.diagnostics.max-concurrent-gatherings=2",
-                            "--logging.level.root=WARN",
-                            "--logging.level.io.iceflux=WARN",
-                            "--logging.level.org.springframework.boot.reactor.netty=WARN"));
+        if (demo == null) {
+            demo = new DiagnosticsTestApplication(new SpringApplicationBuilder(DiagnosticsApplication.class)
+                    .run(arguments(true)));
         }
-        return instance;
+        return demo;
+    }
+
+    /**
+     * The application with demo mode off, whose gatherer is a {@link SimulatedHostAddresses} (registered as the
+     * primary {@link IceGatherer}) around the application's own {@link NettyIceGatherer}.
+     */
+    static synchronized DiagnosticsTestApplication withoutDemo() {
+        if (withoutDemo == null) {
+            withoutDemo = new DiagnosticsTestApplication(new SpringApplicationBuilder(DiagnosticsApplication.class)
+                    .initializers(context -> ((GenericApplicationContext) context).registerBean(
+                            SimulatedHostAddresses.class,
+                            () -> new SimulatedHostAddresses(context.getBean(NettyIceGatherer.class)),
+                            definition -> definition.setPrimary(true)))
+                    .run(arguments(false)));
+        }
+        return withoutDemo;
+    }
+
+    private static String[] arguments(boolean demoMode) {
+        return new String[] {"--server.port=0",
+                "--server.address=127.0.0.1",
+                "--iceflux.diagnostics.demo=" + demoMode,
+                "--iceflux.diagnostics.host-interfaces=loopback-only",
+                "--iceflux.diagnostics.ipv4-only=true",
+                "--iceflux.diagnostics.max-concurrent-gatherings=2",
+                "--logging.level.root=WARN",
+                "--logging.level.io.iceflux=WARN",
+                "--logging.level.org.springframework.boot.reactor.netty=WARN"};
     }
 
     int port() {
@@ -54,5 +81,10 @@ final class DiagnosticsTestApplication {
 
     GatherHandler handler() {
         return context.getBean(GatherHandler.class);
+    }
+
+    /** The gatherer of {@link #withoutDemo()}. */
+    SimulatedHostAddresses simulatedHostAddresses() {
+        return context.getBean(SimulatedHostAddresses.class);
     }
 }
