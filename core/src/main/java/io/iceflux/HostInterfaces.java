@@ -82,6 +82,14 @@ public final class HostInterfaces {
         return new HostInterfaces(true, includeLinkLocal, ipv4, ipv6, interfaceNames, loopbackInterfaces);
     }
 
+    /**
+     * A copy that also uses the loopback interfaces and their loopback addresses, next to the interfaces it names
+     * (for {@link #only(String...)}: the named interfaces plus loopback).
+     */
+    public HostInterfaces withLoopbackInterfaces() {
+        return new HostInterfaces(true, includeLinkLocal, ipv4, ipv6, interfaceNames, true);
+    }
+
     /** A copy that uses link-local addresses too. */
     public HostInterfaces withLinkLocal() {
         return new HostInterfaces(includeLoopback, true, ipv4, ipv6, interfaceNames, loopbackInterfaces);

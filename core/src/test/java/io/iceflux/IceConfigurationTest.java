@@ -71,6 +71,10 @@ class IceConfigurationTest {
 
         HostInterfaces lo = HostInterfaces.loopbackOnly();
         assertThat(lo.interfaceNames()).isEmpty();
+        HostInterfaces eth0AndLo = HostInterfaces.only("eth0").withLoopbackInterfaces();
+        assertThat(eth0AndLo.accepts("eth0", false, ip("192.0.2.1"))).isTrue();
+        assertThat(eth0AndLo.accepts("lo", true, ip("127.0.0.1"))).isTrue();
+        assertThat(eth0AndLo.accepts("wlan0", false, ip("192.0.2.2"))).isFalse();
         assertThat(lo.loopbackInterfaces()).isTrue();
         assertThat(lo.accepts("lo", true, ip("127.0.0.1"))).isTrue();
         assertThat(lo.accepts("Loopback Pseudo-Interface 1", true, ip("::1"))).isTrue();

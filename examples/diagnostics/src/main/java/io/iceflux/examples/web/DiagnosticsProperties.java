@@ -3,7 +3,6 @@ package io.iceflux.examples.web;
 import io.iceflux.HostInterfaces;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -83,6 +82,7 @@ public record DiagnosticsProperties(
         if (interfaceNames.isEmpty()) {
             return loopback ? HostInterfaces.defaults().withLoopback() : HostInterfaces.defaults();
         }
-        return new HostInterfaces(true, false, true, true, Set.copyOf(interfaceNames), loopback);
+        HostInterfaces named = HostInterfaces.only(interfaceNames.toArray(String[]::new));
+        return loopback ? named.withLoopbackInterfaces() : named;
     }
 }

@@ -7,7 +7,6 @@ import io.iceflux.HostInterfaces;
 import io.iceflux.examples.web.DiagnosticsProperties.Interfaces;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** {@code iceflux.diagnostics.interface-names}: the setting that narrows a host with too many addresses. */
@@ -20,13 +19,13 @@ class DiagnosticsPropertiesTest {
     @Test
     void namedInterfacesAreTheOnlyOnesUsedPlusLoopbackWhereTheModeAddsIt() {
         assertThat(properties(false, Interfaces.AUTO, List.of("eth0")).resolvedHostInterfaces())
-                .isEqualTo(new HostInterfaces(true, false, true, true, Set.of("eth0"), false));
+                .isEqualTo(HostInterfaces.only("eth0"));
         assertThat(properties(false, Interfaces.DEFAULT, List.of("eth0", "wg0")).resolvedHostInterfaces())
                 .isEqualTo(HostInterfaces.only("eth0", "wg0"));
         assertThat(properties(true, Interfaces.AUTO, List.of("eth0")).resolvedHostInterfaces())
-                .isEqualTo(new HostInterfaces(true, false, true, true, Set.of("eth0"), true));
+                .isEqualTo(HostInterfaces.only("eth0").withLoopbackInterfaces());
         assertThat(properties(false, Interfaces.WITH_LOOPBACK, List.of("eth0")).resolvedHostInterfaces())
-                .isEqualTo(new HostInterfaces(true, false, true, true, Set.of("eth0"), true));
+                .isEqualTo(HostInterfaces.only("eth0").withLoopbackInterfaces());
     }
 
     @Test
