@@ -7,6 +7,7 @@ import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceEvent;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Builds the JSON objects of the probe's {@code --json} contract (see the README): one per event and the final
@@ -57,7 +58,8 @@ public final class ProbeJson {
     }
 
     /**
-     * Build the summary object at {@code t} ms: {@code ok}, {@code exitCode} and one entry per configured URL.
+     * Build the summary object at {@code t} ms: {@code ok}, {@code exitCode}, one entry per configured URL and a
+     * {@code null} {@code usageError}.
      *
      * @throws NullPointerException when {@code mapper} or {@code checks} is null
      */
@@ -67,11 +69,28 @@ public final class ProbeJson {
 
     /**
      * Build the summary object at {@code t} ms from the checks of every URL, in configuration order, and the exit
-     * status they give.
+     * status they give; its {@code usageError} is {@code null}.
      *
      * @throws NullPointerException when {@code mapper} or {@code checks} is null
      */
     public static ObjectNode summary(ObjectMapper mapper, List<ServerCheck> checks, int exitCode, long t) {
+        return summary(mapper, checks, exitCode, null, t);
+    }
+
+    /**
+     * Build the summary of a run that probed nothing because of a usage error (exit status
+     * {@link ServerChecks#EXIT_USAGE}): {@code servers} is empty, {@code usageError} the one-line message, {@code t}
+     * 0.
+     *
+     * @throws NullPointerException when {@code mapper} or {@code usageError} is null
+     */
+    public static ObjectNode usageErrorSummary(ObjectMapper mapper, String usageError) {
+        return summary(mapper, List.of(), ServerChecks.EXIT_USAGE, Objects.requireNonNull(usageError, "usageError"),
+                0);
+    }
+
+    private static ObjectNode summary(ObjectMapper mapper, List<ServerCheck> checks, int exitCode, String usageError,
+            long t) {
         ObjectNode node = mapper.createObjectNode();
         node.put("type", "summary");
         node.put("ok", exitCode == 0);
@@ -91,6 +110,7 @@ public final class ProbeJson {
             }
             server.put("verdict", check.verdict());
         }
+        node.put("usageError", usageError);
         node.put("t", t);
         return node;
     }

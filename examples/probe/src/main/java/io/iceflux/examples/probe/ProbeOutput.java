@@ -89,6 +89,11 @@ interface ProbeOutput {
             write(ProbeJson.summary(mapper, checks, exitCode, t));
         }
 
+        /** Write the summary of a run that probed nothing because of a usage error (exit status 2). */
+        void usageError(String message) {
+            write(ProbeJson.usageErrorSummary(mapper, message));
+        }
+
         private void write(ObjectNode node) {
             try {
                 out.println(mapper.writeValueAsString(node));

@@ -1,31 +1,26 @@
 package io.iceflux.examples.probe;
 
+import static io.iceflux.examples.probe.ProbeRuns.assertUsageError;
+import static io.iceflux.examples.probe.ProbeRuns.fast;
+import static io.iceflux.examples.probe.ProbeRuns.fieldNames;
+import static io.iceflux.examples.probe.ProbeRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iceflux.examples.probe.ProbeRuns.Run;
 import io.iceflux.testkit.TestTurnServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ProbeCommandTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] FAST = {"--loopback-only", "--rto", "100", "--max-requests", "3",
-            "--deadline", "3000"};
 
     private static TestTurnServer server;
 
@@ -37,38 +32,6 @@ class ProbeCommandTest {
     @AfterAll
     static void stopServer() {
         server.close();
-    }
-
-    private record Run(int exitCode, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-
-        List<JsonNode> json() {
-            List<JsonNode> nodes = new ArrayList<>();
-            for (String line : lines()) {
-                try {
-                    nodes.add(JSON.readTree(line));
-                } catch (IOException e) {
-                    throw new AssertionError("not a JSON line: " + line, e);
-                }
-            }
-            return nodes;
-        }
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(new ProbeCommand());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
-    private static String[] fast(String... args) {
-        return Stream.concat(Stream.of(FAST), Stream.of(args)).toArray(String[]::new);
     }
 
     @Test
@@ -147,8 +110,11 @@ class ProbeCommandTest {
                     assertThat(fieldNames(node)).containsExactly("type", "generation", "t");
                     assertThat(node.get("generation").asInt()).isZero();
                 }
-                case "summary" -> assertThat(fieldNames(node))
-                        .containsExactly("type", "ok", "exitCode", "servers", "t");
+                case "summary" -> {
+                    assertThat(fieldNames(node))
+                            .containsExactly("type", "ok", "exitCode", "servers", "usageError", "t");
+                    assertThat(node.get("usageError").isNull()).isTrue();
+                }
                 default -> throw new AssertionError("unexpected type in " + node);
             }
         }
@@ -256,6 +222,23 @@ class ProbeCommandTest {
     }
 
     @Test
+    void aUsageErrorWithJsonStillEndsWithTheSummary() {
+        Run badUrl = run("--json", "stun:127.0.0.1:99999");
+        assertUsageError(badUrl, true, "invalid ICE server URL \"stun:127.0.0.1:99999\": port 99999 is out of range "
+                + "1-65535 (wrong part: PORT)");
+
+        Run badRto = run("--json", "--rto", "0", server.stunUrl());
+        assertUsageError(badRto, true, "--rto must be at least 1 ms, not 0");
+
+        Run unknown = run("--json", "--frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(ProbeCommand.USAGE);
+        assertThat(unknown.err()).startsWith("Unknown option: '--frobnicate'").contains("Usage: iceflux-probe");
+        assertThat(unknown.lines()).hasSize(1);
+        assertThat(unknown.summary().get("exitCode").asInt()).isEqualTo(ProbeCommand.USAGE);
+        assertThat(unknown.summary().get("usageError").asText()).isEqualTo("Unknown option: '--frobnicate'");
+    }
+
+    @Test
     void aConfigFileGivesTheSameVerdictsAsTheUrls(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("rtc.json");
         Files.writeString(config, "{\"iceServers\":[{\"urls\":\"" + server.stunUrl() + "\"},"
@@ -316,12 +299,6 @@ class ProbeCommandTest {
         assertThat(scheme.exitCode()).isEqualTo(2);
         assertThat(scheme.err()).contains("http://example.org").endsWith("(wrong part: SCHEME)"
                 + System.lineSeparator());
-    }
-
-    private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     private static List<String> types(List<JsonNode> nodes) {
