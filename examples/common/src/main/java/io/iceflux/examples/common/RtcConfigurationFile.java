@@ -1,11 +1,21 @@
 package io.iceflux.examples.common;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iceflux.IceServer;
 import io.iceflux.IceTransportPolicy;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,6 +30,9 @@ import java.util.Optional;
  * body.
  */
 public final class RtcConfigurationFile {
+
+    /** The most bytes a configuration may have: 1 MB, where a real one has a few hundred. */
+    public static final int MAX_BYTES = 1 << 20;
 
     /**
      * What the configuration holds.
@@ -45,24 +58,122 @@ public final class RtcConfigurationFile {
     }
 
     /**
-     * Read and validate the file.
+     * Read and validate the file. At most {@link #MAX_BYTES} bytes are read, whatever the file is (a huge file,
+     * {@code /dev/zero}, a pipe that never ends); messages say which file and what is wrong with it, never what it
+     * says (see {@link #parse(byte[], String, ObjectMapper)}).
      *
-     * @throws BadConfigurationException for a missing or unreadable file, JSON that is not an object, or a member
-     *                                   of the wrong JSON type
+     * @throws BadConfigurationException for a missing, unreadable or too large file, or one that is not UTF-8, not
+     *                                   JSON, not an object or has a member of the wrong JSON type
      * @throws io.iceflux.InvalidIceServerException for an invalid URL or missing TURN credentials
      */
     public static Content read(Path file, ObjectMapper mapper) throws BadConfigurationException {
+        String where = "--config " + file;
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw new BadConfigurationException(where + ": no such file");
+        } catch (IOException e) {
+            throw new BadConfigurationException(where + ": cannot be read: " + e.getMessage());
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new BadConfigurationException(where + ": larger than 1 MB (" + MAX_BYTES
+                    + " bytes), the most a configuration file may hold");
+        }
+        return parse(bytes, where, mapper);
+    }
+
+    /**
+     * Decode UTF-8 JSON (a leading byte order mark is skipped) and validate it; {@code where} starts every message
+     * (e.g. {@code "--config rtc.json"}). Messages say where the text is wrong (a byte offset, or a line and column)
+     * and what was expected there, never the text itself: a credential next to a syntax error is not shown.
+     *
+     * @throws BadConfigurationException for more than {@link #MAX_BYTES} bytes, bytes that are not UTF-8, text that
+     *                                   is not JSON, JSON that is not an object, or a member of the wrong JSON type
+     * @throws io.iceflux.InvalidIceServerException for an invalid URL or missing TURN credentials
+     */
+    public static Content parse(byte[] json, String where, ObjectMapper mapper) throws BadConfigurationException {
+        if (json.length > MAX_BYTES) {
+            throw new BadConfigurationException(where + ": larger than 1 MB (" + MAX_BYTES
+                    + " bytes), the most a configuration may hold");
+        }
+        String text = utf8(json, where);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
         JsonNode root;
         try {
-            root = mapper.readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new BadConfigurationException("--config " + file + ": no such file");
+            root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new BadConfigurationException("--config " + file + ": not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new BadConfigurationException("--config " + file + ": cannot be read: " + e.getMessage());
+            throw new BadConfigurationException(where + ": " + syntaxError(e));
         }
-        return parse(root, "--config " + file);
+        return parse(root, where);
+    }
+
+    /**
+     * What is wrong with JSON the parser rejected: where (line and column) and what was expected there, in words of
+     * our own. The parser's message is only matched, never shown: it quotes the offending token, which may be a
+     * credential someone forgot to put in quotes.
+     */
+    private static String syntaxError(JsonProcessingException e) {
+        String jackson = String.valueOf(e.getOriginalMessage());
+        String what;
+        if (e instanceof StreamConstraintsException) {
+            what = jackson.contains("nesting depth") ? "nested too deeply"
+                    : "a number or a string is longer than the parser allows";
+        } else if (e instanceof JsonEOFException) {
+            what = "the file ends before the JSON does (is a ']', '}' or '\"' missing?)";
+        } else if (jackson.startsWith("Unrecognized token") || jackson.contains("expected a valid value")) {
+            what = "expected a value (a string in double quotes, a number, an object, an array, true, false or null)";
+        } else if (jackson.contains("double-quote to start field name")) {
+            what = "expected a member name in double quotes";
+        } else if (jackson.contains("colon to separate field name and value")) {
+            what = "expected ':' after a member name";
+        } else if (jackson.contains("comma to separate Object entries")) {
+            what = "expected ',' or '}' after a member's value";
+        } else if (jackson.contains("comma to separate Array entries")) {
+            what = "expected ',' or ']' after an array element";
+        } else if (jackson.startsWith("Illegal unquoted character")) {
+            what = "a control character (such as a line break or a tab) in a string must be escaped";
+        } else if (jackson.contains("character escape")) {
+            what = "a backslash in a string must start an escape: \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX";
+        } else if (jackson.startsWith("Unexpected close marker")) {
+            what = "a ']' or '}' that does not match the '[' or '{' it closes";
+        } else if (jackson.contains("numeric value") || jackson.contains("Leading zeroes")
+                || jackson.startsWith("Non-standard token")) {
+            what = "an invalid number";
+        } else if (jackson.contains("comment")) {
+            what = "JSON has no comments";
+        } else {
+            what = "not JSON here";
+        }
+        JsonLocation location = e.getLocation();
+        return location == null || location.getLineNr() < 1 ? "not valid JSON: " + what
+                : "not valid JSON at line " + location.getLineNr() + ", column " + location.getColumnNr() + ": " + what;
+    }
+
+    private static String utf8(byte[] bytes, String where) throws BadConfigurationException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int offset = in.position();
+            int line = 1;
+            for (int i = 0; i < offset; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new BadConfigurationException(where + ": not UTF-8: invalid byte sequence at byte offset " + offset
+                    + " (line " + line + "); save the file as UTF-8");
+        }
+        return out.flip().toString();
     }
 
     /**

@@ -287,7 +287,8 @@ class ProbeCommandTest {
 
         Run broken = run("--config", notJson.toString());
         assertThat(broken.exitCode()).isEqualTo(2);
-        assertThat(broken.err()).startsWith("iceflux-probe: --config " + notJson + ": not valid JSON: ");
+        assertThat(broken.err()).isEqualTo("iceflux-probe: --config " + notJson + ": not valid JSON at line 1, column "
+                + "16: the file ends before the JSON does (is a ']', '}' or '\"' missing?)" + System.lineSeparator());
         Run object = run("--config", noServers.toString());
         assertThat(object.exitCode()).isEqualTo(2);
         assertThat(object.err()).isEqualTo("iceflux-probe: --config " + noServers
