@@ -310,6 +310,9 @@ public final class ProbeCommand implements Callable<Integer> {
         if (deadlineMillis != null && deadlineMillis < 1) {
             throw new UsageException("--deadline must be at least 1 ms, not " + deadlineMillis);
         }
+        if (interfaces.stream().anyMatch(String::isBlank)) {
+            throw new UsageException("--interface needs the name of a network interface, not a blank one");
+        }
         if (loopbackOnly && !interfaces.isEmpty()) {
             throw new UsageException("--loopback-only and --interface exclude each other");
         }
