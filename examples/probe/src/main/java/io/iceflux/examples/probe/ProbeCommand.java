@@ -40,7 +40,9 @@ import picocli.CommandLine;
  * <p>Without servers it starts an embedded {@link TestTurnServer} on loopback and probes a working STUN URL, a
  * working TURN URL, a TURN URL with a wrong password and a URL where nothing answers. Exit status: 0 when every
  * server gave what its URL promises ({@code stun:} a server-reflexive candidate, {@code turn(s):} a relayed one),
- * 1 when some did not, 2 for bad usage or an invalid server URL.
+ * 1 when some did not, 2 for a usage error (bad usage, a bad option value, an unusable {@code --config} file, an
+ * invalid server URL or one past a limit): one line on stderr and, with {@code --json}, the summary line; never a
+ * stack trace.
  */
 @Command(name = "iceflux-probe", mixinStandardHelpOptions = true, version = "iceflux-probe 0.1.0",
         sortOptions = false,
@@ -50,7 +52,8 @@ import picocli.CommandLine;
                         + "TURN URL, a wrong password and a URL where nothing answers)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every server gave what its URL promises", "1:some server did not",
-                "2:bad usage or an invalid server URL"})
+                "2:bad usage, a bad option value, an unusable --config file, an invalid server URL or one past a "
+                        + "limit (64 servers, 256 URLs, 16 local addresses, a 1 MB --config file)"})
 public final class ProbeCommand implements Callable<Integer> {
 
     /** Exit status when every server gave what its URL promises. */
@@ -161,7 +164,8 @@ public final class ProbeCommand implements Callable<Integer> {
      * Run the probe, writing to the command line's out and err writers.
      *
      * @return 0 when every server gave what its URL promises, 1 when some did not, 2 for an invalid server URL,
-     *         bad credentials for a TURN URL, an unusable {@code --config} file or a bad option value
+     *         bad credentials for a TURN URL, an unusable {@code --config} file, a bad option value or one past a
+     *         limit (servers, URLs, host addresses)
      */
     @Override
     public Integer call() {
