@@ -97,7 +97,7 @@ interface ProbeOutput {
 
         @Override
         public void summary(List<ServerCheck> checks, int exitCode, long t) {
-            write(ProbeJson.summary(mapper, checks, exitCode, t));
+            write(ProbeJson.probeSummary(mapper, checks, exitCode, t));
         }
 
         /** Write the summary of a run that probed nothing because of a usage error (exit status 2). */
