@@ -21,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,6 +34,9 @@ public final class RtcConfigurationFile {
 
     /** The most bytes a configuration may have: 1 MB, where a real one has a few hundred. */
     public static final int MAX_BYTES = 1 << 20;
+
+    private static final String EXPECTED_VALUE =
+            "expected a value (a string in double quotes, a number, an object, an array, true, false or null)";
 
     /**
      * What the configuration holds.
@@ -111,6 +115,27 @@ public final class RtcConfigurationFile {
     }
 
     /**
+     * What the JSON parser's messages say, by a phrase of the parser's own (never of the text: a token it quotes has
+     * no space), and what we say instead. The first match counts.
+     */
+    private static final List<Map.Entry<String, String>> SYNTAX_ERRORS = List.of(
+            Map.entry("Unrecognized token", EXPECTED_VALUE),
+            Map.entry("expected a valid value", EXPECTED_VALUE),
+            Map.entry("double-quote to start field name", "expected a member name in double quotes"),
+            Map.entry("colon to separate field name and value", "expected ':' after a member name"),
+            Map.entry("comma to separate Object entries", "expected ',' or '}' after a member's value"),
+            Map.entry("comma to separate Array entries", "expected ',' or ']' after an array element"),
+            Map.entry("Illegal unquoted character",
+                    "a control character (such as a line break or a tab) in a string must be escaped"),
+            Map.entry("character escape",
+                    "a backslash in a string must start an escape: \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX"),
+            Map.entry("Unexpected close marker", "a ']' or '}' that does not match the '[' or '{' it closes"),
+            Map.entry("numeric value", "an invalid number"),
+            Map.entry("Leading zeroes", "an invalid number"),
+            Map.entry("Non-standard token", "an invalid number"),
+            Map.entry("comment", "JSON has no comments"));
+
+    /**
      * What is wrong with JSON the parser rejected: where (line and column) and what was expected there, in words of
      * our own. The parser's message is only matched, never shown: it quotes the offending token, which may be a
      * credential someone forgot to put in quotes.
@@ -123,29 +148,9 @@ public final class RtcConfigurationFile {
                     : "a number or a string is longer than the parser allows";
         } else if (e instanceof JsonEOFException) {
             what = "the file ends before the JSON does (is a ']', '}' or '\"' missing?)";
-        } else if (jackson.startsWith("Unrecognized token") || jackson.contains("expected a valid value")) {
-            what = "expected a value (a string in double quotes, a number, an object, an array, true, false or null)";
-        } else if (jackson.contains("double-quote to start field name")) {
-            what = "expected a member name in double quotes";
-        } else if (jackson.contains("colon to separate field name and value")) {
-            what = "expected ':' after a member name";
-        } else if (jackson.contains("comma to separate Object entries")) {
-            what = "expected ',' or '}' after a member's value";
-        } else if (jackson.contains("comma to separate Array entries")) {
-            what = "expected ',' or ']' after an array element";
-        } else if (jackson.startsWith("Illegal unquoted character")) {
-            what = "a control character (such as a line break or a tab) in a string must be escaped";
-        } else if (jackson.contains("character escape")) {
-            what = "a backslash in a string must start an escape: \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX";
-        } else if (jackson.startsWith("Unexpected close marker")) {
-            what = "a ']' or '}' that does not match the '[' or '{' it closes";
-        } else if (jackson.contains("numeric value") || jackson.contains("Leading zeroes")
-                || jackson.startsWith("Non-standard token")) {
-            what = "an invalid number";
-        } else if (jackson.contains("comment")) {
-            what = "JSON has no comments";
         } else {
-            what = "not JSON here";
+            what = SYNTAX_ERRORS.stream().filter(rule -> jackson.contains(rule.getKey())).map(Map.Entry::getValue)
+                    .findFirst().orElse("not JSON here");
         }
         JsonLocation location = e.getLocation();
         return location == null || location.getLineNr() < 1 ? "not valid JSON: " + what

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.iceflux.examples.common.RtcConfigurationFile;
 import io.iceflux.examples.probe.ProbeRuns.Run;
 import io.iceflux.testkit.TestTurnServer;
+import io.iceflux.testkit.TestTurnServerExtension;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -19,9 +20,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,20 +38,11 @@ class ProbeConfigFileTest {
     /** A recognisable credential: it must appear nowhere in what the probe writes. */
     private static final String SECRET = "S3cr3tMarker7f3a";
 
-    private static TestTurnServer server;
+    @RegisterExtension
+    static final TestTurnServerExtension TURN = TestTurnServerExtension.perClass(TestTurnServer.builder());
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestTurnServer.builder().start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     // --- size --------------------------------------------------------------------------------------------------
 
@@ -162,7 +153,7 @@ class ProbeConfigFileTest {
     @Test
     void aUtf8ByteOrderMarkIsAccepted() throws IOException {
         Path config = dir.resolve("bom.json");
-        Files.writeString(config, "\ufeff{\"iceServers\":[{\"urls\":\"" + server.stunUrl() + "\"}]}");
+        Files.writeString(config, "\ufeff{\"iceServers\":[{\"urls\":\"" + TURN.server().stunUrl() + "\"}]}");
 
         Run run = run(fast("--config", config.toString()));
 
@@ -185,32 +176,50 @@ class ProbeConfigFileTest {
         assertThat(run.out() + run.err()).doesNotContain(SECRET).doesNotContain("3cr3t");
     }
 
-    /** Broken JSON around a credential or a username, each a different error of the JSON parser. */
+    /**
+     * Broken JSON around a credential or a username, each a different error of the JSON parser or of the
+     * credential's checks, and what the message says instead of the text.
+     */
     static Stream<Arguments> brokenConfigs() {
         String head = "{\"iceServers\":[{\"urls\":\"turn:127.0.0.1\",\"username\":\"alice\",\"credential\":";
+        String value = "at line 1, column 73: expected a value (a string in double quotes, a number, an object, an "
+                + "array, true, false or null)";
         return Stream.of(
-                Arguments.of("single quotes", head + "'" + SECRET + "'}]}"),
+                Arguments.of("single quotes", head + "'" + SECRET + "'}]}", value),
                 Arguments.of("unquoted username", "{\"iceServers\":[{\"urls\":\"turn:127.0.0.1\",\"username\":"
-                        + SECRET + ",\"credential\":\"x\"}]}"),
-                Arguments.of("unquoted with a prefix that is a JSON word", head + "true" + SECRET + "}]}"),
-                Arguments.of("number prefix", head + "12" + SECRET + "}]}"),
-                Arguments.of("unterminated string", head + "\"" + SECRET),
-                Arguments.of("raw line break in the string", head + "\"" + SECRET + "\n" + SECRET + "\"}]}"),
-                Arguments.of("bad escape in the string", head + "\"" + SECRET + "\\q" + SECRET + "\"}]}"),
-                Arguments.of("missing comma", head + "\"" + SECRET + "\" \"" + SECRET + "\"}]}"),
-                Arguments.of("missing colon", head.substring(0, head.length() - 1) + " \"" + SECRET + "\"}]}"),
-                Arguments.of("unquoted member name", "{\"iceServers\":[{" + SECRET + ":\"x\"}]}"),
-                Arguments.of("trailing comma", head + "\"" + SECRET + "\",}]}"),
-                Arguments.of("mismatched bracket", head + "\"" + SECRET + "\"]]}"),
-                Arguments.of("credential not a string", head + "{\"secret\":\"" + SECRET + "\"}}]}"),
-                Arguments.of("control character in the credential", head + "\"" + SECRET + "\\u0007\"}]}"),
-                Arguments.of("credential too long", head + "\"" + SECRET.repeat(40) + "\"}]}"),
-                Arguments.of("lone surrogate in the credential", head + "\"" + SECRET + "\\ud800\"}]}"));
+                        + SECRET + ",\"credential\":\"x\"}]}", "column 52: expected a value"),
+                Arguments.of("unquoted, starting with a JSON word", head + "true" + SECRET + "}]}", value),
+                Arguments.of("unquoted, starting with a number", head + "12" + SECRET + "}]}",
+                        "column 75: expected ',' or '}' after a member's value"),
+                Arguments.of("unterminated string", head + "\"" + SECRET,
+                        "the file ends before the JSON does"),
+                Arguments.of("raw line break in the string", head + "\"" + SECRET + "\n" + SECRET + "\"}]}",
+                        "a control character (such as a line break or a tab) in a string must be escaped"),
+                Arguments.of("bad escape in the string", head + "\"" + SECRET + "\\q" + SECRET + "\"}]}",
+                        "a backslash in a string must start an escape"),
+                Arguments.of("missing comma", head + "\"" + SECRET + "\" \"" + SECRET + "\"}]}",
+                        "expected ',' or '}' after a member's value"),
+                Arguments.of("missing colon", head.substring(0, head.length() - 1) + " \"" + SECRET + "\"}]}",
+                        "expected ':' after a member name"),
+                Arguments.of("unquoted member name", "{\"iceServers\":[{" + SECRET + ":\"x\"}]}",
+                        "column 17: expected a member name in double quotes"),
+                Arguments.of("trailing comma", head + "\"" + SECRET + "\",}]}",
+                        "expected a member name in double quotes"),
+                Arguments.of("mismatched bracket", head + "\"" + SECRET + "\"]]}",
+                        "a ']' or '}' that does not match the '[' or '{' it closes"),
+                Arguments.of("credential not a string", head + "{\"secret\":\"" + SECRET + "\"}}]}",
+                        "iceServers[0].credential must be a string"),
+                Arguments.of("control character in the credential", head + "\"" + SECRET + "\\u0007\"}]}",
+                        "the credential contains a control character"),
+                Arguments.of("credential too long", head + "\"" + SECRET.repeat(40) + "\"}]}",
+                        "the credential is too long in UTF-8"),
+                Arguments.of("lone surrogate in the credential", head + "\"" + SECRET + "\\ud800\"}]}",
+                        "the credential is not valid Unicode"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenConfigs")
-    void aBrokenConfigNeverShowsItsCredential(String name, String text) throws IOException {
+    void aBrokenConfigNeverShowsItsCredential(String name, String text, String says) throws IOException {
         Path config = dir.resolve("broken.json");
         Files.writeString(config, text);
 
@@ -218,7 +227,7 @@ class ProbeConfigFileTest {
             Run run = run(json(json, "--config", config.toString()));
 
             assertThat(run.exitCode()).as("%s: %s", name, run.err()).isEqualTo(ProbeCommand.USAGE);
-            assertThat(run.err()).startsWith("iceflux-probe: ").hasLineCount(1);
+            assertThat(run.err()).startsWith("iceflux-probe: ").contains(says).hasLineCount(1);
             assertThat(run.out() + run.err()).as(name).doesNotContain(SECRET).doesNotContain("3cr3t");
         }
     }
@@ -235,7 +244,7 @@ class ProbeConfigFileTest {
     }
 
     private Path padded(String name, int size) throws IOException {
-        byte[] json = ("{\"iceServers\":[{\"urls\":\"" + server.stunUrl() + "\"}]}").getBytes(StandardCharsets.UTF_8);
+        byte[] json = ("{\"iceServers\":[{\"urls\":\"" + TURN.server().stunUrl() + "\"}]}").getBytes(StandardCharsets.UTF_8);
         byte[] bytes = new byte[size];
         Arrays.fill(bytes, (byte) ' ');
         System.arraycopy(json, 0, bytes, 0, json.length);

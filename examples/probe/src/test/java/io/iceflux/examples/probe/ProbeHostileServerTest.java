@@ -8,14 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.iceflux.examples.probe.ProbeRuns.Run;
 import io.iceflux.testkit.Fault;
 import io.iceflux.testkit.TestTurnServer;
+import io.iceflux.testkit.TestTurnServerExtension;
 import io.iceflux.testkit.TurnMethod;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Servers whose reason phrases hold terminal escapes, line breaks, C1 and bidirectional controls, or 4,000
@@ -35,26 +36,27 @@ class ProbeHostileServerTest {
     /** 4,000 characters (the most a STUN message of 4,096 bytes carries, about), escapes among them. */
     private static final String LONG = ("\u001B[31m" + "A".repeat(95)).repeat(40);
 
-    private static TestTurnServer hostile;
-    private static TestTurnServer bidi;
-    private static TestTurnServer verbose;
+    @RegisterExtension
+    static final TestTurnServerExtension HOSTILE = TestTurnServerExtension.perClass(TestTurnServer.builder());
+    @RegisterExtension
+    static final TestTurnServerExtension BIDI = TestTurnServerExtension.perClass(TestTurnServer.builder());
+    @RegisterExtension
+    static final TestTurnServerExtension VERBOSE = TestTurnServerExtension.perClass(TestTurnServer.builder());
 
-    @BeforeAll
-    static void startServers() {
-        hostile = TestTurnServer.builder().start();
+    private TestTurnServer hostile;
+    private TestTurnServer bidi;
+    private TestTurnServer verbose;
+
+    /** The extensions clear the faults after each test. */
+    @BeforeEach
+    void injectFaults() {
+        hostile = HOSTILE.server();
         hostile.inject(TurnMethod.BINDING, Fault.error(400, FAKE_VERDICT));
-        bidi = TestTurnServer.builder().start();
+        bidi = BIDI.server();
         bidi.inject(TurnMethod.BINDING, Fault.error(400, UNICODE_CONTROLS));
         bidi.inject(TurnMethod.ALLOCATE, Fault.error(401, UNICODE_CONTROLS));
-        verbose = TestTurnServer.builder().start();
+        verbose = VERBOSE.server();
         verbose.inject(TurnMethod.BINDING, Fault.error(420, LONG));
-    }
-
-    @AfterAll
-    static void stopServers() {
-        hostile.close();
-        bidi.close();
-        verbose.close();
     }
 
     /** What a line of the human output may look like; anything else was drawn by someone else. */
@@ -65,7 +67,7 @@ class ProbeHostileServerTest {
             Pattern.compile("  (OK  |FAIL) (stun|turn):\\S+: .*"),
             Pattern.compile("\\d+ of \\d+ server URL\\(s\\) did not give what the URL promises \\(exit status 1\\)\\."));
 
-    private static String[] args(String... more) {
+    private String[] args(String... more) {
         return fast(List.of(List.of(hostile.stunUrl(), bidi.turnUdpUrl(), verbose.stunUrl(),
                 "-u", bidi.username(), "-p", bidi.password()), List.of(more)).stream()
                 .flatMap(List::stream).toArray(String[]::new));

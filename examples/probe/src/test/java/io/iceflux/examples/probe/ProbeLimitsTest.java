@@ -16,12 +16,12 @@ import io.iceflux.examples.probe.ProbeRuns.Run;
 import io.iceflux.netty.NettyIceGatherer;
 import io.iceflux.netty.internal.gather.HostAddresses;
 import io.iceflux.testkit.TestTurnServer;
+import io.iceflux.testkit.TestTurnServerExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,20 +35,11 @@ import reactor.core.publisher.Flux;
  */
 class ProbeLimitsTest {
 
-    private static TestTurnServer server;
+    @RegisterExtension
+    static final TestTurnServerExtension TURN = TestTurnServerExtension.perClass(TestTurnServer.builder());
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestTurnServer.builder().start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @ParameterizedTest(name = "json {0}")
     @ValueSource(booleans = {false, true})
@@ -92,7 +83,7 @@ class ProbeLimitsTest {
     @ValueSource(booleans = {false, true})
     void maxHostAddressesAreProbed(boolean json) {
         Run run = run(hostWithAddresses(NettyIceGatherer.MAX_HOST_ADDRESSES),
-                fast(json(json, server.stunUrl())));
+                fast(json(json, TURN.server().stunUrl())));
 
         assertWorked(run, json, 1);
     }
@@ -101,7 +92,7 @@ class ProbeLimitsTest {
     @ValueSource(booleans = {false, true})
     void oneHostAddressMoreIsAUsageErrorNamingInterface(boolean json) {
         Run run = run(hostWithAddresses(NettyIceGatherer.MAX_HOST_ADDRESSES + 1),
-                fast(json(json, server.stunUrl())));
+                fast(json(json, TURN.server().stunUrl())));
 
         assertUsageError(run, json, "17 usable local addresses, more than the 16 one gathering takes "
                 + "(NettyIceGatherer.MAX_HOST_ADDRESSES): choose the interfaces with --interface NAME (repeatable), "
@@ -118,7 +109,7 @@ class ProbeLimitsTest {
             assertThat(summary.get("usageError").isNull()).isTrue();
             assertThat(summary.get("servers")).hasSize(urls).allMatch(s -> s.get("ok").asBoolean());
         } else {
-            assertThat(run.lines()).filteredOn(l -> l.startsWith("  OK   " + server.stunUrl() + ": reachable"))
+            assertThat(run.lines()).filteredOn(l -> l.startsWith("  OK   " + TURN.server().stunUrl() + ": reachable"))
                     .hasSize(urls);
             assertThat(run.lines()).last().isEqualTo("Every server gave what its URL promises (exit status 0).");
         }
@@ -126,16 +117,16 @@ class ProbeLimitsTest {
 
     /** The test server's STUN URL {@code count} times, each a server of its own on the command line. */
     private static String[] stunUrls(int count) {
-        return Collections.nCopies(count, server.stunUrl()).toArray(String[]::new);
+        return Collections.nCopies(count, TURN.server().stunUrl()).toArray(String[]::new);
     }
 
-    /** An RTCConfiguration with {@code count} URLs in all, {@link IceServer#MAX_URLS} per server. */
+    /** An RTCConfiguration with {@code count} URLs in all, {@link IceServer#MAX_URLS} per TURN.server(). */
     private Path configWithUrls(int count) throws IOException {
         ObjectNode root = ProbeRuns.JSON.createObjectNode();
         ArrayNode servers = root.putArray("iceServers");
         for (int left = count; left > 0; left -= IceServer.MAX_URLS) {
             ArrayNode urls = servers.addObject().putArray("urls");
-            Collections.nCopies(Math.min(left, IceServer.MAX_URLS), server.stunUrl()).forEach(urls::add);
+            Collections.nCopies(Math.min(left, IceServer.MAX_URLS), TURN.server().stunUrl()).forEach(urls::add);
         }
         Path config = dir.resolve("urls-" + count + ".json");
         Files.writeString(config, root.toString());
