@@ -7,6 +7,7 @@ import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceEvent;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Builds the JSON objects of the probe's {@code --json} contract (see the README): one per event and the final
@@ -57,7 +58,8 @@ public final class ProbeJson {
     }
 
     /**
-     * Build the summary object at {@code t} ms: {@code ok}, {@code exitCode} and one entry per configured URL.
+     * Build the summary object at {@code t} ms: {@code ok}, {@code exitCode} and one entry per configured URL (the
+     * diagnostics page's; the probe's has a {@code usageError} too, see {@link #probeSummary}).
      *
      * @throws NullPointerException when {@code mapper} or {@code checks} is null
      */
@@ -72,6 +74,39 @@ public final class ProbeJson {
      * @throws NullPointerException when {@code mapper} or {@code checks} is null
      */
     public static ObjectNode summary(ObjectMapper mapper, List<ServerCheck> checks, int exitCode, long t) {
+        ObjectNode node = summaryWithoutT(mapper, checks, exitCode);
+        node.put("t", t);
+        return node;
+    }
+
+    /**
+     * Build the probe's summary object at {@code t} ms: {@link #summary(ObjectMapper, List, int, long)} with a
+     * {@code usageError} of {@code null} before {@code t}.
+     *
+     * @throws NullPointerException when {@code mapper} or {@code checks} is null
+     */
+    public static ObjectNode probeSummary(ObjectMapper mapper, List<ServerCheck> checks, int exitCode, long t) {
+        ObjectNode node = summaryWithoutT(mapper, checks, exitCode);
+        node.putNull("usageError");
+        node.put("t", t);
+        return node;
+    }
+
+    /**
+     * Build the probe's summary of a run that probed nothing because of a usage error (exit status
+     * {@link ServerChecks#EXIT_USAGE}): {@code servers} is empty, {@code usageError} the one-line message, {@code t}
+     * 0.
+     *
+     * @throws NullPointerException when {@code mapper} or {@code usageError} is null
+     */
+    public static ObjectNode usageErrorSummary(ObjectMapper mapper, String usageError) {
+        ObjectNode node = summaryWithoutT(mapper, List.of(), ServerChecks.EXIT_USAGE);
+        node.put("usageError", Objects.requireNonNull(usageError, "usageError"));
+        node.put("t", 0);
+        return node;
+    }
+
+    private static ObjectNode summaryWithoutT(ObjectMapper mapper, List<ServerCheck> checks, int exitCode) {
         ObjectNode node = mapper.createObjectNode();
         node.put("type", "summary");
         node.put("ok", exitCode == 0);
@@ -91,7 +126,6 @@ public final class ProbeJson {
             }
             server.put("verdict", check.verdict());
         }
-        node.put("t", t);
         return node;
     }
 }

@@ -6,6 +6,8 @@ import io.iceflux.IceServerUrl;
 import io.iceflux.IceTransportPolicy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * What one configured server URL promised, what it gave, and the verdict in plain words. {@link ServerChecks} makes
@@ -102,17 +104,30 @@ public final class ServerCheck {
         };
     }
 
-    /** The verdict in plain words. */
+    /** The verdict in plain words, with the server's texts (reason phrases, addresses) as they came. */
     public String verdict() {
+        return verdict(UnaryOperator.identity());
+    }
+
+    /**
+     * The verdict in plain words, with every text that came from the network (reason phrases, addresses) passed
+     * through {@code serverText} first: {@code verdict(TerminalText::field)} for a terminal.
+     *
+     * @throws NullPointerException when {@code serverText} is null
+     */
+    public String verdict(UnaryOperator<String> serverText) {
+        Objects.requireNonNull(serverText, "serverText");
         String serverKind = parsed.scheme().isTurn() ? "TURN" : "STUN";
         if (expectation == Expectation.SKIPPED) {
             return "skipped: the relay-only policy uses TURN servers only";
         }
         if (ok()) {
             String verdict = switch (expectation) {
-                case RELAY -> "reachable; credentials accepted; relay " + hostPort(obtained.address(), obtained.port())
+                case RELAY -> "reachable; credentials accepted; relay "
+                        + serverText.apply(hostPort(obtained.address(), obtained.port()))
                         + " obtained in " + obtainedAtMillis + " ms";
-                case SRFLX -> "reachable; server-reflexive address " + hostPort(obtained.address(), obtained.port())
+                case SRFLX -> "reachable; server-reflexive address "
+                        + serverText.apply(hostPort(obtained.address(), obtained.port()))
                         + " obtained in " + obtainedAtMillis + " ms";
                 default -> "no error (a stuns: URL is checked over TLS but gives no candidate)";
             };
@@ -126,14 +141,14 @@ public final class ServerCheck {
         }
         IceCandidateError error = firstServerAnswer();
         int code = error.errorCode();
+        String text = serverText.apply(error.errorText());
         if (code == 401) {
-            return serverKind + " server answered 401 " + error.errorText()
-                    + ": check the username and password";
+            return serverKind + " server answered 401 " + text + ": check the username and password";
         }
         if (code == IceCandidateError.SERVER_NOT_REACHABLE) {
-            return "no answer (701: " + error.errorText() + ") — not fatal for the other servers";
+            return "no answer (701: " + text + ") — not fatal for the other servers";
         }
-        return serverKind + " server answered " + code + " " + error.errorText() + " — not fatal for the other servers";
+        return serverKind + " server answered " + code + " " + text + " — not fatal for the other servers";
     }
 
     /** {@code address:port}, with an IPv6 address in brackets, as the verdicts and the probe's lines write it. */

@@ -17,6 +17,11 @@ public final class ServerChecks {
     public static final int EXIT_OK = 0;
     /** The probe's exit status (and the summary's {@code exitCode}) when at least one URL did not. */
     public static final int EXIT_SOME_FAILED = 1;
+    /**
+     * The probe's exit status (and the summary's {@code exitCode}) for a usage error: bad usage, a bad option value,
+     * an unusable configuration or one past a limit; nothing was probed.
+     */
+    public static final int EXIT_USAGE = 2;
 
     private final List<ServerCheck> checks = new ArrayList<>();
 

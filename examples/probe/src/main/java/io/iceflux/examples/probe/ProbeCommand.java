@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iceflux.HostInterfaces;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
+import io.iceflux.IceGatherer;
+import io.iceflux.IceLimitExceededException;
 import io.iceflux.IceServer;
 import io.iceflux.IceServerUrl;
 import io.iceflux.IceTransportPolicy;
@@ -11,7 +13,7 @@ import io.iceflux.InvalidIceServerException;
 import io.iceflux.StunTimers;
 import io.iceflux.examples.common.RtcConfigurationFile;
 import io.iceflux.examples.common.ServerChecks;
-import io.iceflux.netty.NettyIceGatherer;
+import io.iceflux.examples.common.TerminalText;
 import io.iceflux.testkit.TestTurnServer;
 import java.io.PrintWriter;
 import java.net.DatagramSocket;
@@ -38,7 +40,9 @@ import picocli.CommandLine;
  * <p>Without servers it starts an embedded {@link TestTurnServer} on loopback and probes a working STUN URL, a
  * working TURN URL, a TURN URL with a wrong password and a URL where nothing answers. Exit status: 0 when every
  * server gave what its URL promises ({@code stun:} a server-reflexive candidate, {@code turn(s):} a relayed one),
- * 1 when some did not, 2 for bad usage or an invalid server URL.
+ * 1 when some did not, 2 for a usage error (bad usage, a bad option value, an unusable {@code --config} file, an
+ * invalid server URL or one past a limit): one line on stderr and, with {@code --json}, the summary line; never a
+ * stack trace.
  */
 @Command(name = "iceflux-probe", mixinStandardHelpOptions = true, version = "iceflux-probe 0.1.0",
         sortOptions = false,
@@ -48,15 +52,16 @@ import picocli.CommandLine;
                         + "TURN URL, a wrong password and a URL where nothing answers)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every server gave what its URL promises", "1:some server did not",
-                "2:bad usage or an invalid server URL"})
+                "2:bad usage, a bad option value, an unusable --config file, an invalid server URL or one past a "
+                        + "limit (64 servers, 256 URLs, 16 local addresses, a 1 MB --config file)"})
 public final class ProbeCommand implements Callable<Integer> {
 
     /** Exit status when every server gave what its URL promises. */
     public static final int OK = ServerChecks.EXIT_OK;
     /** Exit status when at least one server did not give what its URL promises. */
     public static final int SOME_FAILED = ServerChecks.EXIT_SOME_FAILED;
-    /** Exit status for bad usage or an invalid server URL. */
-    public static final int USAGE = 2;
+    /** Exit status for bad usage, a bad option value, an unusable configuration or one past a limit. */
+    public static final int USAGE = ServerChecks.EXIT_USAGE;
 
     private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
     private static final Duration DEMO_RTO = Duration.ofMillis(100);
@@ -116,8 +121,16 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "write one JSON object per line (see the README for the contract)")
     private boolean json;
 
+    private final ProbeGatherers gatherers;
+
     /** Create the command with every option at its default; picocli fills the fields. */
     public ProbeCommand() {
+        this(ProbeGatherers.netty());
+    }
+
+    /** Create the command with the gatherers its runs use (tests give their own). */
+    ProbeCommand(ProbeGatherers gatherers) {
+        this.gatherers = gatherers;
     }
 
     /**
@@ -126,18 +139,36 @@ public final class ProbeCommand implements Callable<Integer> {
      * @param args the command line; bad arguments give exit status 2 and a usage message
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ProbeCommand()).execute(args));
+        System.exit(commandLine(new ProbeCommand()).execute(args));
+    }
+
+    /**
+     * The command line of {@code command}, as {@link #main} runs it: a command line picocli cannot parse is a usage
+     * error (exit status 2, picocli's message and the usage on stderr) and, with {@code --json}, the summary line.
+     */
+    static CommandLine commandLine(ProbeCommand command) {
+        CommandLine commandLine = new CommandLine(command);
+        CommandLine.IParameterExceptionHandler picocliHandler = commandLine.getParameterExceptionHandler();
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            int exitCode = picocliHandler.handleParseException(e, args);
+            if (List.of(args).contains("--json")) {
+                new ProbeOutput.Json(e.getCommandLine().getOut(), new ObjectMapper())
+                        .usageError(TerminalText.line(e.getMessage()));
+            }
+            return exitCode;
+        });
+        return commandLine;
     }
 
     /**
      * Run the probe, writing to the command line's out and err writers.
      *
      * @return 0 when every server gave what its URL promises, 1 when some did not, 2 for an invalid server URL,
-     *         bad credentials for a TURN URL, an unusable {@code --config} file or a bad option value
+     *         bad credentials for a TURN URL, an unusable {@code --config} file, a bad option value or one past a
+     *         limit (servers, URLs, host addresses)
      */
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
         ObjectMapper mapper = new ObjectMapper();
         try {
             validateOptions();
@@ -159,34 +190,52 @@ public final class ProbeCommand implements Callable<Integer> {
             if (relayOnly) {
                 policy = Optional.of(IceTransportPolicy.RELAY);
             }
-            NettyIceGatherer.Builder builder = NettyIceGatherer.builder();
-            if (insecure) {
-                builder.insecureTrustAllCertificates();
-            }
-            try (NettyIceGatherer gatherer = builder.build()) {
-                IceConfiguration configuration = IceConfiguration.builder().servers(servers)
-                        .transportPolicy(policy.orElse(IceTransportPolicy.ALL))
-                        .stunTimers(timers(StunTimers.rfc8489()))
-                        .gatheringDeadline(deadlineMillis == null ? DEFAULT_DEADLINE
-                                : Duration.ofMillis(deadlineMillis))
-                        .hostInterfaces(hostInterfaces(HostInterfaces.defaults()))
-                        .build();
+            IceConfiguration configuration = IceConfiguration.builder().servers(servers)
+                    .transportPolicy(policy.orElse(IceTransportPolicy.ALL))
+                    .stunTimers(timers(StunTimers.rfc8489()))
+                    .gatheringDeadline(deadlineMillis == null ? DEFAULT_DEADLINE : Duration.ofMillis(deadlineMillis))
+                    .hostInterfaces(hostInterfaces(HostInterfaces.defaults()))
+                    .build();
+            try (ProbeGatherers.Gatherer gatherer = gatherers.open(insecure)) {
                 return probe(gatherer, configuration, mapper);
             }
         } catch (InvalidIceServerException e) {
-            err.println("iceflux-probe: " + e.getMessage() + " (wrong part: " + e.part() + ")");
-            return USAGE;
+            return usageError(mapper, TerminalText.line(e.getMessage()) + " (wrong part: " + e.part() + ")");
         } catch (RtcConfigurationFile.BadConfigurationException | UsageException e) {
-            err.println("iceflux-probe: " + e.getMessage());
-            return USAGE;
-        } finally {
-            err.flush();
+            return usageError(mapper, TerminalText.line(e.getMessage()));
+        } catch (IceLimitExceededException e) {
+            // servers or URLs: when the configuration is built; host addresses: when the gathering starts
+            return usageError(mapper, limitExceeded(e));
         }
+    }
+
+    /** Write the one line of a usage error on stderr and, with {@code --json}, the summary carrying it; return 2. */
+    private int usageError(ObjectMapper mapper, String message) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("iceflux-probe: " + message);
+        err.flush();
+        if (json) {
+            new ProbeOutput.Json(spec.commandLine().getOut(), mapper).usageError(message);
+        }
+        return USAGE;
+    }
+
+    /** The usage error of a limit: the count, the limit, its name in the API and the option that helps. */
+    private static String limitExceeded(IceLimitExceededException e) {
+        return switch (e.limit()) {
+            case SERVERS_PER_CONFIGURATION -> e.actual() + " ICE servers given, more than the " + e.maximum()
+                    + " one run takes (IceConfiguration.MAX_SERVERS): probe them in several runs";
+            case URLS_PER_CONFIGURATION -> e.actual() + " ICE server URLs given, more than the " + e.maximum()
+                    + " one run takes (IceConfiguration.MAX_URLS): probe them in several runs";
+            case HOST_ADDRESSES_PER_GATHERING -> e.actual() + " usable local addresses, more than the " + e.maximum()
+                    + " one gathering takes (NettyIceGatherer.MAX_HOST_ADDRESSES): choose the interfaces with "
+                    + "--interface NAME (repeatable), or use --loopback-only";
+        };
     }
 
     private int demo(ObjectMapper mapper) throws UsageException {
         try (TestTurnServer server = TestTurnServer.builder().bindAddress(InetAddress.getLoopbackAddress()).start();
-             NettyIceGatherer gatherer = NettyIceGatherer.create()) {
+             ProbeGatherers.Gatherer gatherer = gatherers.open(insecure)) {
             String deadUrl = "stun:127.0.0.1:" + closedUdpPort();
             PrintWriter out = spec.commandLine().getOut();
             if (!json) {
@@ -214,7 +263,7 @@ public final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    private int probe(NettyIceGatherer gatherer, IceConfiguration configuration, ObjectMapper mapper) {
+    private int probe(IceGatherer gatherer, IceConfiguration configuration, ObjectMapper mapper) {
         PrintWriter out = spec.commandLine().getOut();
         ProbeOutput output = json ? new ProbeOutput.Json(out, mapper) : new ProbeOutput.Human(out);
         ServerChecks checks = new ServerChecks(configuration);
@@ -264,6 +313,9 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         if (deadlineMillis != null && deadlineMillis < 1) {
             throw new UsageException("--deadline must be at least 1 ms, not " + deadlineMillis);
+        }
+        if (interfaces.stream().anyMatch(String::isBlank)) {
+            throw new UsageException("--interface needs the name of a network interface, not a blank one");
         }
         if (loopbackOnly && !interfaces.isEmpty()) {
             throw new UsageException("--loopback-only and --interface exclude each other");

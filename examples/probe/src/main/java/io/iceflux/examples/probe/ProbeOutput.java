@@ -8,6 +8,7 @@ import io.iceflux.IceCandidateError;
 import io.iceflux.IceEvent;
 import io.iceflux.examples.common.ProbeJson;
 import io.iceflux.examples.common.ServerCheck;
+import io.iceflux.examples.common.TerminalText;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -21,7 +22,12 @@ interface ProbeOutput {
     /** Write the per-server verdicts at {@code t} ms; {@code exitCode} is what the probe returns. */
     void summary(List<ServerCheck> checks, int exitCode, long t);
 
-    /** Lines for people: time, type and details of each event, then one verdict per server. */
+    /**
+     * Lines for people: time, type and details of each event, then one verdict per server. Every text that came
+     * from elsewhere (reason phrases and addresses from the network, URLs from the user) is shown through
+     * {@link TerminalText}: control characters escaped, so that each record is one line and a server cannot draw on
+     * the terminal, and reason phrases cut after {@value TerminalText#MAX_FIELD_CHARS} characters.
+     */
     final class Human implements ProbeOutput {
         private final PrintWriter out;
 
@@ -37,12 +43,16 @@ interface ProbeOutput {
             } else if (event instanceof IceEvent.CandidateGathered c) {
                 IceCandidate cand = c.candidate();
                 line = String.format("candidate %-5s %s %s%s  %s", cand.type().sdpName(),
-                        cand.protocol().w3cName(), ServerCheck.hostPort(cand.address(), cand.port()),
-                        cand.url() == null ? "" : " from " + cand.url(), cand.toSdp());
+                        cand.protocol().w3cName(), TerminalText.field(ServerCheck.hostPort(cand.address(),
+                                cand.port())),
+                        cand.url() == null ? "" : " from " + TerminalText.escape(cand.url()),
+                        TerminalText.escape(cand.toSdp()));
             } else if (event instanceof IceEvent.CandidateError e) {
                 IceCandidateError err = e.error();
-                line = "error     " + err.errorCode() + " " + err.errorText() + "  url " + err.url()
-                        + (err.address() == null ? "" : "  local " + ServerCheck.hostPort(err.address(), err.port()))
+                line = "error     " + err.errorCode() + " " + TerminalText.field(err.errorText()) + "  url "
+                        + TerminalText.escape(err.url())
+                        + (err.address() == null ? ""
+                                : "  local " + TerminalText.field(ServerCheck.hostPort(err.address(), err.port())))
                         + "  (not fatal: gathering goes on)";
             } else {
                 line = "end-of-candidates  (generation " + event.generation() + ")";
@@ -56,7 +66,8 @@ interface ProbeOutput {
             out.println();
             out.printf("Verdict after %d ms:%n", t);
             for (ServerCheck check : checks) {
-                out.printf("  %-4s %s: %s%n", check.ok() ? "OK" : "FAIL", check.url(), check.verdict());
+                out.printf("  %-4s %s: %s%n", check.ok() ? "OK" : "FAIL", TerminalText.escape(check.url()),
+                        check.verdict(TerminalText::field));
             }
             long failed = checks.stream().filter(c -> !c.ok()).count();
             if (failed == 0) {
@@ -86,7 +97,12 @@ interface ProbeOutput {
 
         @Override
         public void summary(List<ServerCheck> checks, int exitCode, long t) {
-            write(ProbeJson.summary(mapper, checks, exitCode, t));
+            write(ProbeJson.probeSummary(mapper, checks, exitCode, t));
+        }
+
+        /** Write the summary of a run that probed nothing because of a usage error (exit status 2). */
+        void usageError(String message) {
+            write(ProbeJson.usageErrorSummary(mapper, message));
         }
 
         private void write(ObjectNode node) {

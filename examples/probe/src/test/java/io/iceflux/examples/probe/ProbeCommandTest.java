@@ -1,75 +1,29 @@
 package io.iceflux.examples.probe;
 
+import static io.iceflux.examples.probe.ProbeRuns.assertUsageError;
+import static io.iceflux.examples.probe.ProbeRuns.fast;
+import static io.iceflux.examples.probe.ProbeRuns.fieldNames;
+import static io.iceflux.examples.probe.ProbeRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iceflux.examples.probe.ProbeRuns.Run;
 import io.iceflux.testkit.TestTurnServer;
+import io.iceflux.testkit.TestTurnServerExtension;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ProbeCommandTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] FAST = {"--loopback-only", "--rto", "100", "--max-requests", "3",
-            "--deadline", "3000"};
-
-    private static TestTurnServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestTurnServer.builder().start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
-    private record Run(int exitCode, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-
-        List<JsonNode> json() {
-            List<JsonNode> nodes = new ArrayList<>();
-            for (String line : lines()) {
-                try {
-                    nodes.add(JSON.readTree(line));
-                } catch (IOException e) {
-                    throw new AssertionError("not a JSON line: " + line, e);
-                }
-            }
-            return nodes;
-        }
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(new ProbeCommand());
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
-    private static String[] fast(String... args) {
-        return Stream.concat(Stream.of(FAST), Stream.of(args)).toArray(String[]::new);
-    }
+    @RegisterExtension
+    static final TestTurnServerExtension TURN = TestTurnServerExtension.perClass(TestTurnServer.builder());
 
     @Test
     void demoShowsCandidatesA401AndA701AndExitsWith1() {
@@ -147,8 +101,11 @@ class ProbeCommandTest {
                     assertThat(fieldNames(node)).containsExactly("type", "generation", "t");
                     assertThat(node.get("generation").asInt()).isZero();
                 }
-                case "summary" -> assertThat(fieldNames(node))
-                        .containsExactly("type", "ok", "exitCode", "servers", "t");
+                case "summary" -> {
+                    assertThat(fieldNames(node))
+                            .containsExactly("type", "ok", "exitCode", "servers", "usageError", "t");
+                    assertThat(node.get("usageError").isNull()).isTrue();
+                }
                 default -> throw new AssertionError("unexpected type in " + node);
             }
         }
@@ -197,24 +154,24 @@ class ProbeCommandTest {
 
     @Test
     void workingStunAndTurnUrlsExitWith0() {
-        Run run = run(fast(server.stunUrl(), server.turnUdpUrl(), server.turnTcpUrl(),
-                "-u", server.username(), "-p", server.password()));
+        Run run = run(fast(TURN.server().stunUrl(), TURN.server().turnUdpUrl(), TURN.server().turnTcpUrl(),
+                "-u", TURN.server().username(), "-p", TURN.server().password()));
 
         assertThat(run.exitCode()).as(run.out()).isEqualTo(ProbeCommand.OK);
         assertThat(run.err()).isEmpty();
         assertThat(run.lines()).contains("Every server gave what its URL promises (exit status 0).");
-        assertThat(run.lines()).anyMatch(l -> l.startsWith("  OK   " + server.stunUrl() + ": reachable; "
+        assertThat(run.lines()).anyMatch(l -> l.startsWith("  OK   " + TURN.server().stunUrl() + ": reachable; "
                 + "server-reflexive address 127.0.0.1:"));
-        assertThat(run.lines()).anyMatch(l -> l.startsWith("  OK   " + server.turnUdpUrl() + ": reachable; "
+        assertThat(run.lines()).anyMatch(l -> l.startsWith("  OK   " + TURN.server().turnUdpUrl() + ": reachable; "
                 + "credentials accepted; relay 127.0.0.1:"));
-        assertThat(run.lines()).anyMatch(l -> l.startsWith("  OK   " + server.turnTcpUrl() + ": reachable; "
+        assertThat(run.lines()).anyMatch(l -> l.startsWith("  OK   " + TURN.server().turnTcpUrl() + ": reachable; "
                 + "credentials accepted; relay 127.0.0.1:"));
         assertThat(run.lines()).noneMatch(l -> l.contains(" error "));
     }
 
     @Test
     void aWrongPasswordGivesA401VerdictAndExit1() {
-        Run run = run(fast("--json", server.turnUdpUrl(), "-u", server.username(), "-p", "wrong"));
+        Run run = run(fast("--json", TURN.server().turnUdpUrl(), "-u", TURN.server().username(), "-p", "wrong"));
 
         assertThat(run.exitCode()).isEqualTo(ProbeCommand.SOME_FAILED);
         JsonNode summary = run.json().get(run.json().size() - 1);
@@ -235,7 +192,7 @@ class ProbeCommandTest {
 
     @Test
     void aTurnUrlWithoutCredentialsExitsWith2() {
-        Run run = run(server.turnUdpUrl());
+        Run run = run(TURN.server().turnUdpUrl());
 
         assertThat(run.exitCode()).isEqualTo(ProbeCommand.USAGE);
         assertThat(run.out()).isEmpty();
@@ -249,37 +206,54 @@ class ProbeCommandTest {
         assertThat(unknown.exitCode()).isEqualTo(ProbeCommand.USAGE);
         assertThat(unknown.err()).contains("Unknown option: '--frobnicate'").contains("Usage: iceflux-probe");
 
-        Run badRto = run("--rto", "0", server.stunUrl());
+        Run badRto = run("--rto", "0", TURN.server().stunUrl());
         assertThat(badRto.exitCode()).isEqualTo(ProbeCommand.USAGE);
         assertThat(badRto.err()).isEqualTo("iceflux-probe: --rto must be at least 1 ms, not 0"
                 + System.lineSeparator());
     }
 
     @Test
+    void aUsageErrorWithJsonStillEndsWithTheSummary() {
+        Run badUrl = run("--json", "stun:127.0.0.1:99999");
+        assertUsageError(badUrl, true, "invalid ICE server URL \"stun:127.0.0.1:99999\": port 99999 is out of range "
+                + "1-65535 (wrong part: PORT)");
+
+        Run badRto = run("--json", "--rto", "0", TURN.server().stunUrl());
+        assertUsageError(badRto, true, "--rto must be at least 1 ms, not 0");
+
+        Run unknown = run("--json", "--frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(ProbeCommand.USAGE);
+        assertThat(unknown.err()).startsWith("Unknown option: '--frobnicate'").contains("Usage: iceflux-probe");
+        assertThat(unknown.lines()).hasSize(1);
+        assertThat(unknown.summary().get("exitCode").asInt()).isEqualTo(ProbeCommand.USAGE);
+        assertThat(unknown.summary().get("usageError").asText()).isEqualTo("Unknown option: '--frobnicate'");
+    }
+
+    @Test
     void aConfigFileGivesTheSameVerdictsAsTheUrls(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("rtc.json");
-        Files.writeString(config, "{\"iceServers\":[{\"urls\":\"" + server.stunUrl() + "\"},"
-                + "{\"urls\":[\"" + server.turnUdpUrl() + "\",\"" + server.turnTcpUrl() + "\"],"
-                + "\"username\":\"" + server.username() + "\",\"credential\":\"" + server.password() + "\"}],"
+        Files.writeString(config, "{\"iceServers\":[{\"urls\":\"" + TURN.server().stunUrl() + "\"},"
+                + "{\"urls\":[\"" + TURN.server().turnUdpUrl() + "\",\"" + TURN.server().turnTcpUrl() + "\"],"
+                + "\"username\":\"" + TURN.server().username() + "\",\"credential\":\"" + TURN.server().password() + "\"}],"
                 + "\"bundlePolicy\":\"max-bundle\"}");
 
         Run fromFile = run(fast("--json", "--config", config.toString()));
-        Run fromUrls = run(fast("--json", server.stunUrl(), server.turnUdpUrl(), server.turnTcpUrl(),
-                "-u", server.username(), "-p", server.password()));
+        Run fromUrls = run(fast("--json", TURN.server().stunUrl(), TURN.server().turnUdpUrl(), TURN.server().turnTcpUrl(),
+                "-u", TURN.server().username(), "-p", TURN.server().password()));
 
         assertThat(fromFile.exitCode()).isZero();
         assertThat(fromUrls.exitCode()).isZero();
-        assertThat(verdicts(fromFile)).isEqualTo(verdicts(fromUrls)).containsOnlyKeys(server.stunUrl(),
-                server.turnUdpUrl(), server.turnTcpUrl());
+        assertThat(verdicts(fromFile)).isEqualTo(verdicts(fromUrls)).containsOnlyKeys(TURN.server().stunUrl(),
+                TURN.server().turnUdpUrl(), TURN.server().turnTcpUrl());
         assertThat(verdicts(fromFile).values()).allMatch(v -> v.startsWith("true "));
     }
 
     @Test
     void aRelayPolicyInTheConfigFileSkipsStunUrls(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("relay.json");
-        Files.writeString(config, "{\"iceServers\":[{\"urls\":[\"" + server.stunUrl() + "\"]},"
-                + "{\"urls\":\"" + server.turnUdpUrl() + "\",\"username\":\"" + server.username()
-                + "\",\"credential\":\"" + server.password() + "\"}],\"iceTransportPolicy\":\"relay\"}");
+        Files.writeString(config, "{\"iceServers\":[{\"urls\":[\"" + TURN.server().stunUrl() + "\"]},"
+                + "{\"urls\":\"" + TURN.server().turnUdpUrl() + "\",\"username\":\"" + TURN.server().username()
+                + "\",\"credential\":\"" + TURN.server().password() + "\"}],\"iceTransportPolicy\":\"relay\"}");
 
         Run run = run(fast("--json", "--config", config.toString()));
 
@@ -304,7 +278,8 @@ class ProbeCommandTest {
 
         Run broken = run("--config", notJson.toString());
         assertThat(broken.exitCode()).isEqualTo(2);
-        assertThat(broken.err()).startsWith("iceflux-probe: --config " + notJson + ": not valid JSON: ");
+        assertThat(broken.err()).isEqualTo("iceflux-probe: --config " + notJson + ": not valid JSON at line 1, column "
+                + "16: the file ends before the JSON does (is a ']', '}' or '\"' missing?)" + System.lineSeparator());
         Run object = run("--config", noServers.toString());
         assertThat(object.exitCode()).isEqualTo(2);
         assertThat(object.err()).isEqualTo("iceflux-probe: --config " + noServers
@@ -316,12 +291,6 @@ class ProbeCommandTest {
         assertThat(scheme.exitCode()).isEqualTo(2);
         assertThat(scheme.err()).contains("http://example.org").endsWith("(wrong part: SCHEME)"
                 + System.lineSeparator());
-    }
-
-    private static List<String> fieldNames(JsonNode node) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     private static List<String> types(List<JsonNode> nodes) {
