@@ -75,8 +75,13 @@ public final class Gathering {
 
     /** The events of this generation; in session mode the {@code Flux} stays open until cancelled. */
     public Flux<IceEvent> events() {
-        return Flux.usingWhen(openResources(), this::events, Resources::release,
-                (resources, error) -> resources.release(), Resources::release);
+        return Flux.usingWhen(openResources(), this::events, this::release,
+                (resources, error) -> release(resources), this::release);
+    }
+
+    /** Release {@code resources}, recorded on the gatherer's {@link Cleanups} while it runs. */
+    private Mono<Void> release(Resources resources) {
+        return context.cleanups().track(resources.release());
     }
 
     private Mono<Resources> openResources() {
@@ -102,9 +107,9 @@ public final class Gathering {
                         resources.hostSockets.addAll(sockets);
                         return resources;
                     })
-                    .onErrorResume(e -> resources.release().then(Mono.error(e)))
+                    .onErrorResume(e -> release(resources).then(Mono.error(e)))
                     // cancelled while the sockets were opening: usingWhen never got them, so close them here
-                    .doOnCancel(() -> resources.release().subscribe());
+                    .doOnCancel(() -> release(resources).subscribe());
         });
     }
 
