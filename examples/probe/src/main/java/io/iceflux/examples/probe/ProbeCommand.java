@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.reactivestreams.Subscription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,6 +65,8 @@ public final class ProbeCommand implements Callable<Integer> {
     private static final int DEMO_MAX_REQUESTS = 3;
     private static final Duration DEMO_DEADLINE = Duration.ofSeconds(3);
     private static final String DEMO_WRONG_PASSWORD = "not-the-password";
+    /** How long Ctrl-C or SIGTERM waits for the gatherer to release what the running gathering held. */
+    private static final Duration RELEASE_ON_SIGNAL = Duration.ofSeconds(3);
 
     @Spec
     private CommandSpec spec;
@@ -219,17 +223,50 @@ public final class ProbeCommand implements Callable<Integer> {
         ProbeOutput output = json ? new ProbeOutput.Json(out, mapper) : new ProbeOutput.Human(out);
         ServerChecks checks = new ServerChecks(configuration);
         long[] start = new long[1];
+        AtomicReference<Subscription> gathering = new AtomicReference<>();
         Iterable<IceEvent> events = gatherer.gather(configuration)
                 .doOnSubscribe(s -> start[0] = System.nanoTime())
+                .doOnSubscribe(gathering::set)
                 .toIterable();
-        for (IceEvent event : events) {
-            long t = elapsedMillis(start[0]);
-            checks.offer(event, t);
-            output.event(event, t);
+        Thread releaseOnSignal = releaseOnSignal(gathering, gatherer);
+        try {
+            for (IceEvent event : events) {
+                long t = elapsedMillis(start[0]);
+                checks.offer(event, t);
+                output.event(event, t);
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(releaseOnSignal);
+            } catch (IllegalStateException exiting) {
+                // the JVM is exiting: the hook is running or has run
+            }
         }
         int exitCode = checks.exitCode();
         output.summary(checks.checks(), exitCode, elapsedMillis(start[0]));
         return exitCode;
+    }
+
+    /**
+     * Ctrl-C (SIGINT) or SIGTERM makes the JVM run its shutdown hooks and exit with status 130 or 143. Register one
+     * that cancels the running gathering and waits, at most {@link #RELEASE_ON_SIGNAL}, for the gatherer to release what
+     * the gathering held, so that its TURN allocations are deleted on the servers instead of living on until their
+     * lifetime ends.
+     */
+    private static Thread releaseOnSignal(AtomicReference<Subscription> gathering, NettyIceGatherer gatherer) {
+        Thread hook = new Thread(() -> {
+            Subscription running = gathering.get();
+            if (running != null) {
+                running.cancel();
+            }
+            try {
+                gatherer.disposeLater().block(RELEASE_ON_SIGNAL);
+            } catch (RuntimeException timedOut) {
+                // exit anyway
+            }
+        }, "iceflux-probe-release-on-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     private static long elapsedMillis(long startNanos) {
