@@ -41,9 +41,9 @@ import reactor.core.publisher.Mono;
  * opened since the baseline is still open after a second ({@code /proc/self/fd}), coturn holds no allocation, and
  * the Java thread count is back to the baseline (± {@value #THREAD_MARGIN}).
  *
- * <p>The random choices come from one seed, printed with the figures: {@code -Diceflux.cancelStress.seed=N} replays
- * a run ({@value #DEFAULT_SEED} by default, so every build runs the same schedule; the timing of the machine still
- * varies).
+ * <p>The random choices come from one seed, printed with the figures: {@code mvn verify -Diceflux.cancelStress.seed=N}
+ * replays a run ({@value #DEFAULT_SEED} by default, so every build runs the same schedule; the timing of the machine
+ * still varies).
  */
 class CancelStressCoturnTest {
 
@@ -53,7 +53,7 @@ class CancelStressCoturnTest {
     static final long DEFAULT_SEED = 20_261_214L;
     /** The cancel windows, in ms, and how many gatherings each gets. */
     static final int[] WINDOWS = {5, 20, 300};
-    static final int[] GATHERINGS = {420, 420, 210};
+    static final int[] GATHERINGS = {600, 600, 300};
     static final int CONCURRENCY = 6;
     static final int THREAD_MARGIN = 2;
     static final Duration SOCKETS_BACK = Duration.ofSeconds(1);
@@ -156,7 +156,7 @@ class CancelStressCoturnTest {
         int threadsAfter = awaitThreadsBack(threadsBefore);
 
         StringBuilder figures = new StringBuilder("CancelStressCoturnTest (seed " + seed + ", -Diceflux.cancelStress"
-                + ".seed=" + seed + " replays it):\n");
+                + ".seed=" + seed + " replays it; " + CONCURRENCY + " gatherings at a time):\n");
         for (int w = 0; w < WINDOWS.length; w++) {
             figures.append("  cancel window 0-").append(WINDOWS[w]).append(" ms: ").append(tallies.get(w))
                     .append('\n');
