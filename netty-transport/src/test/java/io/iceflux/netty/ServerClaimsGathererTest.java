@@ -51,16 +51,15 @@ class ServerClaimsGathererTest {
 
     @ParameterizedTest(name = "Binding mapped {0}: {1}")
     @CsvSource(delimiter = '|', value = {
-        "0.0.0.0:0          | 0.0.0.0:0           | unspecified",
-        "0.0.0.0:5000       | 0.0.0.0:5000        | unspecified",
-        "[::]:5000          | [::]:5000           | unspecified",
-        "255.255.255.255:53 | 255.255.255.255:53  | broadcast",
-        "224.0.0.1:5000     | 224.0.0.1:5000      | multicast",
-        "[ff02::1]:5000     | [ff02::1]:5000      | multicast",
-        "127.0.0.1:0        | 127.0.0.1:0         | port 0",
-        "[::1]:5000         | [::1]:5000          | IPv6, not the IPv4 of the socket the request left from"})
-    void aBindingWithAnUnusableMappedAddressIsA600AndNoCandidate(String mapped, String shown, String problem)
-            throws Exception {
+        "0.0.0.0:0          | unspecified",
+        "0.0.0.0:5000       | unspecified",
+        "[::]:5000          | unspecified",
+        "255.255.255.255:53 | broadcast",
+        "224.0.0.1:5000     | multicast",
+        "[ff02::1]:5000     | multicast",
+        "127.0.0.1:0        | port 0",
+        "[::1]:5000         | IPv6, not the IPv4 of the socket the request left from"})
+    void aBindingWithAnUnusableMappedAddressIsA600AndNoCandidate(String mapped, String problem) throws Exception {
         InetSocketAddress claimed = parse(mapped);
         FakeStunServer server = LOOPS.udpServer().responder((request, from) -> List.of(Reply.of(
                 StunMessage.builder(StunClass.SUCCESS_RESPONSE, request.method()).transactionId(request.transactionId())
@@ -72,7 +71,7 @@ class ServerClaimsGathererTest {
 
         int port = hostPort(events);
         assertEvents(events, GATHERING_0, host(port), new IceEvent.CandidateError(0, new IceCandidateError(url, 600,
-                "STUN binding response with an unusable mapped address " + shown + " (" + problem + ").",
+                "STUN binding response with an unusable mapped address " + mapped + " (" + problem + ").",
                 "127.0.0.1", port)), END_0, COMPLETE_0);
         SpoofedPacketsGathererTest.assertDroppedOnce(gatherer, before, DropReason.UNUSABLE_ADDRESS);
     }

@@ -249,20 +249,33 @@ public final class ProbeCommand implements Callable<Integer> {
 
     /**
      * Ctrl-C (SIGINT) or SIGTERM makes the JVM run its shutdown hooks and exit with status 130 or 143. Register one
-     * that cancels the running gathering and waits, at most {@link #RELEASE_ON_SIGNAL}, for the gatherer to release what
-     * the gathering held, so that its TURN allocations are deleted on the servers instead of living on until their
-     * lifetime ends.
+     * that cancels the running gathering and closes the gatherer, which waits until the cancelled gathering has
+     * released what it held (its TURN allocations deleted on the servers instead of living on until their lifetime
+     * ends); the hook waits for that at most {@link #RELEASE_ON_SIGNAL}.
+     *
+     * @param gatherer closed by the hook if it is {@link AutoCloseable}, as the probe's gatherers are
      */
-    private static Thread releaseOnSignal(AtomicReference<Subscription> gathering, NettyIceGatherer gatherer) {
+    private static Thread releaseOnSignal(AtomicReference<Subscription> gathering, io.iceflux.IceGatherer gatherer) {
         Thread hook = new Thread(() -> {
             Subscription running = gathering.get();
             if (running != null) {
                 running.cancel();
             }
-            try {
-                gatherer.disposeLater().block(RELEASE_ON_SIGNAL);
-            } catch (RuntimeException timedOut) {
-                // exit anyway
+            if (gatherer instanceof AutoCloseable closeable) {
+                Thread closing = new Thread(() -> {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        // exiting anyway
+                    }
+                }, "iceflux-probe-close-on-signal");
+                closing.setDaemon(true);
+                closing.start();
+                try {
+                    closing.join(RELEASE_ON_SIGNAL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }, "iceflux-probe-release-on-signal");
         Runtime.getRuntime().addShutdownHook(hook);

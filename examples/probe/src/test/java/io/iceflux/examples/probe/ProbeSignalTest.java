@@ -39,11 +39,8 @@ class ProbeSignalTest {
     void aSignalCancelsTheGatheringDeletesTheAllocationAndExits(String signal, int status) throws Exception {
         try (Coturn coturn = Coturn.builder().tls(false).start();
                 DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            Probe probe = Probe.start(coturn, silent);
+            Probe probe = Probe.startHoldingAnAllocation(coturn, silent);
             try {
-                probe.awaitLine("candidate relay");
-                coturn.awaitAllocationCount(1, Duration.ofSeconds(2));
-
                 probe.signal(signal);
 
                 assertThat(probe.process.waitFor(10, TimeUnit.SECONDS)).as("the probe exited").isTrue();
@@ -60,11 +57,8 @@ class ProbeSignalTest {
     void sigkillRunsNoHookAndTheAllocationStays() throws Exception {
         try (Coturn coturn = Coturn.builder().tls(false).start();
                 DatagramSocket silent = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            Probe probe = Probe.start(coturn, silent);
+            Probe probe = Probe.startHoldingAnAllocation(coturn, silent);
             try {
-                probe.awaitLine("candidate relay");
-                coturn.awaitAllocationCount(1, Duration.ofSeconds(2));
-
                 probe.signal("KILL");
 
                 assertThat(probe.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -82,9 +76,11 @@ class ProbeSignalTest {
 
         /**
          * Start {@code java -cp <this test's class path> ProbeCommand} with coturn's UDP TURN URL and a STUN URL on
-         * {@code silent}, where nothing answers, on loopback, with a deadline of a minute.
+         * {@code silent}, where nothing answers, on loopback, with a deadline of a minute; return once it printed its
+         * relay candidate and coturn counts the allocation.
          */
-        static Probe start(Coturn coturn, DatagramSocket silent) throws IOException {
+        static Probe startHoldingAnAllocation(Coturn coturn, DatagramSocket silent)
+                throws IOException, InterruptedException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             List<String> command = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                     "-cp", System.getProperty("java.class.path"), ProbeCommand.class.getName(),
@@ -108,7 +104,15 @@ class ProbeSignalTest {
             }, "probe-output");
             reader.setDaemon(true);
             reader.start();
-            return new Probe(process, lines, all);
+            Probe probe = new Probe(process, lines, all);
+            try {
+                probe.awaitLine("candidate relay");
+                coturn.awaitAllocationCount(1, Duration.ofSeconds(2));
+            } catch (RuntimeException | AssertionError | InterruptedException e) {
+                process.destroyForcibly();
+                throw e;
+            }
+            return probe;
         }
 
         /** Wait until a printed line contains {@code text}. */
