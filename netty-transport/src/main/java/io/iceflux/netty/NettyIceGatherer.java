@@ -67,7 +67,9 @@ import reactor.util.Loggers;
  * <p>Incoming packets that do not answer a pending request (not STUN, malformed, bad FINGERPRINT, unknown
  * transaction id, wrong source address, wrong class or method, bad MESSAGE-INTEGRITY) are dropped without an error
  * event and without disturbing the transaction they might have spoofed; {@link #droppedPackets()} counts them by
- * {@link DropReason}. {@link Builder#metrics(GathererMetrics)} reports gatherings, candidates, errors, STUN
+ * {@link DropReason}. A success response whose mapped or relayed address no candidate can have (unspecified,
+ * broadcast, multicast, port 0, wrong family) gives a 600 error instead of a candidate, and is counted as
+ * {@link DropReason#UNUSABLE_ADDRESS}; a server's reason phrase longer than 763 bytes is cut in the error text. {@link Builder#metrics(GathererMetrics)} reports gatherings, candidates, errors, STUN
  * transactions and drops to a listener, e.g. Micrometer's; by default nothing is reported and no Micrometer class
  * is loaded.
  *
