@@ -4,6 +4,7 @@ import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceGatherer;
 import io.iceflux.IceOperators;
+import io.iceflux.netty.internal.gather.Cleanups;
 import io.iceflux.netty.internal.gather.GathererAccounting;
 import io.iceflux.netty.internal.gather.GathererContext;
 import io.iceflux.netty.internal.gather.Gathering;
@@ -16,11 +17,13 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -30,6 +33,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * The {@link IceGatherer} on Netty: non-blocking UDP, TCP and TLS on a fixed set of event-loop threads, however
@@ -41,6 +46,13 @@ import reactor.core.scheduler.Schedulers;
  *     gatherer.gather(config).doOnNext(System.out::println).blockLast();
  * }
  * }</pre>
+ *
+ * <p>Cancelling a gathering returns at once; what it holds is released in the background: its TURN allocations are
+ * deleted on the servers (an Allocate in flight is let finish and its allocation deleted), then its sockets are
+ * closed, all bounded by the STUN timers. {@link #close()} and {@link #disposeLater()} wait for those releases (at
+ * most {@link Builder#closeTimeout(Duration) closeTimeout}, {@value #DEFAULT_CLOSE_TIMEOUT_SECONDS} s by default)
+ * before they shut down the gatherer's event loops, so that an application that cancels its gatherings and then
+ * closes the gatherer leaves no allocation behind on the servers.
  *
  * <p>Every gathering: one UDP socket per usable host address ({@link IceConfiguration#hostInterfaces()}), the
  * base of its host candidate; a STUN Binding from every socket to every {@code stun:} and UDP {@code turn:}
@@ -55,7 +67,9 @@ import reactor.core.scheduler.Schedulers;
  * <p>Incoming packets that do not answer a pending request (not STUN, malformed, bad FINGERPRINT, unknown
  * transaction id, wrong source address, wrong class or method, bad MESSAGE-INTEGRITY) are dropped without an error
  * event and without disturbing the transaction they might have spoofed; {@link #droppedPackets()} counts them by
- * {@link DropReason}. {@link Builder#metrics(GathererMetrics)} reports gatherings, candidates, errors, STUN
+ * {@link DropReason}. A success response whose mapped or relayed address no candidate can have (unspecified,
+ * broadcast, multicast, port 0, wrong family) gives a 600 error instead of a candidate, and is counted as
+ * {@link DropReason#UNUSABLE_ADDRESS}; a server's reason phrase longer than 763 bytes is cut in the error text. {@link Builder#metrics(GathererMetrics)} reports gatherings, candidates, errors, STUN
  * transactions and drops to a listener, e.g. Micrometer's; by default nothing is reported and no Micrometer class
  * is loaded.
  *
@@ -76,10 +90,19 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
      */
     public static final int MAX_HOST_ADDRESSES = HostAddresses.MAX_HOST_ADDRESSES;
 
+    private static final Logger log = Loggers.getLogger(NettyIceGatherer.class);
+
+    /** How long {@link #close()} and {@link #disposeLater()} wait for cancelled gatherings by default, in seconds. */
+    public static final int DEFAULT_CLOSE_TIMEOUT_SECONDS = 5;
+
     private final GathererContext context;
     private final GathererAccounting accounting;
+    private final EventLoopGroup group;
     private final EventLoopGroup ownedGroup;
     private final DnsIceServerResolver ownedResolver;
+    private final Duration closeTimeout;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Mono<Void> disposal;
 
     private NettyIceGatherer(Builder b) {
         EventLoopGroup group = b.group;
@@ -90,6 +113,8 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         if (group == null) {
             group = ownedGroup;
         }
+        this.group = group;
+        this.closeTimeout = b.closeTimeout;
         this.accounting = new GathererAccounting(b.metrics);
         Scheduler scheduler = b.scheduler == null ? Schedulers.parallel() : b.scheduler;
         IceServerResolver resolver = b.resolver;
@@ -102,7 +127,8 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         NettyStunTransportFactory transports = new NettyStunTransportFactory(group, scheduler, b.tls,
                 b.connectTimeout, accounting);
         this.context = new GathererContext(transports, resolver,
-                new TurnRelayAllocator(transports, scheduler, b.software), scheduler);
+                new TurnRelayAllocator(transports, scheduler, b.software), scheduler, accounting, new Cleanups());
+        this.disposal = Mono.defer(this::dispose).cache();
     }
 
     /** A gatherer with the defaults: its own event loops (one per core), Netty's DNS, the JDK's trust store. */
@@ -118,7 +144,8 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
     @Override
     public Flux<IceEvent> gather(IceConfiguration configuration) {
         Objects.requireNonNull(configuration, "configuration");
-        return Flux.defer(() -> Gathering.single(context, configuration).events())
+        return Flux.defer(() -> closed.get() ? Flux.error(closedError())
+                        : Gathering.single(context, configuration).events())
                 .transform(IceOperators.w3cErrorSemantics())
                 .transform(events -> accounting.observe(events, configuration));
     }
@@ -129,7 +156,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         Objects.requireNonNull(restarts, "restarts");
         Flux<Integer> generations = Flux.concat(Mono.just(0),
                 Flux.from(restarts).index().map(t -> Math.toIntExact(t.getT1() + 1)));
-        return generations
+        return Flux.defer(() -> closed.get() ? Flux.error(closedError()) : generations)
                 .switchMap(generation -> Gathering.sessionGeneration(context, configuration, generation).events())
                 .transform(IceOperators.w3cErrorSemantics())
                 .transform(events -> accounting.observe(events, configuration));
@@ -144,15 +171,60 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         return accounting.droppedPackets();
     }
 
-    /** Release the event loops and the DNS resolver this gatherer created (not those it was given). */
+    /**
+     * Close the gatherer: wait until every gathering that ended or was cancelled has released what it held (TURN
+     * allocations deleted on the servers, sockets closed), at most {@link Builder#closeTimeout(Duration)
+     * closeTimeout} ({@value #DEFAULT_CLOSE_TIMEOUT_SECONDS} s by default), then release the DNS resolver and the event
+     * loops this gatherer created (not those it was given) and return once they have shut down. Gatherings still
+     * running are not waited for: cancel them first. Later calls of {@link #gather} fail with
+     * {@link IllegalStateException}. Idempotent; {@link #disposeLater()} does the same without blocking.
+     *
+     * @throws IllegalStateException if called on one of the gatherer's event-loop threads, which the wait would block
+     *     (use {@link #disposeLater()} there)
+     */
     @Override
     public void close() {
-        if (ownedResolver != null) {
-            ownedResolver.close();
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException("NettyIceGatherer.close() cannot wait on one of the gatherer's own "
+                        + "event-loop threads; subscribe to disposeLater() instead");
+            }
         }
-        if (ownedGroup != null) {
-            ownedGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        disposeLater().block();
+    }
+
+    /**
+     * Return a {@code Mono} that, once subscribed, closes the gatherer as {@link #close()} does without blocking: it
+     * completes when the releases of the gatherings that ended or were cancelled are over (or
+     * {@link Builder#closeTimeout(Duration) closeTimeout} has passed) and the resolver and event loops this gatherer
+     * created have shut down. Never fails. The closing runs once, whoever subscribes first (or calls
+     * {@link #close()}); every subscriber completes when it is over.
+     */
+    public Mono<Void> disposeLater() {
+        return disposal;
+    }
+
+    private Mono<Void> dispose() {
+        closed.set(true);
+        return context.cleanups().idle()
+                .timeout(closeTimeout, Mono.fromRunnable(() -> log.warn("Closing the gatherer: {} release(s) of "
+                        + "cancelled gatherings still running after {} ms; shutting down anyway",
+                        context.cleanups().running(), closeTimeout.toMillis())))
+                .then(Mono.fromRunnable(() -> {
+                    if (ownedResolver != null) {
+                        ownedResolver.close();
+                    }
+                }))
+                .then(ownedGroup == null ? Mono.empty() : Mono.<Void>create(sink -> ownedGroup
+                        .shutdownGracefully(0, 2, TimeUnit.SECONDS).addListener(f -> sink.success())))
+                .onErrorResume(e -> {
+                    log.warn("Closing the gatherer failed: {}", e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    private static IllegalStateException closedError() {
+        return new IllegalStateException("this NettyIceGatherer is closed");
     }
 
     /** Builds a {@link NettyIceGatherer}. */
@@ -167,8 +239,28 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         private GathererMetrics metrics = GathererMetrics.none();
         private InetSocketAddress nameServer;
         private Duration dnsQueryTimeout;
+        private Duration closeTimeout = Duration.ofSeconds(DEFAULT_CLOSE_TIMEOUT_SECONDS);
 
         private Builder() {
+        }
+
+        /**
+         * How long {@link NettyIceGatherer#close()} and {@link NettyIceGatherer#disposeLater()} wait at most for the
+         * gatherings that ended or were cancelled to release what they hold before the event loops are shut down
+         * (default {@value NettyIceGatherer#DEFAULT_CLOSE_TIMEOUT_SECONDS} s). A release is bounded by the STUN timers
+         * (39.5 s over a silent UDP path with the RFC's), so a shorter wait may leave an allocation behind on a server
+         * that does not answer; zero does not wait.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is negative
+         * @throws NullPointerException if {@code timeout} is null
+         */
+        public Builder closeTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must not be negative, not " + timeout);
+            }
+            this.closeTimeout = timeout;
+            return this;
         }
 
         /** Run on these event loops (which stay yours to shut down) instead of creating some. */

@@ -213,7 +213,7 @@ class GathererMetricsTest {
                 .containsExactly("success", "error-response", "timeout", "closed");
         assertThat(List.of(DropReason.values())).extracting(DropReason::tagValue).containsExactly("not-stun",
                 "malformed", "bad-fingerprint", "unknown-transaction", "wrong-source", "not-a-response",
-                "wrong-method", "bad-integrity");
+                "wrong-method", "bad-integrity", "unusable-address");
     }
 
     static void awaitState(BlockingQueue<IceEvent> events, int generation, io.iceflux.IceGatheringState state)

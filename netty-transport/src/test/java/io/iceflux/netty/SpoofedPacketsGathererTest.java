@@ -278,7 +278,12 @@ class SpoofedPacketsGathererTest {
     }
 
     static void assertDroppedOnce(DroppedPackets before, DropReason reason) {
-        DroppedPackets delta = gatherer.droppedPackets().since(before);
+        assertDroppedOnce(gatherer, before, reason);
+    }
+
+    /** {@code g} dropped exactly one packet since {@code before}, for {@code reason}. */
+    static void assertDroppedOnce(NettyIceGatherer g, DroppedPackets before, DropReason reason) {
+        DroppedPackets delta = g.droppedPackets().since(before);
         Map<DropReason, Long> expected = new EnumMap<>(DropReason.class);
         for (DropReason r : DropReason.values()) {
             expected.put(r, r == reason ? 1L : 0L);

@@ -1,12 +1,7 @@
 package io.iceflux.netty.faults;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
+import io.iceflux.netty.fixtures.OpenSockets;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -78,39 +73,12 @@ final class Leftovers {
 
     /** The open sockets of this process, as {@code socket:[inode]}. */
     static Set<String> sockets() {
-        Set<String> result = new TreeSet<>();
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:")) {
-                        result.add(target);
-                    }
-                } catch (IOException closedMeanwhile) {
-                    // the descriptor was closed while the directory was listed
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot list /proc/self/fd", e);
-        }
-        return result;
+        return OpenSockets.now();
     }
 
-    /** Each socket with its protocol and addresses from {@code /proc/self/net}, e.g. {@code udp 0100007F:9C40}. */
+    /** Each socket with its protocol and addresses, as {@link OpenSockets#describe} gives them. */
     static List<String> describe(Set<String> sockets) {
-        Map<String, String> byInode = new HashMap<>();
-        for (String table : List.of("udp", "udp6", "tcp", "tcp6")) {
-            try {
-                List<String> lines = Files.readAllLines(Path.of("/proc/self/net", table));
-                for (String line : lines.subList(1, lines.size())) {
-                    String[] f = line.trim().split("\\s+");
-                    byInode.put("socket:[" + f[9] + "]", table + " " + f[1] + " -> " + f[2] + " state " + f[3]);
-                }
-            } catch (IOException e) {
-                throw new AssertionError("cannot read /proc/self/net/" + table, e);
-            }
-        }
-        return sockets.stream().map(s -> s + " " + byInode.getOrDefault(s, "(not an IP socket)")).toList();
+        return OpenSockets.describe(sockets);
     }
 
     /** The names and ids of the live threads. */

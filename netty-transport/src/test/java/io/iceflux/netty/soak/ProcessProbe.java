@@ -1,16 +1,10 @@
 package io.iceflux.netty.soak;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.iceflux.netty.fixtures.OpenSockets;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /** What this JVM holds right now: open sockets (from {@code /proc/self/fd}), live threads, heap after a GC. */
 final class ProcessProbe {
-
-    private static final Path FDS = Path.of("/proc/self/fd");
 
     private ProcessProbe() {
     }
@@ -18,22 +12,10 @@ final class ProcessProbe {
     /**
      * Returns how many of this process's file descriptors are sockets ({@code socket:[inode]} links).
      *
-     * @throws UncheckedIOException if {@code /proc/self/fd} cannot be listed (not Linux)
+     * @throws java.io.UncheckedIOException if {@code /proc/self/fd} cannot be listed (not Linux)
      */
     static int openSockets() {
-        try (Stream<Path> fds = Files.list(FDS)) {
-            return (int) fds.filter(ProcessProbe::isSocket).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not list " + FDS, e);
-        }
-    }
-
-    private static boolean isSocket(Path fd) {
-        try {
-            return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-        } catch (IOException closedMeanwhile) {
-            return false;
-        }
+        return OpenSockets.now().size();
     }
 
     /** Returns the number of live threads. */

@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.reactivestreams.Subscription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,6 +70,8 @@ public final class ProbeCommand implements Callable<Integer> {
     private static final int DEMO_MAX_REQUESTS = 3;
     private static final Duration DEMO_DEADLINE = Duration.ofSeconds(3);
     private static final String DEMO_WRONG_PASSWORD = "not-the-password";
+    /** How long Ctrl-C or SIGTERM waits for the gatherer to release what the running gathering held. */
+    private static final Duration RELEASE_ON_SIGNAL = Duration.ofSeconds(3);
 
     @Spec
     private CommandSpec spec;
@@ -268,17 +272,63 @@ public final class ProbeCommand implements Callable<Integer> {
         ProbeOutput output = json ? new ProbeOutput.Json(out, mapper) : new ProbeOutput.Human(out);
         ServerChecks checks = new ServerChecks(configuration);
         long[] start = new long[1];
+        AtomicReference<Subscription> gathering = new AtomicReference<>();
         Iterable<IceEvent> events = gatherer.gather(configuration)
                 .doOnSubscribe(s -> start[0] = System.nanoTime())
+                .doOnSubscribe(gathering::set)
                 .toIterable();
-        for (IceEvent event : events) {
-            long t = elapsedMillis(start[0]);
-            checks.offer(event, t);
-            output.event(event, t);
+        Thread releaseOnSignal = releaseOnSignal(gathering, gatherer);
+        try {
+            for (IceEvent event : events) {
+                long t = elapsedMillis(start[0]);
+                checks.offer(event, t);
+                output.event(event, t);
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(releaseOnSignal);
+            } catch (IllegalStateException exiting) {
+                // the JVM is exiting: the hook is running or has run
+            }
         }
         int exitCode = checks.exitCode();
         output.summary(checks.checks(), exitCode, elapsedMillis(start[0]));
         return exitCode;
+    }
+
+    /**
+     * Ctrl-C (SIGINT) or SIGTERM makes the JVM run its shutdown hooks and exit with status 130 or 143. Register one
+     * that cancels the running gathering and closes the gatherer, which waits until the cancelled gathering has
+     * released what it held (its TURN allocations deleted on the servers instead of living on until their lifetime
+     * ends); the hook waits for that at most {@link #RELEASE_ON_SIGNAL}.
+     *
+     * @param gatherer closed by the hook if it is {@link AutoCloseable}, as the probe's gatherers are
+     */
+    private static Thread releaseOnSignal(AtomicReference<Subscription> gathering, io.iceflux.IceGatherer gatherer) {
+        Thread hook = new Thread(() -> {
+            Subscription running = gathering.get();
+            if (running != null) {
+                running.cancel();
+            }
+            if (gatherer instanceof AutoCloseable closeable) {
+                Thread closing = new Thread(() -> {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        // exiting anyway
+                    }
+                }, "iceflux-probe-close-on-signal");
+                closing.setDaemon(true);
+                closing.start();
+                try {
+                    closing.join(RELEASE_ON_SIGNAL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "iceflux-probe-release-on-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     private static long elapsedMillis(long startNanos) {

@@ -11,8 +11,10 @@ import io.iceflux.IceTransportPolicy;
 import io.iceflux.IpAddresses;
 import io.iceflux.ServerTransport;
 import io.iceflux.StunTimers;
+import io.iceflux.netty.DropReason;
 import io.iceflux.netty.internal.transport.FailureTexts.Request;
 import io.iceflux.netty.internal.transport.FailureTexts;
+import io.iceflux.netty.internal.transport.ServerClaims;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
 import io.iceflux.netty.internal.turn.RelayLedger;
@@ -47,6 +49,8 @@ import reactor.util.Loggers;
 public final class Gathering {
 
     private static final Logger log = Loggers.getLogger(Gathering.class);
+    /** What answered, in the texts of {@link ServerClaims#unusableText}. */
+    private static final String BINDING_RESPONSE = "STUN binding";
 
     private final GathererContext context;
     private final IceConfiguration config;
@@ -75,8 +79,13 @@ public final class Gathering {
 
     /** The events of this generation; in session mode the {@code Flux} stays open until cancelled. */
     public Flux<IceEvent> events() {
-        return Flux.usingWhen(openResources(), this::events, Resources::release,
-                (resources, error) -> resources.release(), Resources::release);
+        return Flux.usingWhen(openResources(), this::events, this::release,
+                (resources, error) -> release(resources), this::release);
+    }
+
+    /** Release {@code resources}, recorded on the gatherer's {@link Cleanups} while it runs. */
+    private Mono<Void> release(Resources resources) {
+        return context.cleanups().track(resources.release());
     }
 
     private Mono<Resources> openResources() {
@@ -102,9 +111,9 @@ public final class Gathering {
                         resources.hostSockets.addAll(sockets);
                         return resources;
                     })
-                    .onErrorResume(e -> resources.release().then(Mono.error(e)))
+                    .onErrorResume(e -> release(resources).then(Mono.error(e)))
                     // cancelled while the sockets were opening: usingWhen never got them, so close them here
-                    .doOnCancel(() -> resources.release().subscribe());
+                    .doOnCancel(() -> release(resources).subscribe());
         });
     }
 
@@ -233,6 +242,11 @@ public final class Gathering {
                             return Flux.just(errorFrom(url, StunErrorCodes.GLOBAL_FAILURE,
                                     "STUN binding response with no mapped address attribute.", socket));
                         }
+                        String problem = ServerClaims.mappedProblem(mapped, socket.localAddress().getAddress());
+                        if (problem != null) {
+                            return Flux.just(unusable(url, ServerClaims.unusableText(BINDING_RESPONSE,
+                                    ServerClaims.Claim.MAPPED, mapped, problem), socket));
+                        }
                         return Flux.just(candidate(Candidates.serverReflexive(mapped, socket.localAddress(), server,
                                 index, url.url())));
                     }
@@ -296,8 +310,11 @@ public final class Gathering {
     }
 
     private IceEvent allocateFailure(IceServerUrl url, Throwable e, StunTransport socket) {
+        if (e instanceof StunTransportException.UnusableAddress refused) {
+            return unusable(url, refused.getMessage(), socket);
+        }
         if (e instanceof StunTransportException.ErrorResponse response) {
-            return errorFrom(url, response.code(), response.reason(), socket);
+            return errorFrom(url, response.code(), ServerClaims.reasonPhrase(response.reason()), socket);
         }
         if (e instanceof StunTransportException transport) {
             return unreachable(url, transport, Request.TURN_ALLOCATE, socket);
@@ -333,9 +350,18 @@ public final class Gathering {
 
     private IceEvent errorResponse(IceServerUrl url, StunMessage response, String what, StunTransport socket) {
         return response.attribute(StunAttribute.ErrorCode.class)
-                .map(ec -> errorFrom(url, ec.code(), ec.reasonPhrase(), socket))
+                .map(ec -> errorFrom(url, ec.code(), ServerClaims.reasonPhrase(ec.reasonPhrase()), socket))
                 .orElseGet(() -> errorFrom(url, StunErrorCodes.GLOBAL_FAILURE,
                         what + " response with no error code attribute.", socket));
+    }
+
+    /**
+     * The 600 error that replaces the candidate of a success whose address no candidate can have ({@code text} from
+     * {@link ServerClaims#unusableText}); the response is counted as dropped for {@link DropReason#UNUSABLE_ADDRESS}.
+     */
+    private IceEvent unusable(IceServerUrl url, String text, StunTransport socket) {
+        context.listener().packetDropped(DropReason.UNUSABLE_ADDRESS);
+        return errorFrom(url, StunErrorCodes.GLOBAL_FAILURE, text, socket);
     }
 
     private IceEvent unreachable(IceServerUrl url, StunTransportException e, Request request, StunTransport socket) {

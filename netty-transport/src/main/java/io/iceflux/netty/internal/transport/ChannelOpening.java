@@ -21,15 +21,19 @@ public final class ChannelOpening {
      * Return a {@code Mono} of the transport {@code onSuccess} builds once {@code ready} succeeds, or of the error
      * {@code onFailure} makes of its cause. The channel is closed when opening fails, when the subscriber cancels
      * before the transport was handed over, and when building the transport throws.
+     *
+     * <p>A cancel that races the hand-over: {@code MonoSink} runs its {@code onCancel} callback only when the cancel
+     * won, i.e. when the value was not and will never be delivered ({@code success} then drops it), even if the
+     * transport was already built and {@code success} is being called on the event loop at that moment. So the
+     * callback always closes the channel: whoever does not receive the transport cannot close it.
      */
     static <T> Mono<T> open(Channel channel, Future<?> ready, Supplier<T> onSuccess,
             Function<Throwable, ? extends Throwable> onFailure) {
         return Mono.create(sink -> {
             AtomicInteger state = new AtomicInteger(PENDING);
             sink.onCancel(() -> {
-                if (state.compareAndSet(PENDING, CANCELLED)) {
-                    channel.close();
-                }
+                state.set(CANCELLED);
+                channel.close();
             });
             ready.addListener(f -> {
                 if (!f.isSuccess()) {

@@ -44,6 +44,17 @@ public abstract sealed class StunTransportException extends RuntimeException {
         }
     }
 
+    /**
+     * The server answered with success, but an address it reports cannot be used ({@link ServerClaims}): an
+     * unspecified, broadcast or multicast address, port 0, or the wrong family. {@link #getMessage()} is the errorText
+     * of the 600 error that replaces the candidate.
+     */
+    public static final class UnusableAddress extends StunTransportException {
+        public UnusableAddress(String message) {
+            super(message, null);
+        }
+    }
+
     /** The server answered with an error response. */
     public static final class ErrorResponse extends StunTransportException {
         private final int code;

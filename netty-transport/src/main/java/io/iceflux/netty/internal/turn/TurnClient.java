@@ -1,6 +1,7 @@
 package io.iceflux.netty.internal.turn;
 
 import io.iceflux.ServerTransport;
+import io.iceflux.netty.internal.transport.ServerClaims;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
 import io.iceflux.netty.stun.StunAttribute.AlternateDomain;
@@ -64,8 +65,10 @@ import reactor.core.scheduler.Schedulers;
  * A Refresh with LIFETIME 0 (a delete) answered 437 succeeds: the allocation is already gone. Any other error
  * response fails with {@link StunTransportException.ErrorResponse} holding its code and reason verbatim; one without
  * ERROR-CODE fails with 600 and {@value #NO_ERROR_CODE} (Allocate) or {@value #REFRESH_NO_ERROR_CODE} (Refresh). An
- * Allocate success without XOR-RELAYED-ADDRESS fails with 600 and {@value #NO_RELAYED_ADDRESS}, after a delete of
- * what the server may have allocated. Timeouts fail with {@link StunTransportException.Timeout}, a connection that
+ * Allocate success without XOR-RELAYED-ADDRESS fails with 600 and {@value #NO_RELAYED_ADDRESS}, and one whose
+ * XOR-RELAYED-ADDRESS or XOR-MAPPED-ADDRESS no candidate can have ({@link ServerClaims}: unspecified, broadcast,
+ * multicast, port 0, a relayed address not IPv4, a mapped address not of the family of the transport) fails with
+ * {@link StunTransportException.UnusableAddress}, both after a delete of what the server allocated. Timeouts fail with {@link StunTransportException.Timeout}, a connection that
  * cannot be opened with {@link StunTransportException.Unreachable}, a closed transport with
  * {@link StunTransportException.Closed}. Responses to authenticated requests must pass the integrity check with the
  * key (the transport drops others).
@@ -95,6 +98,8 @@ public final class TurnClient {
     static final String NO_ERROR_CODE = "TURN allocate response with no error code attribute.";
     /** The errorText of an Allocate success response without XOR-RELAYED-ADDRESS (code 600). */
     static final String NO_RELAYED_ADDRESS = "TURN allocate response with no XOR-RELAYED-ADDRESS attribute.";
+    /** What answered, in the texts of {@link ServerClaims#unusableText}. */
+    static final String ALLOCATE_RESPONSE = "TURN allocate";
     /** The errorText of a Refresh error response without ERROR-CODE (code 600). */
     static final String REFRESH_NO_ERROR_CODE = "TURN refresh response with no error code attribute.";
 
@@ -375,10 +380,14 @@ public final class TurnClient {
 
         private void onSuccess(StunMessage response, StunTransport via, InetSocketAddress to, TurnAuth used) {
             XorRelayedAddress relayed = response.attribute(XorRelayedAddress.class).orElse(null);
-            if (relayed == null) {
-                StunTransportException.ErrorResponse failure = new StunTransportException.ErrorResponse(
-                        StunErrorCodes.GLOBAL_FAILURE, NO_RELAYED_ADDRESS, response);
-                deleteThen(via, to, used, () -> finish(failure));
+            InetSocketAddress mapped = response.attribute(XorMappedAddress.class).map(XorMappedAddress::address)
+                    .orElse(null);
+            RuntimeException refused = relayed == null
+                    ? new StunTransportException.ErrorResponse(StunErrorCodes.GLOBAL_FAILURE, NO_RELAYED_ADDRESS,
+                            response)
+                    : unusable(relayed.address(), mapped, via);
+            if (refused != null) {
+                deleteThen(via, to, used, () -> finish(refused));
                 return;
             }
             if (abandoned) {
@@ -387,13 +396,30 @@ public final class TurnClient {
             }
             Duration lifetime = response.attribute(Lifetime.class).map(l -> Duration.ofSeconds(l.seconds()))
                     .orElse(DEFAULT_LIFETIME);
-            InetSocketAddress mapped = response.attribute(XorMappedAddress.class).map(XorMappedAddress::address)
-                    .orElse(null);
             allocation = new TurnAllocation(TurnClient.this, via, owned, to, used, relayed.address(), mapped,
                     lifetime, request.scheduler());
             owned = false;
             phase = Phase.DELIVERED;
             sink.success(allocation);
+        }
+
+        /**
+         * Return the failure for a success whose relayed or mapped address no candidate can have
+         * ({@link ServerClaims}), or null if both are usable (or the mapped one is absent).
+         */
+        private StunTransportException.UnusableAddress unusable(InetSocketAddress relayed, InetSocketAddress mapped,
+                StunTransport via) {
+            String problem = ServerClaims.relayedProblem(relayed);
+            if (problem != null) {
+                return new StunTransportException.UnusableAddress(
+                        ServerClaims.unusableText(ALLOCATE_RESPONSE, ServerClaims.Claim.RELAYED, relayed, problem));
+            }
+            problem = mapped == null ? null : ServerClaims.mappedProblem(mapped, via.localAddress().getAddress());
+            if (problem != null) {
+                return new StunTransportException.UnusableAddress(
+                        ServerClaims.unusableText(ALLOCATE_RESPONSE, ServerClaims.Claim.MAPPED, mapped, problem));
+            }
+            return null;
         }
 
         /** Delete what a success may have created on {@code via}, whatever the outcome, then run {@code then}. */

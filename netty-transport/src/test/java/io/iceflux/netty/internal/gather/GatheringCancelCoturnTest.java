@@ -147,7 +147,7 @@ class GatheringCancelCoturnTest {
             Recording recording = new Recording(run, opened, successes, run.atSuccess() ? cancelAtSuccess : null);
             GathererContext context = new GathererContext(recording,
                     host -> Mono.error(new UnknownHostException(host)),
-                    new TurnRelayAllocator(recording, timers, null), timers);
+                    new TurnRelayAllocator(recording, timers, null), timers, TransportListener.NONE, new Cleanups());
             String url = run.turn() == ServerTransport.UDP ? coturn.turnUdpUrl() : coturn.turnTcpUrl();
             IceConfiguration config = IceConfiguration.builder()
                     .servers(List.of(IceServer.of(List.of(url), coturn.username(), coturn.password())))

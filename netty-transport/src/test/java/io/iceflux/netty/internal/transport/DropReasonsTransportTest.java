@@ -127,9 +127,9 @@ class DropReasonsTransportTest {
     }
 
     /**
-     * One packet of every reason but WRONG_SOURCE (UDP only), two for BAD_INTEGRITY and NOT_A_RESPONSE. The packet
-     * that is not STUN is garbage over UDP, a ChannelData frame on a stream (garbage cannot be framed there, and
-     * closes the connection).
+     * One packet of every reason but WRONG_SOURCE (UDP only) and UNUSABLE_ADDRESS (not a transport's), two for
+     * BAD_INTEGRITY and NOT_A_RESPONSE. The packet that is not STUN is garbage over UDP, a ChannelData frame on a
+     * stream (garbage cannot be framed there, and closes the connection).
      */
     static List<Reply> badReplies(StunMessage request, boolean stream) {
         TransactionId tid = request.transactionId();
@@ -156,6 +156,7 @@ class DropReasonsTransportTest {
             expected.put(reason, n);
         }
         expected.put(DropReason.WRONG_SOURCE, 0L);
+        expected.put(DropReason.UNUSABLE_ADDRESS, 0L); // the gathering's check, on responses a transport delivered
         expected.put(DropReason.NOT_A_RESPONSE, 2 * n);
         expected.put(DropReason.BAD_INTEGRITY, 2 * n);
         return expected;
