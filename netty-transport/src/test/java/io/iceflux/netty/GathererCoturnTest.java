@@ -6,7 +6,6 @@ import static io.iceflux.netty.fixtures.GatheringEvents.candidates;
 import static io.iceflux.netty.fixtures.GatheringEvents.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceConfiguration;
@@ -17,6 +16,7 @@ import io.iceflux.IceTransportPolicy;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.coturn.Coturn;
 import io.iceflux.netty.coturn.CoturnExtension;
+import io.iceflux.netty.fixtures.GatheringEvents;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -64,8 +64,7 @@ class GathererCoturnTest {
     }
 
     static IceConfiguration.Builder config(IceServer... servers) {
-        return IceConfiguration.builder().servers(List.of(servers)).stunTimers(FAST)
-                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only());
+        return GatheringEvents.loopbackConfig(FAST, servers);
     }
 
     static IceServer turn(String url) {

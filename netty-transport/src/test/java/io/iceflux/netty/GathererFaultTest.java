@@ -14,7 +14,6 @@ import static io.iceflux.netty.fixtures.TamperedStun.overrunningAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceConfiguration;
@@ -28,6 +27,7 @@ import io.iceflux.netty.fixtures.FakeStunServer.Received;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.fixtures.FakeStunServer;
 import io.iceflux.netty.fixtures.GatheringEvents.Cand;
+import io.iceflux.netty.fixtures.GatheringEvents;
 import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.internal.gather.Gathering;
 import io.iceflux.netty.stun.PasswordAlgorithm;
@@ -527,8 +527,7 @@ class GathererFaultTest {
     }
 
     static IceConfiguration.Builder config(IceServer... servers) {
-        return IceConfiguration.builder().servers(List.of(servers)).stunTimers(FAST)
-                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only());
+        return GatheringEvents.loopbackConfig(FAST, servers);
     }
 
     static IceServer turnServer(String url) {

@@ -8,16 +8,16 @@ import static io.iceflux.netty.fixtures.GatheringEvents.host;
 import static io.iceflux.netty.fixtures.GatheringEvents.hostPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceServer;
 import io.iceflux.IceTransportPolicy;
 import io.iceflux.netty.GathererFaultTest.FakeTurn;
-import io.iceflux.netty.fixtures.FakeStunServer;
 import io.iceflux.netty.fixtures.FakeStunServer.Received;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
+import io.iceflux.netty.fixtures.FakeStunServer;
+import io.iceflux.netty.fixtures.GatheringEvents;
 import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
@@ -234,8 +234,7 @@ class ServerClaimsGathererTest {
     }
 
     static IceConfiguration.Builder config(IceServer... servers) {
-        return IceConfiguration.builder().servers(List.of(servers)).stunTimers(GathererFaultTest.FAST)
-                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only());
+        return GatheringEvents.loopbackConfig(GathererFaultTest.FAST, servers);
     }
 
     static List<IceEvent> gather(IceConfiguration config) {

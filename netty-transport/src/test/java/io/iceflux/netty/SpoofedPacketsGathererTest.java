@@ -10,7 +10,6 @@ import static io.iceflux.netty.fixtures.TamperedStun.notStun;
 import static io.iceflux.netty.fixtures.TamperedStun.overrunningAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
@@ -20,6 +19,7 @@ import io.iceflux.IceTransportPolicy;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.fixtures.FakeStunServer;
+import io.iceflux.netty.fixtures.GatheringEvents;
 import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.stun.PasswordAlgorithm;
 import io.iceflux.netty.stun.StunAttribute;
@@ -367,8 +367,7 @@ class SpoofedPacketsGathererTest {
     }
 
     static IceConfiguration.Builder config(IceServer... servers) {
-        return IceConfiguration.builder().servers(List.of(servers)).stunTimers(TIMERS)
-                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only());
+        return GatheringEvents.loopbackConfig(TIMERS, servers);
     }
 
     static List<IceEvent> gather(IceConfiguration config) {

@@ -12,7 +12,6 @@ import static io.iceflux.netty.fixtures.GatheringEvents.hostPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceConfiguration;
@@ -29,6 +28,7 @@ import io.iceflux.netty.faults.FaultProxy.Out;
 import io.iceflux.netty.faults.FaultProxy.Packet;
 import io.iceflux.netty.faults.FaultProxy.Source;
 import io.iceflux.netty.fixtures.GatheringEvents.Cand;
+import io.iceflux.netty.fixtures.GatheringEvents;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -478,10 +478,7 @@ class FaultMatrixTest {
 
             List<IceEvent> events = gather(config(IceServer.of(url)).build());
 
-            int port = hostPort(events);
-            assertEvents(events, GATHERING_0, host(port),
-                    new IceEvent.CandidateError(0, new IceCandidateError(url, 701, STUN_TIMEOUT, "127.0.0.1", port)),
-                    END_0, COMPLETE_0);
+            assertOnlyBindingTimeout(events, url);
             assertThat(proxy.sentToClient()).as("four kinds of garbage for each of the 7 responses")
                     .isEqualTo(4 * FAST.maxRequests());
         }
@@ -497,10 +494,7 @@ class FaultMatrixTest {
 
             List<IceEvent> events = gather(config(IceServer.of(url)).build());
 
-            int port = hostPort(events);
-            assertEvents(events, GATHERING_0, host(port),
-                    new IceEvent.CandidateError(0, new IceCandidateError(url, 701, STUN_TIMEOUT, "127.0.0.1", port)),
-                    END_0, COMPLETE_0);
+            assertOnlyBindingTimeout(events, url);
             assertThat(proxy.sentToClient()).isEqualTo(2 * FAST.maxRequests());
         }
     }
@@ -601,6 +595,14 @@ class FaultMatrixTest {
         return new InetSocketAddress(LOOPBACK, port);
     }
 
+    /** One generation whose only news is the Binding timeout 701 of {@code url}, from the host socket. */
+    static void assertOnlyBindingTimeout(List<IceEvent> events, String url) {
+        int port = hostPort(events);
+        assertEvents(events, GATHERING_0, host(port),
+                new IceEvent.CandidateError(0, new IceCandidateError(url, 701, STUN_TIMEOUT, "127.0.0.1", port)),
+                END_0, COMPLETE_0);
+    }
+
     /** One generation whose only news is a 701 for {@code url} with {@code text}, from no exposed address. */
     static void assertOnly701WithoutAddress(List<IceEvent> events, String url, String text) {
         assertEvents(events, GATHERING_0, host(hostPort(events)),
@@ -608,8 +610,7 @@ class FaultMatrixTest {
     }
 
     static IceConfiguration.Builder config(IceServer... servers) {
-        return IceConfiguration.builder().servers(List.of(servers)).stunTimers(FAST)
-                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only());
+        return GatheringEvents.loopbackConfig(FAST, servers);
     }
 
     static IceServer turn(String url) {

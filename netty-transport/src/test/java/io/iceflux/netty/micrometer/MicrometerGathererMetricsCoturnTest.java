@@ -3,7 +3,6 @@ package io.iceflux.netty.micrometer;
 import static io.iceflux.netty.fixtures.GatheringEvents.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
@@ -14,6 +13,7 @@ import io.iceflux.StunTimers;
 import io.iceflux.netty.NettyIceGatherer;
 import io.iceflux.netty.coturn.Coturn;
 import io.iceflux.netty.coturn.CoturnExtension;
+import io.iceflux.netty.fixtures.GatheringEvents;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
@@ -64,8 +64,7 @@ class MicrometerGathererMetricsCoturnTest {
     }
 
     static IceConfiguration.Builder config(IceServer... servers) {
-        return IceConfiguration.builder().servers(List.of(servers)).stunTimers(FAST)
-                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only());
+        return GatheringEvents.loopbackConfig(FAST, servers);
     }
 
     List<IceEvent> gather(IceConfiguration config) {
