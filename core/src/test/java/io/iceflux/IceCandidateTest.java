@@ -260,28 +260,27 @@ class IceCandidateTest {
             assertThat(IceCandidate.priority(126, 65535, 1)).isEqualTo(2130706431L);
         }
 
-        @Test
-        void browserNumbersDecomposeIntoTypeLocalAndComponent() {
-            // Chrome host: type 126, local preference 32542 (network adapter and address family), component 1.
-            assertThat(IceCandidate.priority(126, 32542, 1)).isEqualTo(2122260223L);
-            // Chrome srflx with a private-address raddr: type 100, local 30.
-            assertThat(IceCandidate.priority(100, 30, 1)).isEqualTo(1677729535L);
-            // Chrome TCP host: libwebrtc's TCP host type preference 90.
-            assertThat(IceCandidate.priority(90, 32542, 1)).isEqualTo(1518280447L);
-            // Chrome relay over UDP: type preference 2.
-            assertThat(IceCandidate.priority(2, 32542, 1)).isEqualTo(41885439L);
-            // Firefox host and relay.
-            assertThat(IceCandidate.priority(126, 32512, 1)).isEqualTo(2122252543L);
-            assertThat(IceCandidate.priority(5, 32542, 1)).isEqualTo(92217087L);
-            // IPv6 host.
-            assertThat(IceCandidate.priority(126, 32552, 1)).isEqualTo(2122262783L);
-        }
-
-        @Test
-        void extremes() {
-            assertThat(IceCandidate.priority(126, 65535, 1)).isEqualTo(2130706431L);
-            assertThat(IceCandidate.priority(0, 0, 255)).isEqualTo(1L);
-            assertThat(IceCandidate.priority(0, 1, 256)).isEqualTo(256L);
+        /**
+         * Numbers browsers write, decomposed into type preference, local preference and component: Chrome host (126,
+         * local 32542 from network adapter and address family), Chrome srflx with a private raddr (100, 30), Chrome
+         * TCP host (libwebrtc's 90), Chrome relay over UDP (2), Firefox host and relay, an IPv6 host; then the
+         * extremes of the formula.
+         */
+        @ParameterizedTest(name = "type {0}, local {1}, component {2} = {3}")
+        @CsvSource({
+            "126, 32542, 1, 2122260223",
+            "100, 30, 1, 1677729535",
+            "90, 32542, 1, 1518280447",
+            "2, 32542, 1, 41885439",
+            "126, 32512, 1, 2122252543",
+            "5, 32542, 1, 92217087",
+            "126, 32552, 1, 2122262783",
+            "126, 65535, 1, 2130706431",
+            "0, 0, 255, 1",
+            "0, 1, 256, 256",
+        })
+        void browserNumbersAndExtremes(int typePreference, int localPreference, int component, long priority) {
+            assertThat(IceCandidate.priority(typePreference, localPreference, component)).isEqualTo(priority);
         }
 
         @Test
