@@ -31,7 +31,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,8 +45,18 @@ import reactor.util.Loggers;
 
 /**
  * One generation of one gathering: opens a UDP socket per host address, runs a Binding and/or an Allocate per
- * (host socket × server URL), and turns what happens into {@link IceEvent}s with the W3C error contract. The
+ * (host socket × distinct server), and turns what happens into {@link IceEvent}s with the W3C error contract. The
  * W3C timing rules (701 once per URL, errors only while gathering) are applied by the caller.
+ *
+ * <p>Distinct servers: exactly one exchange runs per (host socket, {@linkplain IceServerUrl#canonical() canonical
+ * URL}, credentials). A URL configured twice (in one server or in several, in any spelling) is looked up once, gets
+ * one Binding per host socket and, for TURN, one Allocate per host socket and distinct (username, credential): the
+ * duplicates add no request, no candidate and no error. The events of an exchange carry the URL exactly as first
+ * configured: with two spellings of one server, the first configured spelling is the one reported (for an
+ * Allocate, the first spelling configured with its credentials); the timers are that entry's. The same URL with
+ * different credentials is one Allocate per credentials; over UDP the first allocates from the host socket and each
+ * other from a UDP socket of its own on the same host address (RFC 8656 allows one allocation per 5-tuple), whose
+ * relayed candidate has that socket's mapped address as related address and whose errors carry no address.
  */
 public final class Gathering {
 
@@ -122,12 +134,8 @@ public final class Gathering {
                 .map(d -> Mono.delay(d, context.scheduler()).cache())
                 .orElse(null);
         List<Flux<IceEvent>> tasks = new ArrayList<>();
-        for (IceServer server : config.servers()) {
-            for (IceServerUrl url : server.parsedUrls()) {
-                if (usedByPolicy(url)) {
-                    tasks.add(urlTask(server, url, resources, deadline));
-                }
-            }
+        for (Target target : targets()) {
+            tasks.add(urlTask(target, resources, deadline));
         }
         Flux<IceEvent> hosts = exposesHostAddresses()
                 ? Flux.range(0, resources.hostSockets.size())
@@ -151,14 +159,59 @@ public final class Gathering {
         return url.scheme().isTurn() || config.transportPolicy() == IceTransportPolicy.ALL;
     }
 
-    private Flux<IceEvent> urlTask(IceServer server, IceServerUrl url, Resources resources, Mono<Long> deadline) {
+    /**
+     * The distinct servers of the configuration, in the order they first appear: one {@link Target} per
+     * {@linkplain IceServerUrl#canonical() canonical URL} used by the policy, reported under the first configured
+     * spelling, and for a TURN URL one allocation per distinct (username, credential), each reported under the first
+     * spelling configured with those credentials. A Binding carries no credentials, so it is one per target.
+     */
+    private List<Target> targets() {
+        Map<String, Target> targets = new LinkedHashMap<>();
+        for (IceServer server : config.servers()) {
+            for (IceServerUrl url : server.parsedUrls()) {
+                if (!usedByPolicy(url)) {
+                    continue;
+                }
+                Target target = targets.computeIfAbsent(url.canonical(), key -> new Target(url, server));
+                if (url.scheme().isTurn() && target.allocations().stream()
+                        .noneMatch(a -> sameCredentials(a.server(), server))) {
+                    target.allocations().add(new Allocation(url, server));
+                }
+            }
+        }
+        return List.copyOf(targets.values());
+    }
+
+    private static boolean sameCredentials(IceServer a, IceServer b) {
+        return a.username().equals(b.username()) && a.credential().equals(b.credential());
+    }
+
+    /**
+     * One distinct server of a gathering.
+     *
+     * @param url         the first configured spelling of the canonical URL: what the lookup and the Binding report
+     * @param server      the entry of that spelling, whose timers the Binding uses
+     * @param allocations for a TURN URL, one TURN Allocate exchange per distinct credentials, in configuration order
+     */
+    private record Target(IceServerUrl url, IceServer server, List<Allocation> allocations) {
+        Target(IceServerUrl url, IceServer server) {
+            this(url, server, new ArrayList<>());
+        }
+    }
+
+    /** One TURN Allocate exchange: the first spelling configured with these credentials, and its entry. */
+    private record Allocation(IceServerUrl url, IceServer server) {
+    }
+
+    private Flux<IceEvent> urlTask(Target target, Resources resources, Mono<Long> deadline) {
+        IceServerUrl url = target.url();
         Request request = url.scheme().isTurn() ? Request.TURN_ALLOCATE : Request.STUN_BINDING;
         Mono<List<InetAddress>> lookup = resolve(url);
         if (deadline != null) {
             lookup = lookup.takeUntilOther(deadline);
         }
         return lookup
-                .map(addresses -> perHost(server, url, addresses, resources, deadline))
+                .map(addresses -> perHost(target, addresses, resources, deadline))
                 .onErrorResume(e -> !(e instanceof Error), e -> {
                     log.debug("Lookup of {} failed: {}", url.host(), e.toString());
                     return Mono.just(Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
@@ -179,9 +232,17 @@ public final class Gathering {
                 .switchIfEmpty(Mono.error(() -> new java.net.UnknownHostException(url.host())));
     }
 
-    private Flux<IceEvent> perHost(IceServer server, IceServerUrl url, List<InetAddress> serverAddresses,
-            Resources resources, Mono<Long> deadline) {
-        StunTimers timers = config.timersFor(server);
+    /**
+     * The exchanges of {@code target} from every host socket: one Binding (over UDP when the policy exposes
+     * candidates, or over TLS for {@code stuns:}) and, for TURN, one Allocate per distinct credentials. Over UDP the
+     * first credentials allocate from the host socket and any other from a UDP socket of their own on the same host
+     * address, because a server keeps one allocation per 5-tuple (RFC 8656 §2.2); over TCP/TLS every Allocate has its
+     * own connection anyway.
+     */
+    private Flux<IceEvent> perHost(Target target, List<InetAddress> serverAddresses, Resources resources,
+            Mono<Long> deadline) {
+        IceServerUrl url = target.url();
+        StunTimers timers = config.timersFor(target.server());
         if (resources.hostSockets.isEmpty()) {
             return Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
                     FailureTexts.noLocalAddress(), null));
@@ -193,22 +254,35 @@ public final class Gathering {
             if (serverAddress == null) {
                 continue;
             }
-            InetSocketAddress target = new InetSocketAddress(serverAddress, url.port());
+            InetSocketAddress to = new InetSocketAddress(serverAddress, url.port());
+            InetAddress local = socket.localAddress().getAddress();
             int index = i;
             if (url.transport() == ServerTransport.UDP) {
                 if (config.transportPolicy() == IceTransportPolicy.ALL) {
-                    work.add(bounded(binding(socket, target, url, timers, index), deadline,
+                    work.add(bounded(binding(socket, to, url, timers, index), deadline,
                             () -> deadlineError(url, Request.STUN_BINDING, socket)));
                 }
-                if (url.scheme().isTurn()) {
-                    work.add(bounded(allocate(server, url, socket, target, timers, index, resources), deadline,
-                            () -> deadlineError(url, Request.TURN_ALLOCATE, socket)));
+                for (int a = 0; a < target.allocations().size(); a++) {
+                    Allocation allocation = target.allocations().get(a);
+                    StunTimers allocationTimers = config.timersFor(allocation.server());
+                    if (a == 0) {
+                        work.add(bounded(allocate(allocation.server(), allocation.url(), socket, to,
+                                allocationTimers, index, resources), deadline,
+                                () -> deadlineError(allocation.url(), Request.TURN_ALLOCATE, socket)));
+                    } else {
+                        work.add(bounded(allocateFromOwnSocket(allocation.server(), allocation.url(), local, to,
+                                allocationTimers, index, resources), deadline,
+                                () -> deadlineError(allocation.url(), Request.TURN_ALLOCATE, null)));
+                    }
                 }
             } else if (url.scheme().isTurn()) {
-                work.add(bounded(allocateOverStream(server, url, socket.localAddress().getAddress(), target,
-                        timers, index, resources), deadline, () -> deadlineError(url, Request.TURN_ALLOCATE, null)));
+                for (Allocation allocation : target.allocations()) {
+                    work.add(bounded(allocateOverStream(allocation.server(), allocation.url(), local, to,
+                            config.timersFor(allocation.server()), index, resources), deadline,
+                            () -> deadlineError(allocation.url(), Request.TURN_ALLOCATE, null)));
+                }
             } else {
-                work.add(bounded(bindingOverStream(url, socket.localAddress().getAddress(), target, timers),
+                work.add(bounded(bindingOverStream(url, local, to, timers),
                         deadline, () -> deadlineError(url, Request.STUN_BINDING, null)));
             }
         }
@@ -294,6 +368,24 @@ public final class Gathering {
                 .flux()
                 .onErrorResume(e -> !(e instanceof Error),
                         e -> Mono.just(allocateFailure(url, e, exposesHostAddresses() ? socket : null)));
+    }
+
+    /**
+     * An Allocate over UDP from a socket of its own on {@code local} (ephemeral port), for credentials that cannot
+     * share the host socket's 5-tuple with another allocation. The relay's related address is the mapped address the
+     * server saw for that socket; errors carry no address, since no candidate exposes the socket.
+     */
+    private Flux<IceEvent> allocateFromOwnSocket(IceServer server, IceServerUrl url, InetAddress local,
+            InetSocketAddress target, StunTimers timers, int index, Resources resources) {
+        return context.transports().openUdp(local)
+                .doOnNext(resources::own)
+                .flatMap(own -> context.relays()
+                        .allocate(new RelayRequest(own, true, target, url, server, timers, session,
+                                resources.relays)))
+                .map(relay -> candidate(Candidates.relayed(relay.relayedAddress(), relay.mappedAddress(), local,
+                        target, IceProtocol.UDP, false, index, url.url())))
+                .flux()
+                .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(allocateFailure(url, e, null)));
     }
 
     private Flux<IceEvent> allocateOverStream(IceServer server, IceServerUrl url, InetAddress local,
