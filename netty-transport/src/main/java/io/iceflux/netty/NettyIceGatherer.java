@@ -64,6 +64,16 @@ import reactor.util.Loggers;
  * {@code stun:}/{@code stuns:} URLs are neither contacted nor reported. The W3C error rules
  * ({@link IceOperators#w3cErrorSemantics()}) are applied to what is emitted.
  *
+ * <p>Distinct servers: exactly one exchange runs per (host socket, {@linkplain io.iceflux.IceServerUrl#canonical()
+ * canonical URL}, credentials). A URL configured twice, in one server or two and in any spelling, is looked up once
+ * and asked once from each socket: the duplicates add no candidate, no error and no wait. The events of an exchange
+ * carry the URL exactly as configured; with two spellings of one server, the first configured spelling is the one
+ * reported (for a TURN Allocate, the first spelling configured with its credentials), and that entry's timers apply.
+ * The same URL with different credentials is one allocation per credentials: over UDP the first is allocated from
+ * the host socket and each other from a UDP socket of its own on the same host address, since a TURN server keeps
+ * one allocation per 5-tuple (RFC 8656); that relay's related address is the mapped address of its socket, and its
+ * errors carry no address (no candidate exposes the socket).
+ *
  * <p>Incoming packets that do not answer a pending request (not STUN, malformed, bad FINGERPRINT, unknown
  * transaction id, wrong source address, wrong class or method, bad MESSAGE-INTEGRITY) are dropped without an error
  * event and without disturbing the transaction they might have spoofed; {@link #droppedPackets()} counts them by
