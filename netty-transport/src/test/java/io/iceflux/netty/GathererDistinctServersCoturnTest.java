@@ -15,6 +15,7 @@ import io.iceflux.netty.coturn.CoturnExtension;
 import io.iceflux.netty.fixtures.GatheringEvents;
 import io.iceflux.netty.fixtures.GatheringEvents.Cand;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -63,24 +64,25 @@ class GathererDistinctServersCoturnTest {
 
     @Test
     void theSameTurnUrlTwiceIsOneRelayWithoutADeadlineError() {
-        String url = coturn().turnUdpUrl();
-
-        List<IceEvent> events = gather(config(alice(url), alice(url)).build());
-
-        int port = hostPort(events);
-        assertOneGeneration(events, port, srflx(port, url), relay(onlyRelay(events), port, url));
-        coturn().awaitAllocationCount(0, Duration.ofSeconds(10));
+        assertOneServerReportedAsTheFirst(coturn().turnUdpUrl(), coturn().turnUdpUrl());
     }
 
     @Test
     void twoSpellingsOfOneServerAreOneRelayReportedUnderTheFirst() {
-        String first = "turn:127.0.0.1:" + coturn().port();
-        String second = "TURN:127.0.0.1:" + coturn().port() + "?transport=udp";
+        assertOneServerReportedAsTheFirst("turn:127.0.0.1:" + coturn().port(),
+                "TURN:127.0.0.1:" + coturn().port() + "?transport=udp");
+    }
 
-        List<IceEvent> events = gather(config(alice(first), alice(second)).build());
+    /**
+     * {@code urls}, each as a server of its own for alice, are one server: exactly one server-reflexive and one relayed
+     * candidate, both with {@code urls[0]}, no error; then no allocation is left.
+     */
+    static void assertOneServerReportedAsTheFirst(String... urls) {
+        List<IceEvent> events = gather(config(Arrays.stream(urls).map(GathererDistinctServersCoturnTest::alice)
+                .toArray(IceServer[]::new)).build());
 
         int port = hostPort(events);
-        assertOneGeneration(events, port, srflx(port, first), relay(onlyRelay(events), port, first));
+        assertOneGeneration(events, port, srflx(port, urls[0]), relay(onlyRelay(events), port, urls[0]));
         coturn().awaitAllocationCount(0, Duration.ofSeconds(10));
     }
 

@@ -293,13 +293,8 @@ class GathererFaultTest {
         List<IceEvent> events = gather(config(turnServer(url)).build());
 
         int port = hostPort(events);
-        List<Received> received = server.drainReceived();
-        assertThat(received).isNotEmpty();
-        InetSocketAddress client = received.get(0).from();
-        assertThat(received).extracting(Received::from).as("one connection").containsOnly(client);
+        InetSocketAddress client = assertOneAllocateExchangeFromOneClient(server.drainReceived());
         assertOneGeneration(events, port, relay(relayed, client, url));
-        assertThat(turnRequests(received, client.getPort())).extracting(GathererFaultTest::describe)
-                .containsExactly("Allocate nonce=-", "Allocate nonce=nonce-1", "Refresh nonce=nonce-1 lifetime=0");
         assertThat(server.pollClosed(5_000)).as("the connection was closed").isEqualTo(client);
     }
 
@@ -494,6 +489,20 @@ class GathererFaultTest {
             }
         }
         return new ArrayList<>(distinct.values());
+    }
+
+    /**
+     * Every request in {@code received} came from one client socket or connection, whose Allocate and Refresh requests
+     * are one Allocate exchange: unauthenticated, answered 401, authenticated, then deleted. Returns that client.
+     */
+    static InetSocketAddress assertOneAllocateExchangeFromOneClient(List<Received> received) {
+        assertThat(received).isNotEmpty();
+        InetSocketAddress client = received.get(0).from();
+        assertThat(received).extracting(Received::from).as("one client socket or connection").containsOnly(client);
+        assertThat(turnRequests(received, client.getPort())).extracting(GathererFaultTest::describe)
+                .as("one Allocate exchange")
+                .containsExactly("Allocate nonce=-", "Allocate nonce=nonce-1", "Refresh nonce=nonce-1 lifetime=0");
+        return client;
     }
 
     static String describe(StunMessage request) {
