@@ -177,7 +177,7 @@ class SecretsNeverLoggedTest {
         return secrets;
     }
 
-    private static void scan(String where, String text, Map<String, String> secrets) {
+    static void scan(String where, String text, Map<String, String> secrets) {
         assertThat(text).as(where + " was captured").isNotEmpty();
         String lower = text.toLowerCase(Locale.ROOT);
         secrets.forEach((what, secret) -> {
