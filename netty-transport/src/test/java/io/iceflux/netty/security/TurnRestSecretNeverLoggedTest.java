@@ -1,17 +1,16 @@
 package io.iceflux.netty.security;
 
 import static io.iceflux.netty.fixtures.GatheringEvents.errors;
+import static io.iceflux.netty.security.SecretsNeverLoggedTest.gatherLogged;
+import static io.iceflux.netty.security.SecretsNeverLoggedTest.relayConfig;
+import static io.iceflux.netty.security.SecretsNeverLoggedTest.relays;
 import static io.iceflux.netty.security.SecretsNeverLoggedTest.scan;
 import static io.iceflux.netty.security.SecretsNeverLoggedTest.stackTrace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iceflux.HostInterfaces;
-import io.iceflux.IceCandidate;
-import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceServer;
-import io.iceflux.IceTransportPolicy;
 import io.iceflux.TurnRestCredentials;
 import io.iceflux.netty.NettyIceGatherer;
 import io.iceflux.netty.coturn.Coturn;
@@ -25,7 +24,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,26 +109,6 @@ class TurnRestSecretNeverLoggedTest {
     }
 
     private List<IceEvent> gather(NettyIceGatherer gatherer, IceServer server, Clock clock) {
-        IceConfiguration config = IceConfiguration.builder().server(server).clock(clock)
-                .stunTimers(SecretsNeverLoggedTest.FAST).transportPolicy(IceTransportPolicy.RELAY)
-                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only()).build();
-        capture.shown.append(server).append('\n').append(config).append('\n')
-                .append(config.withFreshCredentials()).append('\n');
-        List<IceEvent> events = gatherer.gather(config)
-                .log("iceflux.secrets.signals", Level.FINEST)
-                .collectList().block(Duration.ofSeconds(30));
-        for (IceEvent e : events) {
-            capture.library.append(e).append('\n');
-            if (e instanceof IceEvent.CandidateError err) {
-                capture.library.append(err.error()).append(' ').append(err.error().errorText()).append('\n');
-            }
-        }
-        return events;
-    }
-
-    private static List<IceCandidate> relays(List<IceEvent> events) {
-        return events.stream().filter(IceEvent.CandidateGathered.class::isInstance)
-                .map(e -> ((IceEvent.CandidateGathered) e).candidate())
-                .filter(c -> c.type() == IceCandidate.Type.RELAY).toList();
+        return gatherLogged(gatherer, relayConfig(server).clock(clock).build(), capture);
     }
 }
