@@ -8,6 +8,7 @@ import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
+import io.iceflux.IceGatheringState;
 import io.iceflux.IceServer;
 import io.iceflux.TurnRestCredentials;
 import io.iceflux.netty.coturn.Coturn;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Sinks;
 
 /** TURN REST credentials (coturn use-auth-secret / static-auth-secret) against a real coturn on 127.0.0.1. */
 class TurnRestCoturnTest {
@@ -115,6 +117,31 @@ class TurnRestCoturnTest {
         assert401(gather(config));
         clock.set(Instant.now());
         assertRelay(gather(config));
+    }
+
+    @Test
+    void eachGenerationOfASessionMintsAgain() {
+        MovableClock clock = new MovableClock(Instant.now().minus(Duration.ofHours(2)));
+        IceConfiguration config = config(
+                IceServer.withSharedSecret(List.of(url()), SECRET, "alice", Duration.ofHours(1)), clock);
+        Sinks.Many<Object> restarts = Sinks.many().unicast().onBackpressureBuffer();
+        IceEvent complete0 = new IceEvent.GatheringStateChanged(0, IceGatheringState.COMPLETE);
+        IceEvent complete1 = new IceEvent.GatheringStateChanged(1, IceGatheringState.COMPLETE);
+
+        List<IceEvent> events = gatherer.gather(config, restarts.asFlux())
+                .doOnNext(e -> {
+                    if (e.equals(complete0)) {
+                        clock.set(Instant.now());
+                        restarts.tryEmitNext("restart");
+                    }
+                })
+                .takeUntil(complete1::equals)
+                .collectList().block(Duration.ofSeconds(30));
+
+        int generation1 = events.indexOf(new IceEvent.GatheringStateChanged(1, IceGatheringState.GATHERING));
+        assertThat(generation1).isPositive();
+        assert401(events.subList(0, generation1));
+        assertRelay(events.subList(generation1, events.size()));
     }
 
     /** A clock a test moves by hand. */
