@@ -68,7 +68,10 @@ public final class IceConfiguration {
         return b;
     }
 
-    /** The clock TURN REST credentials are minted with ({@link IceServer#withSharedSecret}); UTC system time by default. */
+    /**
+     * The clock TURN REST credentials are minted with ({@link IceServer#withSharedSecret}); UTC system time by
+     * default. It is not part of {@link #equals(Object)}.
+     */
     public Clock clock() {
         return clock;
     }
