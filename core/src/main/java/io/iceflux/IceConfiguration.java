@@ -1,5 +1,6 @@
 package io.iceflux;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +40,10 @@ public final class IceConfiguration {
     private final StunTimers stunTimers;
     private final Duration gatheringDeadline;
     private final HostInterfaces hostInterfaces;
+    private final Clock clock;
 
     private IceConfiguration(Builder b) {
+        this.clock = b.clock;
         this.servers = List.copyOf(b.servers);
         this.transportPolicy = b.transportPolicy;
         this.stunTimers = b.stunTimers;
@@ -61,7 +64,31 @@ public final class IceConfiguration {
         b.stunTimers = stunTimers;
         b.gatheringDeadline = gatheringDeadline;
         b.hostInterfaces = hostInterfaces;
+        b.clock = clock;
         return b;
+    }
+
+    /**
+     * The clock TURN REST credentials are minted with ({@link IceServer#withSharedSecret}); UTC system time by
+     * default. It is not part of {@link #equals(Object)}.
+     */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Return this configuration with fresh TURN REST credentials, minted now by {@link #clock()}, for every server
+     * made with {@link IceServer#withSharedSecret}; this configuration itself when there is none. The gatherer calls
+     * it when each gathering (each generation of a session) starts.
+     */
+    public IceConfiguration withFreshCredentials() {
+        if (servers.stream().noneMatch(IceServer::usesSharedSecret)) {
+            return this;
+        }
+        Builder b = toBuilder();
+        b.servers.clear();
+        servers.forEach(s -> b.servers.add(s.withCredentialsAt(clock)));
+        return new IceConfiguration(b);
     }
 
     /** The servers, in the order given. */
@@ -122,6 +149,7 @@ public final class IceConfiguration {
     /** Builds an {@link IceConfiguration}. Not thread-safe. */
     public static final class Builder {
         private final List<IceServer> servers = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
         private IceTransportPolicy transportPolicy = IceTransportPolicy.ALL;
         private StunTimers stunTimers = StunTimers.rfc8489();
         private Duration gatheringDeadline;
@@ -168,6 +196,12 @@ public final class IceConfiguration {
         /** Choose which local addresses become host candidates. */
         public Builder hostInterfaces(HostInterfaces hostInterfaces) {
             this.hostInterfaces = Objects.requireNonNull(hostInterfaces, "hostInterfaces");
+            return this;
+        }
+
+        /** The clock TURN REST credentials are minted with (tests inject a fixed one); UTC system time by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

@@ -1,6 +1,8 @@
 package io.iceflux;
 
 import io.iceflux.InvalidIceServerException.Part;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +19,11 @@ import java.util.Optional;
  * fewer than {@value #MAX_CREDENTIAL_BYTES_EXCLUSIVE} bytes in UTF-8 (RFC 8489 §14.3). Credentials on a
  * stun-only server are kept, as browsers do, though STUN Binding requests do not use them.
  *
- * <p>{@link #toString()} shows the credential as {@code ***}; no exception message ever contains it.
+ * <p>A server made with {@link #withSharedSecret} holds a TURN REST shared secret instead of a username and
+ * credential: each gathering mints fresh {@link TurnRestCredentials} from it ({@link #withCredentialsAt(Clock)}).
+ *
+ * <p>{@link #toString()} shows the credential and a shared secret as {@code ***}; no exception message ever
+ * contains them.
  */
 public final class IceServer {
 
@@ -35,14 +41,74 @@ public final class IceServer {
     private final String username;
     private final String credential;
     private final StunTimers timers;
+    private final SharedSecret sharedSecret;
+
+    /** A TURN REST shared secret, the user id and the TTL of the credentials minted from it. */
+    private record SharedSecret(String secret, String user, Duration ttl) {
+        @Override
+        public String toString() {
+            return "sharedSecret=***, restUser=" + user + ", ttl=" + ttl;
+        }
+    }
 
     private IceServer(List<String> urls, List<IceServerUrl> parsedUrls, String username, String credential,
-                      StunTimers timers) {
+                      StunTimers timers, SharedSecret sharedSecret) {
         this.urls = urls;
         this.parsedUrls = parsedUrls;
         this.username = username;
         this.credential = credential;
         this.timers = timers;
+        this.sharedSecret = sharedSecret;
+    }
+
+    /**
+     * Create a server whose credentials are minted from a TURN REST shared secret (coturn's
+     * {@code static-auth-secret}) for each gathering: {@link #username()} and {@link #credential()} are empty, and
+     * {@link #withCredentialsAt(Clock)} (which the gatherer calls when a gathering starts, with
+     * {@link IceConfiguration#clock()}) returns the server with fresh {@link TurnRestCredentials}.
+     *
+     * @param secret the shared secret; not empty
+     * @param user   the REST user id after the expiry in the username; may be empty
+     * @param ttl    how long each minted credential is valid; positive
+     * @throws IceServerSyntaxException as {@link #of(List, String, String)} for the URL list
+     * @throws IllegalArgumentException for an empty secret, a TTL that is not positive, or an unusable user id
+     * @throws NullPointerException     for a {@code null} secret, user or TTL
+     */
+    public static IceServer withSharedSecret(List<String> urls, String secret, String user, Duration ttl) {
+        TurnRestCredentials.checkSecretAndUser(secret, user);
+        // mint once now only to validate the user and TTL; what is minted is thrown away
+        TurnRestCredentials.mint(secret, user, ttl, Clock.systemUTC());
+        IceServer checked = of(urls, null, null, true);
+        return new IceServer(checked.urls, checked.parsedUrls, null, null, null, new SharedSecret(secret, user, ttl));
+    }
+
+    /** Whether this server mints its credentials from a shared secret ({@link #withSharedSecret}). */
+    public boolean usesSharedSecret() {
+        return sharedSecret != null;
+    }
+
+    /**
+     * Return this server with credentials minted from its shared secret at {@code clock.instant()}, or this
+     * server itself when it has no shared secret. The copy keeps the URLs and timers and has no shared secret.
+     */
+    public IceServer withCredentialsAt(Clock clock) {
+        Objects.requireNonNull(clock, "clock");
+        if (sharedSecret == null) {
+            return this;
+        }
+        TurnRestCredentials minted = TurnRestCredentials.mint(sharedSecret.secret(), sharedSecret.user(),
+                sharedSecret.ttl(), clock);
+        return new IceServer(urls, parsedUrls, minted.username(), minted.password(), timers, null);
+    }
+
+    /** Check a username as {@link #of(List, String, String)} does, with an {@link IllegalArgumentException}. */
+    static void checkUsername(String username) {
+        try {
+            checkOpaque("turn:turn-rest-username", Part.USERNAME, username);
+        } catch (IceServerCredentialsException e) {
+            throw new IllegalArgumentException(e.getMessage().replace(
+                    "invalid ICE server credentials for \"turn:turn-rest-username\": ", "invalid TURN REST username: "));
+        }
     }
 
     /**
@@ -71,6 +137,10 @@ public final class IceServer {
      *                                       or more bytes in UTF-8
      */
     public static IceServer of(List<String> urls, String username, String credential) {
+        return of(urls, username, credential, false);
+    }
+
+    private static IceServer of(List<String> urls, String username, String credential, boolean sharedSecret) {
         if (urls == null) {
             throw new IceServerSyntaxException(null, Part.URLS, "invalid ICE server: the URL list is null");
         }
@@ -92,7 +162,7 @@ public final class IceServer {
         }
         String turnUrl = parsed.stream().filter(u -> u.scheme().isTurn()).map(IceServerUrl::url)
                 .findFirst().orElse(null);
-        if (turnUrl != null) {
+        if (turnUrl != null && !sharedSecret) {
             if (username == null || username.isEmpty()) {
                 throw credentialsError(turnUrl, Part.USERNAME, "the username is "
                         + (username == null ? "missing" : "empty") + "; a turn: or turns: URL needs a username and a credential");
@@ -109,7 +179,7 @@ public final class IceServer {
         if (credential != null) {
             checkOpaque(subject, Part.CREDENTIAL, credential);
         }
-        return new IceServer(List.copyOf(given), List.copyOf(parsed), username, credential, null);
+        return new IceServer(List.copyOf(given), List.copyOf(parsed), username, credential, null, null);
     }
 
     /** Check a username or credential for control characters, unpaired surrogates and its UTF-8 length. */
@@ -177,28 +247,29 @@ public final class IceServer {
      */
     public IceServer withTimers(StunTimers timers) {
         Objects.requireNonNull(timers, "timers");
-        return new IceServer(urls, parsedUrls, username, credential, timers);
+        return new IceServer(urls, parsedUrls, username, credential, timers, sharedSecret);
     }
 
     /** Return a copy without a timer override, so that the configuration's timers apply. */
     public IceServer withoutTimers() {
-        return timers == null ? this : new IceServer(urls, parsedUrls, username, credential, null);
+        return timers == null ? this : new IceServer(urls, parsedUrls, username, credential, null, sharedSecret);
     }
 
-    /** Compare the URLs as given, username, credential and timers. */
+    /** Compare the URLs as given, username, credential, timers and shared secret. */
     @Override
     public boolean equals(Object o) {
         return o instanceof IceServer s
                 && urls.equals(s.urls)
                 && Objects.equals(username, s.username)
                 && Objects.equals(credential, s.credential)
-                && Objects.equals(timers, s.timers);
+                && Objects.equals(timers, s.timers)
+                && Objects.equals(sharedSecret, s.sharedSecret);
     }
 
-    /** Hash the URLs as given, username, credential and timers. */
+    /** Hash the URLs as given, username, credential, timers and shared secret. */
     @Override
     public int hashCode() {
-        return Objects.hash(urls, username, credential, timers);
+        return Objects.hash(urls, username, credential, timers, sharedSecret);
     }
 
     /** Show the URLs, the username and the timers; a credential shows as {@code ***}. */
@@ -210,6 +281,9 @@ public final class IceServer {
         }
         if (credential != null) {
             sb.append(", credential=***");
+        }
+        if (sharedSecret != null) {
+            sb.append(", ").append(sharedSecret);
         }
         if (timers != null) {
             sb.append(", timers=").append(timers);

@@ -155,7 +155,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
     public Flux<IceEvent> gather(IceConfiguration configuration) {
         Objects.requireNonNull(configuration, "configuration");
         return Flux.defer(() -> closed.get() ? Flux.error(closedError())
-                        : Gathering.single(context, configuration).events())
+                        : Gathering.single(context, configuration.withFreshCredentials()).events())
                 .transform(IceOperators.w3cErrorSemantics())
                 .transform(events -> accounting.observe(events, configuration));
     }
@@ -167,7 +167,8 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         Flux<Integer> generations = Flux.concat(Mono.just(0),
                 Flux.from(restarts).index().map(t -> Math.toIntExact(t.getT1() + 1)));
         return Flux.defer(() -> closed.get() ? Flux.error(closedError()) : generations)
-                .switchMap(generation -> Gathering.sessionGeneration(context, configuration, generation).events())
+                .switchMap(generation -> Gathering.sessionGeneration(context, configuration.withFreshCredentials(),
+                        generation).events())
                 .transform(IceOperators.w3cErrorSemantics())
                 .transform(events -> accounting.observe(events, configuration));
     }

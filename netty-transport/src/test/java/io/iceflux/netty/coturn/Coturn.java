@@ -508,6 +508,10 @@ public final class Coturn implements AutoCloseable {
         } else {
             lines.add("no-tls");
         }
+        builder.authSecret.ifPresent(secret -> {
+            lines.add("use-auth-secret");
+            lines.add("static-auth-secret=" + secret);
+        });
         builder.userQuota.ifPresent(quota -> lines.add("user-quota=" + quota));
         builder.staleNonce.ifPresent(nonce -> lines.add("stale-nonce=" + nonce.toSeconds()));
         builder.alternateServer.ifPresent(server -> lines.add("alternate-server="
@@ -585,6 +589,7 @@ public final class Coturn implements AutoCloseable {
         private final Map<String, String> users = new LinkedHashMap<>(Map.of(DEFAULT_USERNAME, DEFAULT_PASSWORD));
         private boolean defaultUsers = true;
         private Optional<Integer> userQuota = Optional.empty();
+        private Optional<String> authSecret = Optional.empty();
         private Optional<Duration> staleNonce = Optional.empty();
         private Optional<InetSocketAddress> alternateServer = Optional.empty();
         private boolean tls = true;
@@ -627,6 +632,19 @@ public final class Coturn implements AutoCloseable {
                 defaultUsers = false;
             }
             users.put(name, password);
+            return this;
+        }
+
+        /**
+         * Switches on the TURN REST API (coturn {@code use-auth-secret} and {@code static-auth-secret}): coturn then
+         * accepts usernames {@code <expiry>[:<user>]} with the password {@code base64(HMAC-SHA1(secret, username))}
+         * until the expiry, and answers 401 to expired or wrongly signed ones.
+         *
+         * @throws IllegalArgumentException if the secret is empty or has whitespace, a control character or '#'
+         * @throws NullPointerException if {@code secret} is null
+         */
+        public Builder authSecret(String secret) {
+            this.authSecret = Optional.of(checkToken(Objects.requireNonNull(secret, "secret"), "auth secret", false));
             return this;
         }
 

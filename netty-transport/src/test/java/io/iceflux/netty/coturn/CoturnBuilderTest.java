@@ -29,6 +29,13 @@ class CoturnBuilderTest {
     }
 
     @Test
+    void rejectsBadAuthSecrets() {
+        assertRejected(() -> Coturn.builder().authSecret(""), "auth secret is empty");
+        assertRejected(() -> Coturn.builder().authSecret("two words"),
+                "auth secret has a forbidden character at index 3 (whitespace, control, '#')");
+    }
+
+    @Test
     void rejectsBadPasswords() {
         assertRejected(() -> Coturn.builder().user("bob", ""), "password of user bob is empty");
         assertRejected(() -> Coturn.builder().user("bob", "new\nline"),

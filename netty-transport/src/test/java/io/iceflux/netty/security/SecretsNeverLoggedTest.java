@@ -133,10 +133,19 @@ class SecretsNeverLoggedTest {
     }
 
     private List<IceEvent> gather(NettyIceGatherer gatherer, IceServer server) {
-        IceConfiguration config = IceConfiguration.builder().server(server).stunTimers(FAST)
-                .transportPolicy(IceTransportPolicy.RELAY)
-                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only()).build();
-        capture.shown.append(server).append('\n').append(config).append('\n');
+        return gatherLogged(gatherer, relayConfig(server).build(), capture);
+    }
+
+    /** A relay-only configuration on IPv4 loopback with {@link #FAST} timers. */
+    static IceConfiguration.Builder relayConfig(IceServer server) {
+        return IceConfiguration.builder().server(server).stunTimers(FAST).transportPolicy(IceTransportPolicy.RELAY)
+                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only());
+    }
+
+    /** Gather with every signal logged at FINEST, and record the configuration, the events and the errors. */
+    static List<IceEvent> gatherLogged(NettyIceGatherer gatherer, IceConfiguration config, Capture capture) {
+        capture.shown.append(config.servers()).append('\n').append(config).append('\n')
+                .append(config.withFreshCredentials()).append('\n');
         List<IceEvent> events = gatherer.gather(config)
                 .log("iceflux.secrets.signals", Level.FINEST)
                 .collectList().block(Duration.ofSeconds(30));
@@ -177,7 +186,7 @@ class SecretsNeverLoggedTest {
         return secrets;
     }
 
-    private static void scan(String where, String text, Map<String, String> secrets) {
+    static void scan(String where, String text, Map<String, String> secrets) {
         assertThat(text).as(where + " was captured").isNotEmpty();
         String lower = text.toLowerCase(Locale.ROOT);
         secrets.forEach((what, secret) -> {
@@ -189,7 +198,7 @@ class SecretsNeverLoggedTest {
         });
     }
 
-    private static List<IceCandidate> relays(List<IceEvent> events) {
+    static List<IceCandidate> relays(List<IceEvent> events) {
         return events.stream().filter(IceEvent.CandidateGathered.class::isInstance)
                 .map(e -> ((IceEvent.CandidateGathered) e).candidate())
                 .filter(c -> c.type() == IceCandidate.Type.RELAY).toList();

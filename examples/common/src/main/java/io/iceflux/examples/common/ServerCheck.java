@@ -4,6 +4,7 @@ import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceServerUrl;
 import io.iceflux.IceTransportPolicy;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +39,7 @@ public final class ServerCheck {
     }
 
     private final String url;
+    private final Instant restExpiry;
     private final IceServerUrl parsed;
     private final Expectation expectation;
     private final List<IceCandidateError> errors = new ArrayList<>();
@@ -45,6 +47,12 @@ public final class ServerCheck {
     private long obtainedAtMillis = -1;
 
     ServerCheck(String url, IceServerUrl parsed, IceTransportPolicy policy) {
+        this(url, parsed, policy, null);
+    }
+
+    /** A check whose TURN REST credentials expire at {@code restExpiry} ({@code null}: not TURN REST ones). */
+    ServerCheck(String url, IceServerUrl parsed, IceTransportPolicy policy, Instant restExpiry) {
+        this.restExpiry = restExpiry;
         this.url = url;
         this.parsed = parsed;
         if (parsed.scheme().isTurn()) {
@@ -142,6 +150,10 @@ public final class ServerCheck {
         IceCandidateError error = firstServerAnswer();
         int code = error.errorCode();
         String text = serverText.apply(error.errorText());
+        if (code == 401 && restExpiry != null && restExpiry.isBefore(Instant.now())) {
+            return serverKind + " server answered 401 " + text + ": credentials expired (the TURN REST username "
+                    + "expired at " + restExpiry + "; check the clocks and the TTL)";
+        }
         if (code == 401) {
             return serverKind + " server answered 401 " + text + ": check the username and password";
         }

@@ -3,6 +3,8 @@ package io.iceflux.examples.common;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceServer;
+import io.iceflux.TurnRestCredentials;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,9 +34,14 @@ public final class ServerChecks {
      */
     public ServerChecks(IceConfiguration configuration) {
         for (IceServer server : configuration.servers()) {
+            // a TURN REST server: when the credentials minted for this gathering expire (same clock as the gatherer)
+            Instant restExpiry = server.usesSharedSecret()
+                    ? TurnRestCredentials.expiryOf(server.withCredentialsAt(configuration.clock()).username()
+                            .orElseThrow()).orElseThrow()
+                    : null;
             for (int i = 0; i < server.urls().size(); i++) {
                 checks.add(new ServerCheck(server.urls().get(i), server.parsedUrls().get(i),
-                        configuration.transportPolicy()));
+                        configuration.transportPolicy(), restExpiry));
             }
         }
     }

@@ -11,22 +11,28 @@ import io.iceflux.IceServerUrl;
 import io.iceflux.IceTransportPolicy;
 import io.iceflux.InvalidIceServerException;
 import io.iceflux.StunTimers;
+import io.iceflux.TurnRestCredentials;
 import io.iceflux.examples.common.RtcConfigurationFile;
 import io.iceflux.examples.common.ServerChecks;
 import io.iceflux.examples.common.TerminalText;
 import io.iceflux.testkit.TestTurnServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.reactivestreams.Subscription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,8 +87,19 @@ public final class ProbeCommand implements Callable<Integer> {
                     + "turns:host[:port] ...")
     private List<String> urls = new ArrayList<>();
 
-    @Option(names = {"-u", "--username"}, description = "TURN username, for every turn:/turns: URL given")
+    @Option(names = {"-u", "--username", "--user"}, description = "TURN username, for every turn:/turns: URL "
+            + "given; with --auth-secret-file or " + SECRET_ENV + " the TURN REST user id (may be omitted)")
     private String username;
+
+    @Option(names = "--auth-secret-file", paramLabel = "FILE",
+            description = "TURN REST shared secret (coturn static-auth-secret), first line of FILE: fresh credentials "
+                    + "<expiry>:<user> are minted for every turn:/turns: URL given; also from the environment "
+                    + "variable " + SECRET_ENV + ". Never printed")
+    private Path authSecretFile;
+
+    @Option(names = "--ttl", paramLabel = "SECONDS",
+            description = "lifetime of the TURN REST credentials minted (default 86400, one day)")
+    private Long ttlSeconds;
 
     @Option(names = {"-p", "--password"}, description = "TURN password (credential), for every turn:/turns: URL "
             + "given")
@@ -125,7 +142,12 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "write one JSON object per line (see the README for the contract)")
     private boolean json;
 
+    /** The environment variable the TURN REST shared secret is read from when no --auth-secret-file is given. */
+    public static final String SECRET_ENV = "ICEFLUX_TURN_SECRET";
+
     private final ProbeGatherers gatherers;
+    private final Clock clock;
+    private final Function<String, String> environment;
 
     /** Create the command with every option at its default; picocli fills the fields. */
     public ProbeCommand() {
@@ -134,7 +156,14 @@ public final class ProbeCommand implements Callable<Integer> {
 
     /** Create the command with the gatherers its runs use (tests give their own). */
     ProbeCommand(ProbeGatherers gatherers) {
+        this(gatherers, Clock.systemUTC(), System::getenv);
+    }
+
+    /** Create the command with its gatherers, the clock TURN REST credentials are minted with, and its environment. */
+    ProbeCommand(ProbeGatherers gatherers, Clock clock, Function<String, String> environment) {
         this.gatherers = gatherers;
+        this.clock = clock;
+        this.environment = environment;
     }
 
     /**
@@ -186,10 +215,17 @@ public final class ProbeCommand implements Callable<Integer> {
                 servers.addAll(content.servers());
                 policy = content.transportPolicy();
             }
+            String secret = sharedSecret();
             for (String url : urls) {
                 IceServerUrl parsed = IceServerUrl.parse(url);
-                servers.add(parsed.scheme().isTurn() ? IceServer.of(List.of(url), username, password)
-                        : IceServer.of(url));
+                if (!parsed.scheme().isTurn()) {
+                    servers.add(IceServer.of(url));
+                } else if (secret != null) {
+                    servers.add(IceServer.withSharedSecret(List.of(url), secret, username == null ? "" : username,
+                            ttlSeconds == null ? TurnRestCredentials.DEFAULT_TTL : Duration.ofSeconds(ttlSeconds)));
+                } else {
+                    servers.add(IceServer.of(List.of(url), username, password));
+                }
             }
             if (relayOnly) {
                 policy = Optional.of(IceTransportPolicy.RELAY);
@@ -199,6 +235,7 @@ public final class ProbeCommand implements Callable<Integer> {
                     .stunTimers(timers(StunTimers.rfc8489()))
                     .gatheringDeadline(deadlineMillis == null ? DEFAULT_DEADLINE : Duration.ofMillis(deadlineMillis))
                     .hostInterfaces(hostInterfaces(HostInterfaces.defaults()))
+                    .clock(clock)
                     .build();
             try (ProbeGatherers.Gatherer gatherer = gatherers.open(insecure)) {
                 return probe(gatherer, configuration, mapper);
@@ -210,6 +247,9 @@ public final class ProbeCommand implements Callable<Integer> {
         } catch (IceLimitExceededException e) {
             // servers or URLs: when the configuration is built; host addresses: when the gathering starts
             return usageError(mapper, limitExceeded(e));
+        } catch (IllegalArgumentException e) {
+            // a TURN REST user id or TTL that makes unusable credentials; the message never holds the secret
+            return usageError(mapper, TerminalText.line(e.getMessage()));
         }
     }
 
@@ -367,9 +407,54 @@ public final class ProbeCommand implements Callable<Integer> {
         if (interfaces.stream().anyMatch(String::isBlank)) {
             throw new UsageException("--interface needs the name of a network interface, not a blank one");
         }
+        if (ttlSeconds != null && (ttlSeconds < 1 || ttlSeconds > 10L * 365 * 86400)) {
+            throw new UsageException("--ttl must be 1 to 315360000 seconds, not " + ttlSeconds);
+        }
         if (loopbackOnly && !interfaces.isEmpty()) {
             throw new UsageException("--loopback-only and --interface exclude each other");
         }
+    }
+
+    /**
+     * The TURN REST shared secret: the first line of --auth-secret-file, else the environment variable
+     * {@value #SECRET_ENV} unless --password is given, else {@code null}. No message ever contains the secret.
+     */
+    private String sharedSecret() throws UsageException {
+        if (authSecretFile != null) {
+            if (password != null) {
+                throw new UsageException("--auth-secret-file and --password exclude each other");
+            }
+            String content;
+            try {
+                content = Files.readString(authSecretFile, StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                throw new UsageException("--auth-secret-file " + authSecretFile + ": cannot read it ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+            String secret = firstLine(content);
+            if (secret.isEmpty()) {
+                throw new UsageException("--auth-secret-file " + authSecretFile + ": the secret is empty");
+            }
+            return secret;
+        }
+        if (password != null) {
+            return null;
+        }
+        String fromEnvironment = environment.apply(SECRET_ENV);
+        if (fromEnvironment == null) {
+            return null;
+        }
+        String secret = firstLine(fromEnvironment);
+        if (secret.isEmpty()) {
+            throw new UsageException(SECRET_ENV + " is set but empty");
+        }
+        return secret;
+    }
+
+    private static String firstLine(String content) {
+        int end = content.indexOf('\n');
+        String line = end < 0 ? content : content.substring(0, end);
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 
     private static int closedUdpPort() throws UsageException {

@@ -66,9 +66,14 @@ final class ProbeRuns {
      * mistake is a one-line usage error, and anything else a verdict.
      */
     static Run run(ProbeGatherers gatherers, String... args) {
+        return run(new ProbeCommand(gatherers), args);
+    }
+
+    /** Run the command line of {@code command} (e.g. with its own clock and environment), checked as above. */
+    static Run run(ProbeCommand command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = ProbeCommand.commandLine(new ProbeCommand(gatherers));
+        CommandLine commandLine = ProbeCommand.commandLine(command);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);
