@@ -220,7 +220,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         return context.cleanups().idle()
                 .timeout(closeTimeout, Mono.fromRunnable(() -> log.warn("Closing the gatherer: {} release(s) of "
                         + "cancelled gatherings still running after {} ms; shutting down anyway",
-                        context.cleanups().running(), closeTimeout.toMillis())))
+                        context.cleanups().running(), closeTimeout.toMillis())), context.scheduler())
                 .then(Mono.fromRunnable(() -> {
                     if (ownedResolver != null) {
                         ownedResolver.close();
