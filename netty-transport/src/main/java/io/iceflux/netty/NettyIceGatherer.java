@@ -9,12 +9,11 @@ import io.iceflux.netty.internal.gather.GathererAccounting;
 import io.iceflux.netty.internal.gather.GathererContext;
 import io.iceflux.netty.internal.gather.Gathering;
 import io.iceflux.netty.internal.gather.HostAddresses;
+import io.iceflux.netty.internal.transport.ChannelTypes;
 import io.iceflux.netty.internal.transport.DnsIceServerResolver;
 import io.iceflux.netty.internal.transport.NettyStunTransportFactory;
 import io.iceflux.netty.internal.turn.TurnRelayAllocator;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -46,6 +45,10 @@ import reactor.util.Loggers;
  *     gatherer.gather(config).doOnNext(System.out::println).blockLast();
  * }
  * }</pre>
+ *
+ * <p>It runs on Netty 4.1 and 4.2, on event loops of its own (NIO) or on the application's
+ * ({@link Builder#eventLoopGroup(EventLoopGroup)}, of any transport: NIO, epoll, io_uring, kqueue), in which case it
+ * starts no thread and shuts nothing of the application's down.
  *
  * <p>Cancelling a gathering returns at once; what it holds is released in the background: its TURN allocations are
  * deleted on the servers (an Allocate in flight is let finish and its allocation deleted), then its sockets are
@@ -109,6 +112,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
     private final GathererAccounting accounting;
     private final EventLoopGroup group;
     private final EventLoopGroup ownedGroup;
+    private final ChannelTypes channelTypes;
     private final DnsIceServerResolver ownedResolver;
     private final Duration closeTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -116,17 +120,34 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
 
     private NettyIceGatherer(Builder b) {
         EventLoopGroup group = b.group;
-        this.ownedGroup = group == null
-                ? new MultiThreadIoEventLoopGroup(b.threads, new DefaultThreadFactory("iceflux-io", true),
-                        NioIoHandler.newFactory())
-                : null;
+        Scheduler scheduler = b.scheduler;
         if (group == null) {
+            this.ownedGroup = ChannelTypes.newNioGroup(b.threads, new DefaultThreadFactory("iceflux-io", true));
             group = ownedGroup;
+            if (scheduler == null) {
+                scheduler = Schedulers.parallel();
+            }
+        } else {
+            this.ownedGroup = null;
+            if (scheduler == null) {
+                // The borrowed loops run the timers too: no thread is started for the gatherer, and nothing of the
+                // application's is disposed (this scheduler is never disposed: that would shut the group down).
+                scheduler = Schedulers.fromExecutorService(group, "iceflux-timers");
+            }
         }
         this.group = group;
         this.closeTimeout = b.closeTimeout;
         this.accounting = new GathererAccounting(b.metrics);
-        Scheduler scheduler = b.scheduler == null ? Schedulers.parallel() : b.scheduler;
+        NettyStunTransportFactory transports;
+        try {
+            transports = new NettyStunTransportFactory(group, scheduler, b.tls, b.connectTimeout, accounting);
+        } catch (RuntimeException e) {
+            if (ownedGroup != null) {
+                ownedGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            }
+            throw e;
+        }
+        this.channelTypes = transports.channelTypes();
         IceServerResolver resolver = b.resolver;
         this.ownedResolver = resolver == null
                 ? new DnsIceServerResolver(group.next(), b.nameServer, b.dnsQueryTimeout)
@@ -134,14 +155,15 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         if (resolver == null) {
             resolver = ownedResolver;
         }
-        NettyStunTransportFactory transports = new NettyStunTransportFactory(group, scheduler, b.tls,
-                b.connectTimeout, accounting);
         this.context = new GathererContext(transports, resolver,
                 new TurnRelayAllocator(transports, scheduler, b.software), scheduler, accounting, new Cleanups());
         this.disposal = Mono.defer(this::dispose).cache();
     }
 
-    /** A gatherer with the defaults: its own event loops (one per core), Netty's DNS, the JDK's trust store. */
+    /**
+     * A gatherer with the defaults: its own NIO event loops (one per core, {@code iceflux-io-*}), timers on
+     * {@link Schedulers#parallel()}, Netty's DNS, the JDK's trust store.
+     */
     public static NettyIceGatherer create() {
         return builder().build();
     }
@@ -174,6 +196,14 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
     }
 
     /**
+     * Return the transport of the channels this gatherer opens, found from its event loops: {@code "nio"},
+     * {@code "epoll"}, {@code "io_uring"} or {@code "kqueue"}.
+     */
+    public String transport() {
+        return channelTypes.transport();
+    }
+
+    /**
      * Return how many incoming packets this gatherer's sockets and connections have dropped so far, by reason: a
      * snapshot that does not change. Dropped packets never fail a gathering; counts that grow point at a network
      * that mangles packets, a misbehaving server, or someone spoofing responses.
@@ -186,7 +216,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
      * Close the gatherer: wait until every gathering that ended or was cancelled has released what it held (TURN
      * allocations deleted on the servers, sockets closed), at most {@link Builder#closeTimeout(Duration)
      * closeTimeout} ({@value #DEFAULT_CLOSE_TIMEOUT_SECONDS} s by default), then release the DNS resolver and the event
-     * loops this gatherer created (not those it was given) and return once they have shut down. Gatherings still
+     * loops this gatherer created (not those it was given, which keep running) and return once they have shut down. Gatherings still
      * running are not waited for: cancel them first. Later calls of {@link #gather} fail with
      * {@link IllegalStateException}. Idempotent; {@link #disposeLater()} does the same without blocking.
      *
@@ -274,13 +304,32 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
             return this;
         }
 
-        /** Run on these event loops (which stay yours to shut down) instead of creating some. */
+        /**
+         * Run on the application's event loops instead of creating some: every socket, connection and DNS query of the
+         * gatherer is registered on {@code group}, and (unless a {@link #scheduler(Scheduler) scheduler} is given)
+         * its timers run on it too, so the gatherer starts no thread of its own. The channel classes are those of the
+         * group's transport, found from its event loops the way reactor-netty's {@code LoopResources.onChannel}
+         * finds them: NIO, epoll, io_uring (Netty 4.2) or kqueue, on Netty 4.1 and 4.2. The native transports'
+         * jars are the application's to bring (reactor-netty brings epoll).
+         *
+         * <p>The group stays the application's: {@link NettyIceGatherer#close()} and
+         * {@link NettyIceGatherer#disposeLater()} wait for the releases of cancelled gatherings and close the DNS
+         * resolver, and shut nothing of the group down. In a WebFlux application, pass reactor-netty's client loops:
+         * {@code eventLoopGroup(loopResources.onClient(true))} (e.g. {@code HttpResources.get()}).
+         *
+         * @throws NullPointerException if {@code group} is null; a group of an unsupported transport (e.g. a
+         *     {@code DefaultEventLoopGroup}) makes {@link #build()} fail
+         */
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.group = Objects.requireNonNull(group, "group");
             return this;
         }
 
-        /** How many event-loop threads to create when no group is given (default: one per core). */
+        /**
+         * How many event-loop threads to create when no {@link #eventLoopGroup(EventLoopGroup) group} is given
+         * (default: one per core). The gatherer's own loops are NIO ones named {@code iceflux-io-*}, on Netty 4.1 and
+         * 4.2 alike.
+         */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, not " + threads);
@@ -291,7 +340,9 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
 
         /**
          * Run every timer (retransmissions, deadlines, refreshes) on this scheduler; tests pass a
-         * {@code VirtualTimeScheduler}. Default: {@link Schedulers#parallel()}.
+         * {@code VirtualTimeScheduler}. Default: the {@link #eventLoopGroup(EventLoopGroup) given event loops}
+         * (as a Reactor scheduler that the gatherer never disposes), or {@link Schedulers#parallel()} when the gatherer
+         * creates its own loops. Whatever the scheduler, a timer hops onto its channel's event loop before it acts.
          */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -389,7 +440,12 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
             return this;
         }
 
-        /** Build the gatherer. */
+        /**
+         * Build the gatherer.
+         *
+         * @throws IllegalArgumentException if the {@link #eventLoopGroup(EventLoopGroup) given group} is of no
+         *     supported transport (the message names its class), or the TLS client context cannot be built
+         */
         public NettyIceGatherer build() {
             return new NettyIceGatherer(this);
         }

@@ -1,5 +1,6 @@
 package io.iceflux.netty;
 
+import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.HostInterfaces;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
@@ -7,8 +8,6 @@ import io.iceflux.IceServer;
 import io.iceflux.netty.fixtures.FakeStunServer.Reply;
 import io.iceflux.netty.fixtures.FakeStunServer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ public final class NoMicrometerProbe {
      * {@code dropped=<total>}.
      */
     public static List<String> gather() throws Exception {
-        EventLoopGroup serverLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup serverLoop = TestLoops.nio(1, "no-micrometer-server");
         try (FakeStunServer server = FakeStunServer.udp(serverLoop)
                 .responder((request, from) -> List.of(Reply.of(FakeStunServer.success(request, from))));
                 NettyIceGatherer gatherer = NettyIceGatherer.builder().threads(1).build()) {

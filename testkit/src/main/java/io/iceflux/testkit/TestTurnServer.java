@@ -11,15 +11,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -86,9 +86,18 @@ public final class TestTurnServer implements AutoCloseable {
     private Channel tcp;
     private Channel tls;
 
+    /**
+     * The server's one NIO event-loop thread. {@code NioEventLoopGroup} is deprecated on Netty 4.2 (in favour of
+     * {@code MultiThreadIoEventLoopGroup}, which Netty 4.1 lacks) but present in both, and the testkit runs on both.
+     */
+    @SuppressWarnings("deprecation")
+    private static EventLoopGroup newLoop() {
+        return new NioEventLoopGroup(1, new DefaultThreadFactory("testkit-turn-server"));
+    }
+
     private TestTurnServer(Settings settings, boolean udpOn, boolean tcpOn, boolean tlsOn) {
         this.settings = settings;
-        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.group = newLoop();
         EventLoop loop = group.next();
         this.engine = new TurnEngine(settings, loop, counters);
         this.certificate = tlsOn ? TestCertificate.selfSigned("localhost", settings.bindAddress()) : null;

@@ -1,5 +1,6 @@
 package io.iceflux.netty.faults;
 
+import io.iceflux.netty.fixtures.TestLoops;
 import static io.iceflux.netty.fixtures.GatheringEvents.COMPLETE_0;
 import static io.iceflux.netty.fixtures.GatheringEvents.END_0;
 import static io.iceflux.netty.fixtures.GatheringEvents.GATHERING_0;
@@ -30,9 +31,6 @@ import io.iceflux.netty.faults.FaultProxy.Source;
 import io.iceflux.netty.fixtures.GatheringEvents.Cand;
 import io.iceflux.netty.fixtures.GatheringEvents;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -98,8 +96,7 @@ class FaultMatrixTest {
 
     @BeforeAll
     static void startGatherer() {
-        io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("faultmatrix-shared-io", true),
-                NioIoHandler.newFactory());
+        io = TestLoops.nio(1, "faultmatrix-shared-io");
         timers = Schedulers.newParallel("faultmatrix-timers", 2, true);
         gatherer = NettyIceGatherer.builder().eventLoopGroup(io).scheduler(timers)
                 .trustManager(coturn().trustManager()).build();

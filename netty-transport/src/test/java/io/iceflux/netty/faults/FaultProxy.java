@@ -1,5 +1,6 @@
 package io.iceflux.netty.faults;
 
+import io.iceflux.netty.fixtures.TestLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -7,12 +8,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -111,8 +109,7 @@ final class FaultProxy implements AutoCloseable {
     private FaultProxy(InetSocketAddress server, Rule rule) throws InterruptedException {
         this.server = server;
         this.rule = rule;
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("faultmatrix-proxy", true),
-                NioIoHandler.newFactory());
+        this.group = TestLoops.nio(1, "faultmatrix-proxy");
         held.put(Direction.TO_SERVER, new ArrayList<>());
         held.put(Direction.TO_CLIENT, new ArrayList<>());
         boolean started = false;

@@ -1,5 +1,6 @@
 package io.iceflux.netty.faults;
 
+import io.iceflux.netty.fixtures.TestLoops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,8 +16,6 @@ import io.iceflux.netty.coturn.CoturnExtension;
 import io.iceflux.netty.faults.FaultProxy.Direction;
 import io.iceflux.netty.faults.FaultProxy.Out;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -139,7 +138,7 @@ class GathererCloseTest {
 
     @Test
     void closeOnTheGatherersOwnEventLoopIsRefused() throws Exception {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup group = TestLoops.nio(1, "close-test");
         try {
             NettyIceGatherer gatherer = NettyIceGatherer.builder().eventLoopGroup(group).build();
             assertThatThrownBy(() -> group.next().submit(gatherer::close).get(5, TimeUnit.SECONDS))

@@ -1,5 +1,6 @@
 package io.iceflux.netty.faults;
 
+import io.iceflux.netty.fixtures.TestLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -7,12 +8,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +35,7 @@ final class TinyDnsServer implements AutoCloseable {
 
     private TinyDnsServer(Set<String> nxdomain) throws InterruptedException {
         this.nxdomain = Set.copyOf(nxdomain);
-        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("faultmatrix-dns", true),
-                NioIoHandler.newFactory());
+        this.group = TestLoops.nio(1, "faultmatrix-dns");
         boolean bound = false;
         try {
             this.channel = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(new Handler())

@@ -2,8 +2,6 @@ package io.iceflux.netty.internal.transport;
 
 import io.iceflux.netty.IceServerResolver;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.ResolvedAddressTypes;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -20,12 +18,18 @@ import reactor.core.publisher.Mono;
  * The default {@link IceServerResolver}: Netty's non-blocking DNS resolver (the system's name servers and
  * {@code /etc/hosts}). Two names never leave the machine (RFC 6761): {@code localhost} is the loopback
  * addresses, and a name under {@code .invalid} fails at once. Optionally it asks one given name server only,
- * with a given query timeout, and no search domains.
+ * with a given query timeout, and no search domains. Its UDP and TCP channels are of the event loop's transport
+ * ({@link ChannelTypes#of}); it starts no thread.
  */
 public final class DnsIceServerResolver implements IceServerResolver, AutoCloseable {
 
     private final DnsNameResolver resolver;
 
+    /**
+     * A resolver on {@code eventLoop} asking the system's name servers.
+     *
+     * @throws IllegalArgumentException if the event loop is of no supported transport
+     */
     public DnsIceServerResolver(EventLoop eventLoop) {
         this(eventLoop, null, null);
     }
@@ -35,11 +39,13 @@ public final class DnsIceServerResolver implements IceServerResolver, AutoClosea
      *
      * @param nameServer   the only name server to ask (no search domains), or {@code null} for the system's
      * @param queryTimeout how long one DNS query may take, or {@code null} for Netty's default (5 s)
+     * @throws IllegalArgumentException if the event loop is of no supported transport
      */
     public DnsIceServerResolver(EventLoop eventLoop, InetSocketAddress nameServer, Duration queryTimeout) {
+        ChannelTypes channelTypes = ChannelTypes.of(eventLoop);
         DnsNameResolverBuilder builder = new DnsNameResolverBuilder(eventLoop)
-                .datagramChannelType(NioDatagramChannel.class)
-                .socketChannelType(NioSocketChannel.class)
+                .datagramChannelType(channelTypes.datagram())
+                .socketChannelType(channelTypes.socket())
                 .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED);
         if (nameServer != null) {
             builder.nameServerProvider(new SingletonDnsServerAddressStreamProvider(nameServer))

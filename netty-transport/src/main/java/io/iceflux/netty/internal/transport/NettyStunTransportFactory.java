@@ -6,8 +6,7 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -25,7 +24,7 @@ import reactor.core.scheduler.Scheduler;
  * one {@link Scheduler}. The TLS client context is built once, here. The factory owns nothing it must close: each
  * transport owns its channel, and the caller owns the event loop group and the scheduler.
  *
- * <p>Channel types: NIO ({@link NioDatagramChannel}, {@link NioSocketChannel}), which need an NIO event loop group.
+ * <p>Channel types: those of the group's transport ({@link ChannelTypes#of}): NIO, epoll, io_uring or kqueue.
  */
 public final class NettyStunTransportFactory implements StunTransportFactory {
 
@@ -33,6 +32,7 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final EventLoopGroup group;
+    private final ChannelTypes channelTypes;
     private final ChannelFactory<? extends DatagramChannel> datagramChannels;
     private final ChannelFactory<? extends SocketChannel> socketChannels;
     private final Scheduler scheduler;
@@ -43,21 +43,22 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
     private final TransportListener listener;
 
     /**
-     * Create a factory whose transports run on {@code group} with NIO channels and the default allocator, and report
-     * dropped packets and ended transactions to {@code listener}.
+     * Create a factory whose transports run on {@code group} with the channels of its transport and the default
+     * allocator, and report dropped packets and ended transactions to {@code listener}.
      *
      * @param connectTimeout how long a TCP connect plus TLS handshake may take
-     * @throws IllegalArgumentException if {@code connectTimeout} is not positive, or the TLS context cannot be
-     *     built from {@code tls}
+     * @throws IllegalArgumentException if {@code connectTimeout} is not positive, the group is of no supported
+     *     transport, or the TLS context cannot be built from {@code tls}
      * @throws NullPointerException if an argument is null
      */
     public NettyStunTransportFactory(EventLoopGroup group, Scheduler scheduler, TlsSettings tls,
             Duration connectTimeout, TransportListener listener) {
-        this.datagramChannels = NioDatagramChannel::new;
-        this.socketChannels = NioSocketChannel::new;
+        this.group = Objects.requireNonNull(group, "group");
+        this.channelTypes = ChannelTypes.of(group);
+        this.datagramChannels = new ReflectiveChannelFactory<>(channelTypes.datagram());
+        this.socketChannels = new ReflectiveChannelFactory<>(channelTypes.socket());
         this.allocator = ByteBufAllocator.DEFAULT;
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.group = Objects.requireNonNull(group, "group");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.tls = Objects.requireNonNull(tls, "tls");
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -65,6 +66,11 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
             throw new IllegalArgumentException("connectTimeout must be positive, not " + connectTimeout);
         }
         this.sslContext = tls.newClientContext();
+    }
+
+    /** Returns the channel types of the group's transport, which this factory opens. */
+    public ChannelTypes channelTypes() {
+        return channelTypes;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.iceflux.netty.internal.gather;
 
+import io.iceflux.netty.fixtures.TestLoops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iceflux.HostInterfaces;
@@ -20,8 +21,6 @@ import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -75,7 +74,7 @@ class GatheringCancelCoturnTest {
 
     @BeforeAll
     static void start() {
-        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        group = TestLoops.nio(2, "cancel-race");
         timers = Schedulers.newParallel("cancel-race-timers", 2);
         transports = new NettyStunTransportFactory(group, timers, NettyStunTransportFactory.TlsSettings.systemDefault(),
                 NettyStunTransportFactory.DEFAULT_CONNECT_TIMEOUT, TransportListener.NONE);
