@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * A DNS server over UDP on 127.0.0.1 for tests: it answers NXDOMAIN (RCODE 3, no records) for the names in
  * {@code nxdomain} and never answers anything else. It records the name of every query it received.
  */
-final class TinyDnsServer implements AutoCloseable {
+public final class TinyDnsServer implements AutoCloseable {
 
     private static final int NXDOMAIN = 3;
 
@@ -53,17 +53,17 @@ final class TinyDnsServer implements AutoCloseable {
      *
      * @throws InterruptedException if interrupted while binding
      */
-    static TinyDnsServer start(Set<String> nxdomain) throws InterruptedException {
+    public static TinyDnsServer start(Set<String> nxdomain) throws InterruptedException {
         return new TinyDnsServer(nxdomain);
     }
 
     /** Where the server listens. */
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
     }
 
     /** The query names received so far, in order. */
-    List<String> queried() {
+    public List<String> queried() {
         return List.copyOf(queried);
     }
 
