@@ -198,6 +198,8 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
     /**
      * Return the transport of the channels this gatherer opens, found from its event loops: {@code "nio"},
      * {@code "epoll"}, {@code "io_uring"} or {@code "kqueue"}.
+     *
+     * @return the transport's name
      */
     public String transport() {
         return channelTypes.transport();
@@ -317,6 +319,8 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
          * resolver, and shut nothing of the group down. In a WebFlux application, pass reactor-netty's client loops:
          * {@code eventLoopGroup(loopResources.onClient(true))} (e.g. {@code HttpResources.get()}).
          *
+         * @param group the application's event loops
+         * @return this builder
          * @throws NullPointerException if {@code group} is null; a group of an unsupported transport (e.g. a
          *     {@code DefaultEventLoopGroup}) makes {@link #build()} fail
          */

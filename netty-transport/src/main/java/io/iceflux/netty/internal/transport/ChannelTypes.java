@@ -36,7 +36,13 @@ public record ChannelTypes(String transport, Class<? extends DatagramChannel> da
     /** Whether the Netty on the class path is 4.2 or later (its event loops are {@link IoEventLoop}s). */
     static final boolean NETTY_42 = present("io.netty.channel.IoEventLoop");
 
-    /** Check the arguments. */
+    /**
+     * Check the arguments.
+     *
+     * @param transport the transport's name
+     * @param datagram  the UDP channel class
+     * @param socket    the TCP client channel class
+     */
     public ChannelTypes {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(datagram, "datagram");
@@ -61,6 +67,8 @@ public record ChannelTypes(String transport, Class<? extends DatagramChannel> da
     /**
      * Return the channel types for {@code group}'s transport.
      *
+     * @param group the application's or the gatherer's event loops
+     * @return the datagram and socket channel classes of the group's transport
      * @throws IllegalArgumentException if the group is of no supported transport (e.g. a {@code DefaultEventLoopGroup}
      *     or a local transport), naming the group's class
      * @throws NullPointerException if {@code group} is null
@@ -84,6 +92,10 @@ public record ChannelTypes(String transport, Class<? extends DatagramChannel> da
     /**
      * Create an NIO event loop group of {@code threads} threads made by {@code threadFactory}: Netty 4.2's
      * {@code MultiThreadIoEventLoopGroup} with the NIO handler, or Netty 4.1's {@code NioEventLoopGroup}.
+     *
+     * @param threads       how many event-loop threads
+     * @param threadFactory makes (and names) the threads
+     * @return the new group, the caller's to shut down
      */
     public static EventLoopGroup newNioGroup(int threads, ThreadFactory threadFactory) {
         return NETTY_42 ? Netty42.newNioGroup(threads, threadFactory) : Netty41.newNioGroup(threads, threadFactory);

@@ -28,6 +28,7 @@ public final class DnsIceServerResolver implements IceServerResolver, AutoClosea
     /**
      * A resolver on {@code eventLoop} asking the system's name servers.
      *
+     * @param eventLoop where its channels are registered and its futures complete
      * @throws IllegalArgumentException if the event loop is of no supported transport
      */
     public DnsIceServerResolver(EventLoop eventLoop) {
@@ -37,6 +38,7 @@ public final class DnsIceServerResolver implements IceServerResolver, AutoClosea
     /**
      * A resolver on {@code eventLoop}.
      *
+     * @param eventLoop    where its channels are registered and its futures complete
      * @param nameServer   the only name server to ask (no search domains), or {@code null} for the system's
      * @param queryTimeout how long one DNS query may take, or {@code null} for Netty's default (5 s)
      * @throws IllegalArgumentException if the event loop is of no supported transport
