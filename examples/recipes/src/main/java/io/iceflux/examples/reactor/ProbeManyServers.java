@@ -81,8 +81,17 @@ public final class ProbeManyServers {
                         .map(events -> summary(server.urls().get(0), events)), maxConcurrency);
     }
 
-    /** The result of the gathering of {@code url} from its events. */
-    static ServerResult summary(String url, List<IceEvent> events) {
+    /**
+     * The result for one server URL, from the events of its gathering: whether the candidate its URL promises came
+     * (see {@link ServerResult#ok()}), and every error of that URL.
+     *
+     * @param url    the server URL, as configured
+     * @param events the events of the gathering
+     * @return the result for {@code url}
+     * @throws io.iceflux.InvalidIceServerException for an invalid URL
+     * @throws NullPointerException for a {@code null} argument or event
+     */
+    public static ServerResult summary(String url, List<IceEvent> events) {
         IceServerUrl.Scheme scheme = IceServerUrl.parse(url).scheme();
         IceCandidate.Type promised = scheme.isTurn() ? IceCandidate.Type.RELAY : IceCandidate.Type.SRFLX;
         List<IceCandidateError> errors = events.stream()

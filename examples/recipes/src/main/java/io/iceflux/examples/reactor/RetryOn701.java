@@ -96,18 +96,38 @@ public final class RetryOn701 {
         if (firstBackoff.isNegative()) {
             throw new IllegalArgumentException("firstBackoff must not be negative, not " + firstBackoff);
         }
-        return Mono.defer(() -> gatherer.gather(configuration).collectList().flatMap(events -> {
-                    List<IceCandidateError> unreachable = events.stream()
-                            .filter(IceEvent.CandidateError.class::isInstance)
-                            .map(e -> ((IceEvent.CandidateError) e).error())
-                            .filter(IceCandidateError::isServerNotReachable)
-                            .toList();
-                    return unreachable.isEmpty() ? Mono.just(events)
-                            : Mono.<List<IceEvent>>error(new ServerNotReachableException(unreachable));
-                }))
+        return Mono.defer(() -> gatherer.gather(configuration).collectList()
+                        .flatMap(ev -> has701(ev) ? Mono.error(new ServerNotReachableException(errors701(ev)))
+                                : Mono.just(ev)))
                 .retryWhen(Retry.backoff(maxRetries, firstBackoff)
                         .filter(ServerNotReachableException.class::isInstance)
                         .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+    }
+
+    /**
+     * Whether a gathering reported a 701 (a server URL not reachable).
+     *
+     * @param events the events of the gathering
+     * @return whether at least one event is a candidate error with code 701
+     * @throws NullPointerException for a {@code null} list or event
+     */
+    public static boolean has701(List<IceEvent> events) {
+        return !errors701(events).isEmpty();
+    }
+
+    /**
+     * The 701 errors (server URL not reachable) of a gathering.
+     *
+     * @param events the events of the gathering
+     * @return its 701 errors, in the order they came; empty when there is none
+     * @throws NullPointerException for a {@code null} list or event
+     */
+    public static List<IceCandidateError> errors701(List<IceEvent> events) {
+        return events.stream()
+                .filter(IceEvent.CandidateError.class::isInstance)
+                .map(e -> ((IceEvent.CandidateError) e).error())
+                .filter(IceCandidateError::isServerNotReachable)
+                .toList();
     }
 
     /**

@@ -8,9 +8,8 @@ import reactor.core.publisher.Mono;
 public interface StunTransportFactory {
 
     /**
-     * Open a UDP socket bound to {@code localAddress} on an ephemeral port.
-     *
-     * @throws nothing: failures (e.g. the address is gone) arrive as an error of the {@code Mono}
+     * Open a UDP socket bound to {@code localAddress} on an ephemeral port. It throws nothing: failures (e.g. the
+     * address is gone) arrive as an error of the {@code Mono}.
      */
     Mono<StunTransport> openUdp(InetAddress localAddress);
 
