@@ -527,7 +527,8 @@ public class IceFluxProperties implements Validator {
             try {
                 secret = readSecret(s.authSecretFile);
             } catch (IllegalArgumentException e) {
-                reject(errors, path + ".authSecretFile", path + ".auth-secret-file", e.getMessage(), s.authSecretFile);
+                reject(errors, path + ".authSecretFile", path + ".auth-secret-file", "cannot be read: " + e.getMessage(),
+                        s.authSecretFile);
                 return;
             }
             if (secret.isEmpty()) {
