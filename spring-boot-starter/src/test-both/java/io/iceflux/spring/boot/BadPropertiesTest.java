@@ -41,7 +41,7 @@ class BadPropertiesTest {
                         List.of("iceflux.servers[0].urls=turn:127.0.0.1", "iceflux.servers[0].username=alice")),
                 Arguments.of("iceflux.servers[0].credential is not usable", "control character",
                         List.of("iceflux.servers[0].urls=turn:127.0.0.1", "iceflux.servers[0].username=alice",
-                                "iceflux.servers[0].credential=" + SECRET + "\u0007")),
+                                "iceflux.servers[0].credential=" + SECRET + "\u0007" + SECRET)),
                 Arguments.of("iceflux.servers[0].auth-secret-file and iceflux.servers[0].auth-secret are both set",
                         "set one of them",
                         List.of("iceflux.servers[0].urls=turn:127.0.0.1", "iceflux.servers[0].auth-secret=" + SECRET,

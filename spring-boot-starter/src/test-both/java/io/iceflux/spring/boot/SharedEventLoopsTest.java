@@ -53,7 +53,7 @@ class SharedEventLoopsTest {
     void sharedByDefault() {
         runner.run(context -> {
             assertThat(context).hasNotFailed();
-            assertThat(gatheringThreads(context.getBean(NettyIceGatherer.class)))
+            assertThat(gatheringThreads(context.getBean(NettyIceGatherer.class), server))
                     .anyMatch(name -> name.startsWith("app-loops-" + LOOP_KIND + "-"))
                     .noneMatch(name -> name.startsWith("iceflux-io"));
         });
@@ -63,7 +63,7 @@ class SharedEventLoopsTest {
     void ownLoopsWhenAskedFor() {
         runner.withPropertyValues("iceflux.event-loops=own", "iceflux.threads=1").run(context -> {
             assertThat(context).hasNotFailed();
-            assertThat(gatheringThreads(context.getBean(NettyIceGatherer.class)))
+            assertThat(gatheringThreads(context.getBean(NettyIceGatherer.class), server))
                     .anyMatch(name -> name.startsWith("iceflux-io"))
                     .noneMatch(name -> name.startsWith("app-loops-"));
         });
@@ -73,12 +73,12 @@ class SharedEventLoopsTest {
     void ownLoopsWithoutReactorResourceFactory() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(IceFluxAutoConfiguration.class))
                 .withPropertyValues("iceflux.threads=1").run(context -> assertThat(
-                        gatheringThreads(context.getBean(NettyIceGatherer.class)))
+                        gatheringThreads(context.getBean(NettyIceGatherer.class), server))
                         .anyMatch(name -> name.startsWith("iceflux-io")));
     }
 
-    /** The threads a STUN gathering against the test server emits its events on; its srflx candidate arrives. */
-    static Set<String> gatheringThreads(NettyIceGatherer gatherer) {
+    /** The threads a STUN gathering against {@code server} emits its events on; its srflx candidate arrives. */
+    static Set<String> gatheringThreads(NettyIceGatherer gatherer, TestTurnServer server) {
         IceConfiguration config = IceConfiguration.builder().server(IceServer.of(server.stunUrl()))
                 .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only()).build();
         Set<String> threads = ConcurrentHashMap.newKeySet();

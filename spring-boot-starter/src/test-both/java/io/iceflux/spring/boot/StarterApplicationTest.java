@@ -94,7 +94,7 @@ class StarterApplicationTest {
             assertThat(registry.get("iceflux.candidates").tag("type", "relay").counter().count()).isPositive();
 
             // the application's reactor-netty client loops (NIO in these tests: see SharedEventLoopsTest.LOOP_KIND)
-            assertThat(SharedEventLoopsTest.gatheringThreads(app.getBean(NettyIceGatherer.class)))
+            assertThat(SharedEventLoopsTest.gatheringThreads(app.getBean(NettyIceGatherer.class), server))
                     .anyMatch(name -> name.startsWith("reactor-http-" + SharedEventLoopsTest.LOOP_KIND + "-"))
                     .noneMatch(name -> name.startsWith("iceflux-io"));
         }
