@@ -29,7 +29,8 @@ import reactor.core.scheduler.Scheduler;
  * {@code turn:}/{@code turns:} URL a relayed one, a {@code stuns:} URL no error), else {@code DOWN}, with the time to
  * the candidate and every candidate error's W3C fields. The whole is {@code DOWN} when any URL is (an application
  * that lists a server depends on it), {@code UNKNOWN} until the first probe ended or when no server is configured.
- * URLs carry no credentials, and neither does anything else reported.
+ * URLs carry no credentials, and neither does anything else reported. A URL configured more than once is reported
+ * once per entry, the second as {@code "<url> #2"}.
  */
 final class IceServersProbe implements SmartLifecycle {
 
@@ -129,7 +130,12 @@ final class IceServersProbe implements SmartLifecycle {
         Map<String, Object> servers = new LinkedHashMap<>();
         boolean down = failure != null;
         for (UrlCheck check : checks) {
-            servers.put(check.url, check.details());
+            // a URL configured twice (e.g. with two sets of credentials) is reported once per entry
+            String key = check.url;
+            for (int n = 2; servers.containsKey(key); n++) {
+                key = check.url + " #" + n;
+            }
+            servers.put(key, check.details());
             down |= !check.ok();
         }
         Map<String, Object> details = new LinkedHashMap<>();

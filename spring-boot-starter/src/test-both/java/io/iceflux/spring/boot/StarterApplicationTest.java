@@ -34,7 +34,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * A real Spring Boot WebFlux application with actuator and the starter, on a random port, gathering from the testkit's
  * STUN/TURN server on loopback: {@code /actuator/health/iceflux} is UP for working servers, DOWN with a 401 (wrong
- * password) and a 701 (closed port) for broken ones, answers at once while a probe waits on a silent server, and never
+ * password, unknown TURN REST credentials) and a 701 (closed port) for broken ones, answers at once while a probe waits on a silent server, and never
  * shows a credential; the gatherer records into the application's meter registry and runs on its reactor-netty loops.
  */
 class StarterApplicationTest {
@@ -42,6 +42,8 @@ class StarterApplicationTest {
     static final String USER = "health-user-name";
     static final String PASSWORD = "health-password-value";
     static final String WRONG_PASSWORD = "wrong-password-value";
+    static final String REST_SECRET = "rest-shared-secret-value";
+    static final String REST_USER = "rest-user-id";
 
     static TestTurnServer server;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -113,6 +115,9 @@ class StarterApplicationTest {
                 "iceflux.servers[0].credential=" + WRONG_PASSWORD,
                 "iceflux.servers[1].urls=" + closed,
                 "iceflux.servers[2].urls=" + server.stunUrl(),
+                "iceflux.servers[3].urls=" + server.turnTcpUrl(),
+                "iceflux.servers[3].auth-secret=" + REST_SECRET,
+                "iceflux.servers[3].user=" + REST_USER,
                 "iceflux.timers.rto=50ms", "iceflux.timers.max-requests=2", "iceflux.timers.last-wait-multiplier=2")) {
             JsonNode health = awaitProbed(app);
             assertThat(health.path("status").asText()).isEqualTo("DOWN");
@@ -132,7 +137,16 @@ class StarterApplicationTest {
             assertThat(unreachable.path("errors").get(0).path("errorText").asText()).isNotEmpty();
 
             assertThat(servers.path(server.stunUrl()).path("status").asText()).isEqualTo("UP");
-            assertThat(health.toString()).doesNotContain(USER).doesNotContain(WRONG_PASSWORD);
+
+            // TURN REST credentials the test server does not know: a 401 over TCP, from an ephemeral port no
+            // candidate exposes (so no address)
+            JsonNode rest = servers.path(server.turnTcpUrl());
+            assertThat(rest.path("status").asText()).isEqualTo("DOWN");
+            assertThat(rest.path("errors").get(0).path("errorCode").asInt()).isEqualTo(401);
+            assertThat(rest.path("errors").get(0).path("address").isNull()).isTrue();
+
+            assertThat(health.toString()).doesNotContain(USER).doesNotContain(WRONG_PASSWORD)
+                    .doesNotContain(REST_SECRET).doesNotContain(REST_USER);
         }
     }
 
