@@ -3,6 +3,7 @@ package io.iceflux.examples.web;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -40,8 +41,29 @@ final class PasswordFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
-        return Mono.error(new GatherProblem(HttpStatus.UNAUTHORIZED, "this page asks for a password: sign in with"
-                + " any user name and the password whoever runs it set", "PASSWORD"));
+        GatherProblem problem = new GatherProblem(HttpStatus.UNAUTHORIZED, "this page asks for a password: sign in"
+                + " with any user name and the password whoever runs it set", "PASSWORD");
+        return discardBody(exchange).then(Mono.error(problem));
+    }
+
+    /**
+     * Read and release the body of a refused request (unread, its buffers would leak), up to
+     * {@link GatherRequest#MAX_BODY_BYTES}; past that stop reading and close the connection after the answer.
+     */
+    private static Mono<Void> discardBody(ServerWebExchange exchange) {
+        return Mono.defer(() -> {
+            long[] read = {0};
+            return exchange.getRequest().getBody()
+                    .map(buffer -> {
+                        read[0] += buffer.readableByteCount();
+                        DataBufferUtils.release(buffer);
+                        return read[0];
+                    })
+                    .takeUntil(total -> total > GatherRequest.MAX_BODY_BYTES)
+                    .filter(total -> total > GatherRequest.MAX_BODY_BYTES)
+                    .doOnNext(total -> exchange.getResponse().getHeaders().setConnection("close"))
+                    .then();
+        });
     }
 
     private boolean authorized(String header) {

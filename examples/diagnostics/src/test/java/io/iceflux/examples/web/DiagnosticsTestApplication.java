@@ -1,7 +1,10 @@
 package io.iceflux.examples.web;
 
 import io.iceflux.IceGatherer;
+import io.iceflux.netty.IceServerResolver;
 import io.iceflux.netty.NettyIceGatherer;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
@@ -53,6 +56,24 @@ final class DiagnosticsTestApplication {
                     .run(arguments(false)));
         }
         return withoutDemo;
+    }
+
+    /**
+     * An application of its own, demo mode off, with these {@code settings} (e.g. {@code
+     * --iceflux.diagnostics.allow=…}) beside the tests' own, whose host names {@code resolver} resolves. Close it.
+     */
+    static DiagnosticsTestApplication start(IceServerResolver resolver, String... settings) {
+        List<String> arguments = new ArrayList<>(List.of(arguments(false)));
+        arguments.addAll(List.of(settings));
+        return new DiagnosticsTestApplication(new SpringApplicationBuilder(DiagnosticsApplication.class)
+                .initializers(context -> ((GenericApplicationContext) context).registerBean(IceServerResolver.class,
+                        () -> resolver))
+                .run(arguments.toArray(String[]::new)));
+    }
+
+    /** Stop an application {@link #start started} for one test class. */
+    void close() {
+        context.close();
     }
 
     private static String[] arguments(boolean demoMode) {
