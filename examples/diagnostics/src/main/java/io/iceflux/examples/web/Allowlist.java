@@ -74,7 +74,7 @@ final class Allowlist {
                 throw new IllegalArgumentException(PROPERTY + "[" + i + "] \"" + entry + "\": " + e.getMessage()
                         + "; a rule is HOST or HOST:PORT or HOST:PORT-PORT, HOST a name (turn.example.org,"
                         + " *.example.org), an IPv4 address or range (10.0.0.5, 10.1.0.0/16) or an IPv6 one in"
-                        + " brackets ([2001:db8::1], [2001:db8::/32])", e);
+                        + " brackets ([2001:db8::1], [2001:db8::/32])");
             }
         }
         return new Allowlist(rules);
