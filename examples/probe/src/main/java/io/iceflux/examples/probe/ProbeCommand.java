@@ -157,6 +157,11 @@ public final class ProbeCommand implements Callable<Integer> {
     /** The environment variable the TURN password is read from when neither --password nor --password-file is given. */
     public static final String PASSWORD_ENV = "ICEFLUX_TURN_PASSWORD";
 
+    /** The line on stderr of a run given {@code --password VALUE}. */
+    static final String PASSWORD_ON_THE_COMMAND_LINE = "iceflux-probe: warning: --password VALUE shows the password"
+            + " to every user of this machine (ps) and leaves it in your shell history; use --password-file FILE, the"
+            + " environment variable " + PASSWORD_ENV + ", or --password without a value to be asked for it";
+
     /** What picocli puts in {@link #password} for {@code --password} without a value: no argument can hold a NUL. */
     private static final String ASK = "\u0000ask";
 
@@ -554,9 +559,7 @@ public final class ProbeCommand implements Callable<Integer> {
             return;
         }
         PrintWriter err = spec.commandLine().getErr();
-        err.println("iceflux-probe: warning: --password VALUE shows the password to every user of this machine (ps)"
-                + " and leaves it in your shell history; use --password-file FILE, the environment variable "
-                + PASSWORD_ENV + ", or --password without a value to be asked for it");
+        err.println(PASSWORD_ON_THE_COMMAND_LINE);
         err.flush();
     }
 
