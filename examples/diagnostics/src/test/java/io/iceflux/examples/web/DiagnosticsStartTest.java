@@ -19,7 +19,9 @@ class DiagnosticsStartTest {
         List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--iceflux.diagnostics.demo=false",
                 "--iceflux.diagnostics.host-interfaces=loopback-only", "--logging.level.root=OFF"));
         arguments.addAll(List.of(settings));
-        return new SpringApplicationBuilder(DiagnosticsApplication.class).run(arguments.toArray(String[]::new));
+        return new SpringApplicationBuilder(DiagnosticsApplication.class)
+                .initializers(DiagnosticsTestApplication::ownNettyResources)
+                .run(arguments.toArray(String[]::new));
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -8,6 +8,7 @@ import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * The application, started once for every test class that asks for it, on a random port of 127.0.0.1, gathering on
@@ -67,8 +68,21 @@ final class DiagnosticsTestApplication {
         arguments.addAll(List.of(settings));
         return new DiagnosticsTestApplication(new SpringApplicationBuilder(DiagnosticsApplication.class)
                 .initializers(context -> ((GenericApplicationContext) context).registerBean(IceServerResolver.class,
-                        () -> resolver))
+                        () -> resolver), DiagnosticsTestApplication::ownNettyResources)
                 .run(arguments.toArray(String[]::new)));
+    }
+
+    /**
+     * Give an application that a test closes (or whose start fails) Reactor Netty resources of its own: with the
+     * global ones, which Spring Boot uses by default, closing it would stop the event loops of every other
+     * application in the test JVM.
+     */
+    static void ownNettyResources(ConfigurableApplicationContext context) {
+        ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
+            ReactorResourceFactory factory = new ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        });
     }
 
     /** Stop an application {@link #start started} for one test class. */
