@@ -6,6 +6,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.List;
 
 /**
  * The demo mode's embedded {@link TestTurnServer} on loopback and the four servers the page is prefilled with: a
@@ -17,11 +18,11 @@ public final class DemoServers implements AutoCloseable {
     public static final String WRONG_PASSWORD = "not-the-password";
 
     private final TestTurnServer server;
-    private final String deadUrl;
+    private final int deadPort;
 
-    private DemoServers(TestTurnServer server, String deadUrl) {
+    private DemoServers(TestTurnServer server, int deadPort) {
         this.server = server;
-        this.deadUrl = deadUrl;
+        this.deadPort = deadPort;
     }
 
     /**
@@ -30,8 +31,8 @@ public final class DemoServers implements AutoCloseable {
      * @throws UncheckedIOException when no UDP port on 127.0.0.1 can be bound to find a closed one
      */
     public static DemoServers start() {
-        String deadUrl = "stun:127.0.0.1:" + closedUdpPort();
-        return new DemoServers(TestTurnServer.builder().bindAddress(InetAddress.getLoopbackAddress()).start(), deadUrl);
+        int deadPort = closedUdpPort();
+        return new DemoServers(TestTurnServer.builder().bindAddress(InetAddress.getLoopbackAddress()).start(), deadPort);
     }
 
     /** The embedded server. */
@@ -41,7 +42,17 @@ public final class DemoServers implements AutoCloseable {
 
     /** The STUN URL of a closed UDP port on 127.0.0.1: nothing answers there. */
     public String deadUrl() {
-        return deadUrl;
+        return "stun:127.0.0.1:" + deadPort;
+    }
+
+    /** The loopback address of the demo servers. */
+    public InetAddress address() {
+        return server.bindAddress();
+    }
+
+    /** The ports of the demo servers' URLs on {@link #address()}: UDP, TCP and TLS of the server, and the dead one. */
+    public List<Integer> ports() {
+        return List.of(server.udpPort(), server.tcpPort(), server.tlsPort(), deadPort);
     }
 
     /** Stop the embedded server. */

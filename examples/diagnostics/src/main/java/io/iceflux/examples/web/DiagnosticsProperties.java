@@ -1,6 +1,7 @@
 package io.iceflux.examples.web;
 
 import io.iceflux.HostInterfaces;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,6 +18,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                                may use ({@code NettyIceGatherer.MAX_HOST_ADDRESSES})
  * @param ipv4Only                gather on IPv4 addresses only
  * @param maxDeadline             the longest {@code deadlineMillis} a request may ask for
+ * @param allow                   the servers the page may probe, rules as {@link Allowlist} reads them
+ *                                ({@code turn.example.org:3478}, {@code 10.1.0.0/16:3478-3479},
+ *                                {@code [2001:db8::/32]:443}); empty for none, which only a page listening on loopback
+ *                                may have (it then probes anything)
+ * @param passwordFile            a file whose first line is the password the page asks for (HTTP Basic, any user
+ *                                name); {@code null} for none, or the environment variable
+ *                                {@code ICEFLUX_DIAGNOSTICS_PASSWORD}
  */
 @ConfigurationProperties("iceflux.diagnostics")
 public record DiagnosticsProperties(
@@ -25,7 +33,9 @@ public record DiagnosticsProperties(
         @DefaultValue("auto") Interfaces hostInterfaces,
         @DefaultValue List<String> interfaceNames,
         @DefaultValue("false") boolean ipv4Only,
-        @DefaultValue("60s") Duration maxDeadline) {
+        @DefaultValue("60s") Duration maxDeadline,
+        @DefaultValue List<String> allow,
+        Path passwordFile) {
 
     /** Which local addresses a gathering uses. */
     public enum Interfaces {
@@ -43,7 +53,8 @@ public record DiagnosticsProperties(
      * Check the values.
      *
      * @throws IllegalArgumentException when {@code maxConcurrentGatherings} is below 1, {@code maxDeadline} is not
-     *                                  positive, or {@code interfaceNames} are given with {@code loopback-only}
+     *                                  positive, {@code interfaceNames} are given with {@code loopback-only}, or a
+     *                                  rule of {@code allow} is not one (naming the rule and what is wrong)
      */
     public DiagnosticsProperties {
         if (maxConcurrentGatherings < 1) {
@@ -61,6 +72,13 @@ public record DiagnosticsProperties(
         if (maxDeadline == null || maxDeadline.isZero() || maxDeadline.isNegative()) {
             throw new IllegalArgumentException("iceflux.diagnostics.max-deadline must be positive, not " + maxDeadline);
         }
+        allow = allow == null ? List.of() : List.copyOf(allow);
+        Allowlist.parse(allow);
+    }
+
+    /** The rules of {@code allow}. */
+    Allowlist allowlist() {
+        return Allowlist.parse(allow);
     }
 
     /** The local addresses the gatherings use, as configured. */

@@ -15,6 +15,8 @@ import io.iceflux.testkit.TestTurnServer;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,17 +42,23 @@ import reactor.netty.Connection;
 final class GatherHandler {
 
     private static final Logger log = LoggerFactory.getLogger(GatherHandler.class);
+    /** The refused URLs a 403 names; the rest are counted. */
+    private static final int MAX_REFUSALS_SHOWN = 5;
 
     private final IceGatherer gatherer;
     private final DiagnosticsProperties properties;
     private final DemoServers demo;
+    private final Optional<Allowlist> allowlist;
     private final ObjectMapper mapper = new ObjectMapper();
     private final AtomicInteger running = new AtomicInteger();
 
-    GatherHandler(IceGatherer gatherer, DiagnosticsProperties properties, DemoServers demo) {
+    /** {@code allowlist}: the servers a request may name; empty when any may be named. */
+    GatherHandler(IceGatherer gatherer, DiagnosticsProperties properties, DemoServers demo,
+            Optional<Allowlist> allowlist) {
         this.gatherer = gatherer;
         this.properties = properties;
         this.demo = demo;
+        this.allowlist = allowlist;
     }
 
     /** Gatherings holding a slot right now: from the subscription of their event stream to its end, however it ends. */
@@ -103,7 +111,9 @@ final class GatherHandler {
 
     private IceConfiguration configuration(String body) {
         try {
-            return GatherRequest.parse(body, mapper, properties);
+            IceConfiguration configuration = GatherRequest.parse(body, mapper, properties);
+            allowlist.ifPresent(rules -> checkAllowed(rules, configuration));
+            return configuration;
         } catch (InvalidIceServerException e) {
             throw new GatherProblem(HttpStatus.BAD_REQUEST, e.getMessage(), e.part().name());
         } catch (IceLimitExceededException e) {
@@ -112,6 +122,19 @@ final class GatherHandler {
         } catch (GatherRequest.InvalidRequestException e) {
             throw new GatherProblem(HttpStatus.BAD_REQUEST, e.getMessage(), null);
         }
+    }
+
+    /** Refuse, with 403 naming each refused URL and the rules that refuse it, a request the allowlist forbids. */
+    private static void checkAllowed(Allowlist rules, IceConfiguration configuration) {
+        List<String> refused = rules.refusals(configuration.servers());
+        if (refused.isEmpty()) {
+            return;
+        }
+        String shown = String.join("; ", refused.subList(0, Math.min(MAX_REFUSALS_SHOWN, refused.size())))
+                + (refused.size() > MAX_REFUSALS_SHOWN ? "; and " + (refused.size() - MAX_REFUSALS_SHOWN)
+                        + " more" : "");
+        throw new GatherProblem(HttpStatus.FORBIDDEN, "this page may not probe " + shown + " (" + Allowlist.PROPERTY
+                + " of whoever runs it)", "ALLOWLIST");
     }
 
     /**
@@ -152,7 +175,9 @@ final class GatherHandler {
                     checks.offer(event, t);
                     return sse(ProbeJson.event(mapper, event, t));
                 })
-                .concatWith(Mono.fromCallable(() -> sse(ProbeJson.summary(mapper, checks, elapsedMillis(start)))));
+                .concatWith(Mono.fromCallable(() -> sse(ProbeJson.summary(mapper, checks, elapsedMillis(start)))))
+                // the host names and ports AllowlistResolver checks each lookup's answer with
+                .contextWrite(AllowlistResolver.context(configuration));
     }
 
     private static boolean tooManyHostAddresses(Throwable e) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DiagnosticsPropertiesTest {
 
     private static DiagnosticsProperties properties(boolean demo, Interfaces interfaces, List<String> names) {
-        return new DiagnosticsProperties(demo, 4, interfaces, names, false, Duration.ofSeconds(60));
+        return new DiagnosticsProperties(demo, 4, interfaces, names, false, Duration.ofSeconds(60), List.of(), null);
     }
 
     @Test

@@ -1,10 +1,14 @@
 package io.iceflux.examples.web;
 
 import io.iceflux.IceGatherer;
+import io.iceflux.netty.IceServerResolver;
 import io.iceflux.netty.NettyIceGatherer;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /**
  * The application, started once for every test class that asks for it, on a random port of 127.0.0.1, gathering on
@@ -53,6 +57,37 @@ final class DiagnosticsTestApplication {
                     .run(arguments(false)));
         }
         return withoutDemo;
+    }
+
+    /**
+     * An application of its own, demo mode off, with these {@code settings} (e.g. {@code
+     * --iceflux.diagnostics.allow=…}) beside the tests' own, whose host names {@code resolver} resolves. Close it.
+     */
+    static DiagnosticsTestApplication start(IceServerResolver resolver, String... settings) {
+        List<String> arguments = new ArrayList<>(List.of(arguments(false)));
+        arguments.addAll(List.of(settings));
+        return new DiagnosticsTestApplication(new SpringApplicationBuilder(DiagnosticsApplication.class)
+                .initializers(context -> ((GenericApplicationContext) context).registerBean(IceServerResolver.class,
+                        () -> resolver), DiagnosticsTestApplication::ownNettyResources)
+                .run(arguments.toArray(String[]::new)));
+    }
+
+    /**
+     * Give an application that a test closes (or whose start fails) Reactor Netty resources of its own: with the
+     * global ones, which Spring Boot uses by default, closing it would stop the event loops of every other
+     * application in the test JVM.
+     */
+    static void ownNettyResources(ConfigurableApplicationContext context) {
+        ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
+            ReactorResourceFactory factory = new ReactorResourceFactory();
+            factory.setUseGlobalResources(false);
+            return factory;
+        });
+    }
+
+    /** Stop an application {@link #start started} for one test class. */
+    void close() {
+        context.close();
     }
 
     private static String[] arguments(boolean demoMode) {

@@ -43,6 +43,12 @@ final class GatherClient {
         client = WebTestClient.bindToServer().baseUrl(app.baseUrl()).responseTimeout(WAIT).build();
     }
 
+    /** A client that signs in with HTTP Basic as {@code user} with {@code password}. */
+    GatherClient(DiagnosticsTestApplication app, String user, String password) {
+        client = WebTestClient.bindToServer().baseUrl(app.baseUrl()).responseTimeout(WAIT)
+                .defaultHeaders(headers -> headers.setBasicAuth(user, password)).build();
+    }
+
     WebTestClient web() {
         return client;
     }

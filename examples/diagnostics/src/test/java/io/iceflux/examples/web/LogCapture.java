@@ -33,6 +33,15 @@ final class LogCapture implements AutoCloseable {
         }
     }
 
+    /** Every line logged (WARN and above), as "LEVEL logger: message". */
+    List<String> lines() {
+        synchronized (appender) {
+            return appender.list.stream()
+                    .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage())
+                    .toList();
+        }
+    }
+
     @Override
     public void close() {
         root.detachAppender(appender);

@@ -16,7 +16,9 @@ import io.iceflux.examples.common.RtcConfigurationFile;
 import io.iceflux.examples.common.ServerChecks;
 import io.iceflux.examples.common.TerminalText;
 import io.iceflux.testkit.TestTurnServer;
+import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -101,13 +104,20 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "lifetime of the TURN REST credentials minted (default 86400, one day)")
     private Long ttlSeconds;
 
-    @Option(names = {"-p", "--password"}, description = "TURN password (credential), for every turn:/turns: URL "
-            + "given")
+    @Option(names = {"-p", "--password"}, paramLabel = "VALUE", arity = "0..1", fallbackValue = ASK,
+            description = "TURN password (credential), for every turn:/turns: URL given. Without VALUE: asked for on "
+                    + "the terminal, not echoed. With VALUE it is UNSAFE: other users see it in ps and it stays in "
+                    + "your shell history; prefer --password-file or the environment variable " + PASSWORD_ENV)
     private String password;
 
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "TURN password, first line of FILE; also from the environment variable " + PASSWORD_ENV
+                    + ". Never printed")
+    private Path passwordFile;
+
     @Option(names = "--config", paramLabel = "FILE",
-            description = "RTCConfiguration JSON: {\"iceServers\":[{\"urls\":...,\"username\":...,"
-                    + "\"credential\":...}],\"iceTransportPolicy\":\"all\"|\"relay\"}")
+            description = "RTCConfiguration JSON, - for standard input: {\"iceServers\":[{\"urls\":...,"
+                    + "\"username\":...,\"credential\":...}],\"iceTransportPolicy\":\"all\"|\"relay\"}")
     private Path config;
 
     @Option(names = "--rto", paramLabel = "MILLIS",
@@ -144,10 +154,22 @@ public final class ProbeCommand implements Callable<Integer> {
 
     /** The environment variable the TURN REST shared secret is read from when no --auth-secret-file is given. */
     public static final String SECRET_ENV = "ICEFLUX_TURN_SECRET";
+    /** The environment variable the TURN password is read from when neither --password nor --password-file is given. */
+    public static final String PASSWORD_ENV = "ICEFLUX_TURN_PASSWORD";
+
+    /** The line on stderr of a run given {@code --password VALUE}. */
+    static final String PASSWORD_ON_THE_COMMAND_LINE = "iceflux-probe: warning: --password VALUE shows the password"
+            + " to every user of this machine (ps) and leaves it in your shell history; use --password-file FILE, the"
+            + " environment variable " + PASSWORD_ENV + ", or --password without a value to be asked for it";
+
+    /** What picocli puts in {@link #password} for {@code --password} without a value: no argument can hold a NUL. */
+    private static final String ASK = "\u0000ask";
 
     private final ProbeGatherers gatherers;
     private final Clock clock;
     private final Function<String, String> environment;
+    private final InputStream stdin;
+    private final Function<String, char[]> passwordPrompt;
 
     /** Create the command with every option at its default; picocli fills the fields. */
     public ProbeCommand() {
@@ -161,9 +183,27 @@ public final class ProbeCommand implements Callable<Integer> {
 
     /** Create the command with its gatherers, the clock TURN REST credentials are minted with, and its environment. */
     ProbeCommand(ProbeGatherers gatherers, Clock clock, Function<String, String> environment) {
+        this(gatherers, clock, environment, System.in, ProbeCommand::askOnTheConsole);
+    }
+
+    /**
+     * Create the command with, besides the above, the standard input {@code --config -} reads and the prompt that
+     * asks for the password of {@code --password} without a value ({@code null} when there is no terminal or nothing
+     * was typed).
+     */
+    ProbeCommand(ProbeGatherers gatherers, Clock clock, Function<String, String> environment, InputStream stdin,
+            Function<String, char[]> passwordPrompt) {
         this.gatherers = gatherers;
         this.clock = clock;
         this.environment = environment;
+        this.stdin = stdin;
+        this.passwordPrompt = passwordPrompt;
+    }
+
+    /** Ask on the terminal, echo off; {@code null} without a terminal. */
+    private static char[] askOnTheConsole(String prompt) {
+        Console console = System.console();
+        return console == null ? null : console.readPassword("%s", prompt);
     }
 
     /**
@@ -211,11 +251,12 @@ public final class ProbeCommand implements Callable<Integer> {
             List<IceServer> servers = new ArrayList<>();
             Optional<IceTransportPolicy> policy = Optional.empty();
             if (config != null) {
-                RtcConfigurationFile.Content content = RtcConfigurationFile.read(config, mapper);
+                RtcConfigurationFile.Content content = readConfig(mapper);
                 servers.addAll(content.servers());
                 policy = content.transportPolicy();
             }
-            String secret = sharedSecret();
+            String credential = turnPassword();
+            String secret = sharedSecret(credential != null);
             for (String url : urls) {
                 IceServerUrl parsed = IceServerUrl.parse(url);
                 if (!parsed.scheme().isTurn()) {
@@ -224,7 +265,7 @@ public final class ProbeCommand implements Callable<Integer> {
                     servers.add(IceServer.withSharedSecret(List.of(url), secret, username == null ? "" : username,
                             ttlSeconds == null ? TurnRestCredentials.DEFAULT_TTL : Duration.ofSeconds(ttlSeconds)));
                 } else {
-                    servers.add(IceServer.of(List.of(url), username, password));
+                    servers.add(IceServer.of(List.of(url), username, credential));
                 }
             }
             if (relayOnly) {
@@ -237,6 +278,7 @@ public final class ProbeCommand implements Callable<Integer> {
                     .hostInterfaces(hostInterfaces(HostInterfaces.defaults()))
                     .clock(clock)
                     .build();
+            warnOfAPasswordOnTheCommandLine();
             try (ProbeGatherers.Gatherer gatherer = gatherers.open(insecure)) {
                 return probe(gatherer, configuration, mapper);
             }
@@ -417,13 +459,11 @@ public final class ProbeCommand implements Callable<Integer> {
 
     /**
      * The TURN REST shared secret: the first line of --auth-secret-file, else the environment variable
-     * {@value #SECRET_ENV} unless --password is given, else {@code null}. No message ever contains the secret.
+     * {@value #SECRET_ENV} unless a password is given ({@code withPassword}), else {@code null}. No message ever
+     * contains the secret.
      */
-    private String sharedSecret() throws UsageException {
+    private String sharedSecret(boolean withPassword) throws UsageException {
         if (authSecretFile != null) {
-            if (password != null) {
-                throw new UsageException("--auth-secret-file and --password exclude each other");
-            }
             String content;
             try {
                 content = Files.readString(authSecretFile, StandardCharsets.UTF_8);
@@ -437,7 +477,7 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             return secret;
         }
-        if (password != null) {
+        if (withPassword) {
             return null;
         }
         String fromEnvironment = environment.apply(SECRET_ENV);
@@ -449,6 +489,96 @@ public final class ProbeCommand implements Callable<Integer> {
             throw new UsageException(SECRET_ENV + " is set but empty");
         }
         return secret;
+    }
+
+    /**
+     * The TURN password for the URLs given as arguments: --password's value, or typed at its prompt; the first line
+     * of --password-file; else the environment variable {@value #PASSWORD_ENV} unless --auth-secret-file is given;
+     * else {@code null}. The three options exclude each other and --auth-secret-file. No message ever contains the
+     * password.
+     */
+    private String turnPassword() throws UsageException {
+        if (password != null && passwordFile != null) {
+            throw new UsageException("--password and --password-file exclude each other");
+        }
+        if (authSecretFile != null && password != null) {
+            throw new UsageException("--auth-secret-file and --password exclude each other");
+        }
+        if (authSecretFile != null && passwordFile != null) {
+            throw new UsageException("--auth-secret-file and --password-file exclude each other");
+        }
+        if (ASK.equals(password)) {
+            char[] typed = passwordPrompt.apply("TURN password: ");
+            if (typed == null) {
+                throw new UsageException("--password without a value asks for the password on a terminal, and there"
+                        + " is none (or nothing was typed): use --password-file FILE or the environment variable "
+                        + PASSWORD_ENV);
+            }
+            String asked = new String(typed);
+            Arrays.fill(typed, '\0');
+            if (asked.isEmpty()) {
+                throw new UsageException("--password: the password typed is empty");
+            }
+            return asked;
+        }
+        if (password != null) {
+            return password;
+        }
+        if (passwordFile != null) {
+            String content;
+            try {
+                content = Files.readString(passwordFile, StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                throw new UsageException("--password-file " + passwordFile + ": cannot read it ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+            String fromFile = firstLine(content);
+            if (fromFile.isEmpty()) {
+                throw new UsageException("--password-file " + passwordFile + ": the password is empty");
+            }
+            return fromFile;
+        }
+        String fromEnvironment = environment.apply(PASSWORD_ENV);
+        if (fromEnvironment == null || authSecretFile != null) {
+            return null;
+        }
+        String fromVariable = firstLine(fromEnvironment);
+        if (fromVariable.isEmpty()) {
+            throw new UsageException(PASSWORD_ENV + " is set but empty");
+        }
+        if (environment.apply(SECRET_ENV) != null) {
+            throw new UsageException(PASSWORD_ENV + " and " + SECRET_ENV + " are both set: unset one, or choose with "
+                    + "--password-file or --auth-secret-file");
+        }
+        return fromVariable;
+    }
+
+    /** {@code --password VALUE}: say on stderr, once the run is going ahead, why that is unsafe and what to use. */
+    private void warnOfAPasswordOnTheCommandLine() {
+        if (password == null || ASK.equals(password)) {
+            return;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(PASSWORD_ON_THE_COMMAND_LINE);
+        err.flush();
+    }
+
+    /** The --config file, or standard input for {@code --config -}, at most {@link RtcConfigurationFile#MAX_BYTES}. */
+    private RtcConfigurationFile.Content readConfig(ObjectMapper mapper)
+            throws RtcConfigurationFile.BadConfigurationException, UsageException {
+        if (!config.toString().equals("-")) {
+            return RtcConfigurationFile.read(config, mapper);
+        }
+        byte[] bytes;
+        try {
+            bytes = stdin.readNBytes(RtcConfigurationFile.MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw new UsageException("--config -: cannot read standard input (" + e.getClass().getSimpleName() + ")");
+        }
+        if (bytes.length == 0) {
+            throw new UsageException("--config -: standard input is empty; pipe the RTCConfiguration JSON in");
+        }
+        return RtcConfigurationFile.parse(bytes, "--config -", mapper);
     }
 
     private static String firstLine(String content) {

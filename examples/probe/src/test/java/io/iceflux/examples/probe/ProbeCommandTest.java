@@ -158,7 +158,7 @@ class ProbeCommandTest {
                 "-u", TURN.server().username(), "-p", TURN.server().password()));
 
         assertThat(run.exitCode()).as(run.out()).isEqualTo(ProbeCommand.OK);
-        assertThat(run.err()).isEmpty();
+        assertThat(run.err()).isEqualTo(ProbeCommand.PASSWORD_ON_THE_COMMAND_LINE + System.lineSeparator());
         assertThat(run.lines()).contains("Every server gave what its URL promises (exit status 0).");
         assertThat(run.lines()).anyMatch(l -> l.startsWith("  OK   " + TURN.server().stunUrl() + ": reachable; "
                 + "server-reflexive address 127.0.0.1:"));

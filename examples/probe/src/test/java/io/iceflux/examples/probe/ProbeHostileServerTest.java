@@ -80,7 +80,7 @@ class ProbeHostileServerTest {
         Run run = run(args());
 
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ProbeCommand.SOME_FAILED);
-        assertThat(run.err()).isEmpty();
+        assertThat(run.err()).isEqualTo(ProbeCommand.PASSWORD_ON_THE_COMMAND_LINE + System.lineSeparator());
         run.out().codePoints().forEach(c -> assertThat(isControl(c) && c != '\n')
                 .as("U+%04X in stdout", c).isFalse());
         assertThat(run.lines()).allSatisfy(line -> assertThat(PROBE_LINES).as(line)
