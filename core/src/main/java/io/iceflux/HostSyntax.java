@@ -52,7 +52,7 @@ final class HostSyntax {
         private final String quoted;
         private final String after;
 
-        private Malformed(String reason) {
+        Malformed(String reason) {
             this(reason, null, "");
         }
 
