@@ -21,8 +21,8 @@ final class HostSyntax {
     /** Whose grammar applies. */
     enum Dialect {
         /**
-         * A server URL's host: IPv4 numbers have no leading zero ({@code 01} is ambiguous: octal or decimal?); a
-         * name may hold {@code _} and end with one dot.
+         * A server URL's host: the dotted quad inside an IPv6 address has no leading zero (the URL Standard's IPv6
+         * parser); a name may hold {@code _} and end with one dot (the DNS-name check of {@link IceServerUrl#lint()}).
          */
         SERVER_URL(false, true),
         /**
@@ -52,7 +52,7 @@ final class HostSyntax {
         private final String quoted;
         private final String after;
 
-        private Malformed(String reason) {
+        Malformed(String reason) {
             this(reason, null, "");
         }
 
@@ -111,7 +111,7 @@ final class HostSyntax {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (!isHex(c) && c != ':' && c != '.') {
-                throw new Malformed("'" + c + "' is not a hex digit, ':' or '.'");
+                throw new Malformed(shownChar(c) + " is not a hex digit, ':' or '.'");
             }
         }
         int doubleColon = text.indexOf("::");
@@ -292,6 +292,11 @@ final class HostSyntax {
             }
         }
         return true;
+    }
+
+    /** A character for a message: {@code 'c'}, or {@code U+XXXX} for a control or space character. */
+    private static String shownChar(char c) {
+        return IceServerUrl.isSpaceOrControl(c) ? String.format(java.util.Locale.ROOT, "U+%04X", (int) c) : "'" + c + "'";
     }
 
     private static boolean isDigit(char c) {

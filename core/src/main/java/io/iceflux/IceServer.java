@@ -14,7 +14,9 @@ import java.util.Optional;
  * per-server override of the STUN timers. Immutable.
  *
  * <p>Every URL is validated with {@link IceServerUrl#parse(String)}; then, if any URL is {@code turn:} or
- * {@code turns:}, the username and credential must be present and non-empty (W3C {@code InvalidAccessError}).
+ * {@code turns:}, the username and credential must be present (W3C {@code InvalidAccessError}); the empty string is
+ * present, as web-platform-tests' {@code RTCConfiguration-iceServers.html} has it (a server then answers the
+ * Allocate with its 401; {@link #lint()} warns).
  * A username or credential that is given, on any server, must be valid Unicode without control characters and
  * fewer than {@value #MAX_CREDENTIAL_BYTES_EXCLUSIVE} bytes in UTF-8 (RFC 8489 §14.3). Credentials on a
  * stun-only server are kept, as browsers do, though STUN Binding requests do not use them.
@@ -131,7 +133,7 @@ public final class IceServer {
      * @throws IceServerSyntaxException      for an empty or {@code null} list, more than {@link #MAX_URLS}
      *                                       URLs, a {@code null} entry or a malformed URL (checked before the
      *                                       credentials)
-     * @throws IceServerCredentialsException for a missing or empty username or credential with a turn/turns
+     * @throws IceServerCredentialsException for a missing ({@code null}) username or credential with a turn/turns
      *                                       URL, or a username or credential with a control character, an
      *                                       unpaired surrogate, or {@value #MAX_CREDENTIAL_BYTES_EXCLUSIVE}
      *                                       or more bytes in UTF-8
@@ -163,13 +165,13 @@ public final class IceServer {
         String turnUrl = parsed.stream().filter(u -> u.scheme().isTurn()).map(IceServerUrl::url)
                 .findFirst().orElse(null);
         if (turnUrl != null && !sharedSecret) {
-            if (username == null || username.isEmpty()) {
-                throw credentialsError(turnUrl, Part.USERNAME, "the username is "
-                        + (username == null ? "missing" : "empty") + "; a turn: or turns: URL needs a username and a credential");
+            if (username == null) {
+                throw credentialsError(turnUrl, Part.USERNAME,
+                        "the username is missing; a turn: or turns: URL needs a username and a credential");
             }
-            if (credential == null || credential.isEmpty()) {
-                throw credentialsError(turnUrl, Part.CREDENTIAL, "the credential is "
-                        + (credential == null ? "missing" : "empty") + "; a turn: or turns: URL needs a username and a credential");
+            if (credential == null) {
+                throw credentialsError(turnUrl, Part.CREDENTIAL,
+                        "the credential is missing; a turn: or turns: URL needs a username and a credential");
             }
         }
         String subject = turnUrl != null ? turnUrl : given.get(0);
@@ -213,6 +215,32 @@ public final class IceServer {
     private static IceServerCredentialsException credentialsError(String url, Part part, String what) {
         return new IceServerCredentialsException(url, part,
                 "invalid ICE server credentials for " + IceServerUrl.quote(url, 256) + ": " + what);
+    }
+
+    /**
+     * Return what this server's configuration does that browsers accept but is unusual or will not work as it reads:
+     * every URL's {@link IceServerUrl#lint()}, in order, then an empty username or credential on a server with a
+     * turn/turns URL (Chrome rejects those, and the current webrtc-pc text asks for a credential that conforms to
+     * the OpaqueString profile, which an empty one does not). Opt-in: nothing here is an error.
+     */
+    public List<IceServerUrl.Warning> lint() {
+        List<IceServerUrl.Warning> out = new ArrayList<>();
+        for (IceServerUrl url : parsedUrls) {
+            out.addAll(url.lint());
+        }
+        String turnUrl = parsedUrls.stream().filter(u -> u.scheme().isTurn()).map(IceServerUrl::url)
+                .findFirst().orElse(null);
+        if (turnUrl != null && "".equals(username)) {
+            out.add(new IceServerUrl.Warning(IceServerUrl.Warning.Kind.EMPTY_USERNAME, turnUrl, "ICE server "
+                    + IceServerUrl.quote(turnUrl, 256) + ": the username is empty; Chrome rejects it "
+                    + "(InvalidAccessError), and a TURN server answers 401"));
+        }
+        if (turnUrl != null && "".equals(credential)) {
+            out.add(new IceServerUrl.Warning(IceServerUrl.Warning.Kind.EMPTY_CREDENTIAL, turnUrl, "ICE server "
+                    + IceServerUrl.quote(turnUrl, 256) + ": the credential is empty; Chrome and Firefox reject it "
+                    + "(InvalidAccessError), and a TURN server answers 401"));
+        }
+        return List.copyOf(out);
     }
 
     /** Return the URLs exactly as given, in order (unmodifiable). */

@@ -1,37 +1,39 @@
 package io.iceflux;
 
-import io.iceflux.HostSyntax.Dialect;
 import io.iceflux.InvalidIceServerException.Part;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * A parsed, validated STUN or TURN server URL (RFC 7064 §3.1, RFC 7065 §3.1, W3C webrtc-pc "validate an ICE
- * server URL").
+ * A parsed, validated STUN or TURN server URL, accepted and rejected exactly as browsers validate
+ * {@code RTCIceServer.urls}: the WHATWG URL Standard's parser plus the W3C webrtc-pc "validate an ICE server URL"
+ * steps (web-platform-tests {@code webrtc/RTCConfiguration-iceServers.html} is the reference).
  *
- * <p>The grammar is {@code scheme ":" host [":" port] ["?transport=" ("udp" / "tcp")]}, the query only on
- * {@code turn} and {@code turns}. The parser is hand-written and never resolves a name. Beyond the W3C rules it
- * decides the following, each rejected with an {@link IceServerSyntaxException} naming the {@link Part}:
- * <ul>
- *   <li>The scheme and the {@code transport} key and value are ASCII case-insensitive (RFC 5234 literals).</li>
- *   <li>Any {@code @} is rejected as user info, wherever it is; the exception shows the text before it as
- *       {@code ***}, because it may hold a password.</li>
- *   <li>Whitespace and control characters are rejected anywhere, including at the ends; nothing is trimmed.</li>
- *   <li>A DNS name holds ASCII letters, digits, {@code -} and {@code _}; labels are 1-63 characters, may not
- *       start or end with {@code -}, and the name is at most 253 characters. One trailing dot (a fully
- *       qualified name) is accepted and kept, so {@code example.org.} and {@code example.org} are different
- *       URLs. Names are lower-cased. An internationalized name must be given in its ASCII ({@code xn--}) form;
- *       percent-encoding is not decoded.</li>
- *   <li>A host whose last label is all digits is an IPv4 address and must be a dotted quad of decimal numbers
- *       0-255 without leading zeros ({@code 01.2.3.4} is ambiguous: octal or decimal) and without a trailing
- *       dot.</li>
- *   <li>An IPv6 address must be in brackets; it is validated here (RFC 4291 §2.2 text forms, including an
- *       embedded dotted quad) and kept in its RFC 5952 form. Zone identifiers ({@code %eth0}) and IPvFuture
- *       ({@code [v1.x]}) are rejected: a server address is global.</li>
- *   <li>A port is 1-65535 in decimal digits; leading zeros are accepted.</li>
- *   <li>{@code turns:...?transport=udp} is rejected: TLS over UDP (DTLS) to a TURN server is not supported.</li>
- * </ul>
+ * <ol>
+ *   <li>Leading and trailing C0 control characters and spaces are trimmed; tabs and newlines are removed
+ *       anywhere.</li>
+ *   <li>The scheme is {@code stun}, {@code stuns}, {@code turn} or {@code turns}, in any ASCII case.</li>
+ *   <li>What follows the scheme is an opaque path ({@code stun:host}, never {@code stun://host} or
+ *       {@code stun:/host}) without {@code /} or {@code @}; there is no fragment ({@code #}); a {@code stun:} or
+ *       {@code stuns:} URL has no query, and a {@code turn:} or {@code turns:} URL's query, if any, is exactly
+ *       {@code transport=udp} or {@code transport=tcp} (case-sensitive).</li>
+ *   <li>The host and port are that path read as the authority of an {@code https://} URL: the host is
+ *       percent-decoded and passed through UTS #46 ToASCII (IDNA, {@code faß.ExAmPlE} is
+ *       {@code xn--fa-hia.example}), a host that ends in a number is an IPv4 address in any of the URL Standard's
+ *       forms ({@code 0x7f.1} is {@code 127.0.0.1}), {@code [...]} is an IPv6 address; an empty port is the
+ *       default one and a port is 0-65535 in decimal digits. A {@code \} (which a browser reads as a path) is
+ *       rejected. See {@link UrlHost}.</li>
+ * </ol>
+ * Every rejection is an {@link IceServerSyntaxException} naming the {@link Part}. Two rules are IceFlux's own and
+ * change nothing a browser accepts: any {@code @} is reported as user info, with the text before it shown as
+ * {@code ***} because it may hold a password; {@code turns:...?transport=udp} (DTLS) is accepted as browsers accept it
+ * but talked to over TLS on TCP, as {@code turns:} always is (see {@link #lint()}). Names are never resolved here.
  *
- * <p>Two URLs are equal when their {@link #canonical()} forms are; {@link #toString()} returns the URL as given.
+ * <p>{@link #url()} and {@link #toString()} are the URL exactly as given; {@link #canonical()} is the form a browser
+ * resolves, and two URLs are equal when their canonical forms are. {@link #lint()} lists what is accepted but
+ * unusual (an IDN or percent-encoded host, an IPv4 address not written as a dotted quad, stripped whitespace, ...),
+ * the checks IceFlux once enforced, now opt-in.
  */
 public final class IceServerUrl {
 
@@ -74,12 +76,52 @@ public final class IceServerUrl {
 
     /** What kind of host the URL names. */
     public enum HostType {
-        /** A DNS name, resolved when gathering. */
+        /** A domain name, resolved when gathering: ASCII, as UTS #46 ToASCII made it. */
         DNS_NAME,
-        /** An IPv4 address in dotted-quad form. */
+        /** An IPv4 address, in dotted-quad form whatever form the URL wrote it in. */
         IPV4,
         /** An IPv6 address, bracketed in the URL. */
         IPV6
+    }
+
+    /**
+     * Something a URL does that browsers accept but that is unusual or does not work as it reads: what
+     * {@link IceServerUrl#lint()} and {@link IceServer#lint()} report. Never an error: the URL is valid.
+     *
+     * @param kind    what is unusual
+     * @param url     the URL exactly as given (text before an {@code @} never appears: such a URL is rejected)
+     * @param message a sentence for people, naming the URL and what to write instead
+     */
+    public record Warning(Kind kind, String url, String message) {
+
+        /** What a {@link Warning} is about. */
+        public enum Kind {
+            /** Leading or trailing control characters or spaces, or tabs or newlines inside, were removed. */
+            WHITESPACE_REMOVED,
+            /**
+             * The host is written otherwise than it is resolved, beyond ASCII case: an internationalized name,
+             * percent-encoding, full-width characters, or characters IDNA ignores.
+             */
+            HOST_REWRITTEN,
+            /**
+             * The host is not a DNS host name: characters other than letters, digits, {@code -}, {@code _} and
+             * {@code .}, an empty label, a label that starts or ends with {@code -}, a label longer than 63 or a
+             * name longer than 253 characters.
+             */
+            NOT_A_DNS_NAME,
+            /** An IPv4 address not written as a dotted quad of decimal numbers without leading zeros. */
+            IPV4_NOT_DOTTED_QUAD,
+            /** A {@code :} with no port after it: the default port is used. */
+            EMPTY_PORT,
+            /** Port 0, which no server listens on. */
+            PORT_ZERO,
+            /** {@code turns:...?transport=udp} asks for DTLS, which IceFlux does not speak: it uses TLS over TCP. */
+            DTLS_NOT_SUPPORTED,
+            /** An empty username on a TURN server ({@link IceServer#lint()} only). */
+            EMPTY_USERNAME,
+            /** An empty credential on a TURN server ({@link IceServer#lint()} only). */
+            EMPTY_CREDENTIAL
+        }
     }
 
     private static final int MAX_SHOWN = 64;
@@ -94,14 +136,13 @@ public final class IceServerUrl {
     private final ServerTransport transport;
     private final boolean explicitTransport;
     private final String canonical;
+    private final List<Warning> warnings;
 
-    /** {@code queryTransport}: UDP or TCP as {@code ?transport=} says, {@code null} without it. */
-    private IceServerUrl(String url, Scheme scheme, String host, HostType hostType, Integer port,
-                         ServerTransport queryTransport) {
-        this.url = url;
-        this.scheme = scheme;
-        this.host = host;
-        this.hostType = hostType;
+    private IceServerUrl(Parser parsed, UrlHost.Host host, Integer port, ServerTransport queryTransport) {
+        this.url = parsed.url;
+        this.scheme = parsed.scheme;
+        this.host = host.text();
+        this.hostType = host.type();
         this.explicitPort = port != null;
         this.port = port != null ? port : scheme.defaultPort();
         this.explicitTransport = queryTransport != null;
@@ -110,15 +151,16 @@ public final class IceServerUrl {
         } else {
             this.transport = queryTransport != null ? queryTransport : ServerTransport.UDP;
         }
-        String hostPart = hostType == HostType.IPV6 ? "[" + host + "]" : host;
+        String hostPart = hostType == HostType.IPV6 ? "[" + this.host + "]" : this.host;
         this.canonical = scheme.uriScheme() + ":" + hostPart + ":" + this.port
                 + (scheme.isTurn() ? "?transport=" + (this.transport == ServerTransport.UDP ? "udp" : "tcp") : "");
+        this.warnings = List.copyOf(parsed.warnings(this, queryTransport));
     }
 
     /**
-     * Parse and validate a STUN or TURN server URL.
+     * Parse and validate a STUN or TURN server URL as a browser validates {@code RTCIceServer.urls}.
      *
-     * @throws IceServerSyntaxException naming the part that is wrong, for a {@code null} or malformed URL
+     * @throws IceServerSyntaxException naming the part that is wrong, for a {@code null} URL or one a browser rejects
      */
     public static IceServerUrl parse(String url) {
         return new Parser(url).parse();
@@ -134,7 +176,11 @@ public final class IceServerUrl {
         return scheme;
     }
 
-    /** Return the host: a DNS name lower-cased, an IPv4 dotted quad, or an IPv6 address (RFC 5952) without brackets. */
+    /**
+     * Return the host as a browser resolves it: a domain name in ASCII (lower case, internationalized labels in
+     * their {@code xn--} form, a final dot kept), an IPv4 dotted quad, or an IPv6 address (RFC 5952) without
+     * brackets.
+     */
     public String host() {
         return host;
     }
@@ -144,7 +190,7 @@ public final class IceServerUrl {
         return hostType;
     }
 
-    /** Return the port, the scheme's default when none was given. */
+    /** Return the port, the scheme's default when none was given (no {@code :}, or nothing after it). */
     public int port() {
         return port;
     }
@@ -168,11 +214,20 @@ public final class IceServerUrl {
     }
 
     /**
-     * Return the canonical form used to compare URLs: lower-case scheme and host, the port filled in, an IPv6
-     * host in brackets, and {@code ?transport=udp|tcp} on turn/turns only, e.g. {@code turn:example.org:3478?transport=udp}.
+     * Return the canonical form used to compare URLs: lower-case scheme, the {@link #host()} as a browser resolves
+     * it (an IPv6 host in brackets), the port filled in, and {@code ?transport=udp|tcp} on turn/turns only, e.g.
+     * {@code turn:xn--fa-hia.example:3478?transport=udp} for {@code TURN:faß.ExAmPlE}.
      */
     public String canonical() {
         return canonical;
+    }
+
+    /**
+     * Return what this URL does that browsers accept but is unusual or will not work as it reads (opt-in checks:
+     * parsing never fails for them), in the order found; empty for a plain URL such as {@code stun:example.org}.
+     */
+    public List<Warning> lint() {
+        return warnings;
     }
 
     /** Compare the {@link #canonical()} forms. */
@@ -256,9 +311,29 @@ public final class IceServerUrl {
         return new String(out);
     }
 
-    /** One parse of one URL; throws on the first problem found. */
+    /** Whether {@code c} is a URL Standard "C0 control or space": U+0000 to U+0020. */
+    private static boolean isC0ControlOrSpace(char c) {
+        return c <= 0x20;
+    }
+
+    /** Whether {@code c} is a URL Standard "ASCII tab or newline". */
+    private static boolean isTabOrNewline(char c) {
+        return c == '\t' || c == '\n' || c == '\r';
+    }
+
+    /**
+     * One parse of one URL, the steps of the URL Standard's basic URL parser for a non-special scheme (no base URL)
+     * and of webrtc-pc's "validate an ICE server URL"; throws on the first problem found.
+     */
     private static final class Parser {
         private final String url;
+        private Scheme scheme;
+        /** Whether trimming or removing tabs and newlines changed the URL. */
+        private boolean whitespaceRemoved;
+        /** The host as written in the URL (after tab and newline removal), for {@link #warnings}. */
+        private String hostText;
+        /** Whether a ':' after the host had no port after it. */
+        private boolean emptyPort;
 
         Parser(String url) {
             this.url = url;
@@ -272,215 +347,191 @@ public final class IceServerUrl {
                 throw error(Part.USERINFO, "user info before '@' is not allowed (it may carry a password); "
                         + "pass the username and credential to IceServer.of(urls, username, credential)");
             }
-            if (url.isEmpty()) {
+            String input = cleaned(url);
+            whitespaceRemoved = !input.equals(url);
+            if (input.isEmpty()) {
                 throw error(Part.SCHEME, "the URL is empty; expected stun:, stuns:, turn: or turns: and a host");
             }
-            checkNoSpaceOrControl();
 
-            int colon = url.indexOf(':');
+            int colon = input.indexOf(':');
             if (colon < 0) {
                 throw error(Part.SCHEME, "there is no scheme; expected stun:, stuns:, turn: or turns: before the host");
             }
             if (colon == 0) {
                 throw error(Part.SCHEME, "the scheme before ':' is empty; expected stun, stuns, turn or turns");
             }
-            String schemeText = url.substring(0, colon);
-            Scheme scheme = schemeOf(schemeText);
+            String schemeText = input.substring(0, colon);
+            scheme = schemeOf(schemeText);
             if (scheme == null) {
                 throw error(Part.SCHEME, "scheme " + shown(schemeText) + " is not stun, stuns, turn or turns");
             }
 
-            String rest = url.substring(colon + 1);
+            String rest = input.substring(colon + 1);
             if (rest.startsWith("//")) {
                 throw error(Part.AUTHORITY, "'//' after the scheme is not allowed (no authority); write "
                         + scheme.uriScheme() + ":host, not " + scheme.uriScheme() + "://host");
             }
-            int hash = rest.indexOf('#');
-            int question = rest.indexOf('?');
-            if (hash >= 0 && question > hash) {
-                question = -1;
+            if (rest.startsWith("/")) {
+                throw error(Part.PATH, "'/' after the scheme is not allowed; write " + scheme.uriScheme()
+                        + ":host, not " + scheme.uriScheme() + ":/host");
             }
-            int hostEnd = question >= 0 ? question : hash >= 0 ? hash : rest.length();
-            String hostPort = rest.substring(0, hostEnd);
-            int slash = hostPort.indexOf('/');
+            int hash = rest.indexOf('#');
+            String beforeFragment = hash >= 0 ? rest.substring(0, hash) : rest;
+            int question = beforeFragment.indexOf('?');
+            String path = question >= 0 ? beforeFragment.substring(0, question) : beforeFragment;
+            String query = question >= 0 ? beforeFragment.substring(question + 1) : null;
+            int slash = path.indexOf('/');
             if (slash >= 0) {
-                throw error(Part.PATH, "path " + shown(hostPort.substring(slash))
+                throw error(Part.PATH, "path " + shown(path.substring(slash))
                         + " is not allowed; the URL ends after the host and port");
             }
             if (hash >= 0) {
                 throw error(Part.FRAGMENT, "fragment " + shown(rest.substring(hash)) + " is not allowed");
             }
-            String query = question >= 0 ? rest.substring(question + 1) : null;
             if (query != null && !scheme.isTurn()) {
                 throw error(Part.QUERY, "a " + scheme.uriScheme() + ": URL takes no query, but has "
                         + shown("?" + query) + "; ?transport= is only for turn: and turns:");
             }
 
-            String hostText;
-            String portText;
-            String host;
-            HostType hostType;
-            if (hostPort.startsWith("[")) {
-                int close = hostPort.indexOf(']');
-                if (close < 0) {
-                    throw error(Part.HOST, "'[' has no matching ']' around the IPv6 address");
-                }
-                hostText = hostPort.substring(1, close);
-                String after = hostPort.substring(close + 1);
-                if (after.isEmpty()) {
-                    portText = null;
-                } else if (after.charAt(0) == ':') {
-                    portText = after.substring(1);
-                } else {
-                    throw error(Part.HOST, "unexpected " + shown(after) + " after the IPv6 address; only :port may follow ']'");
-                }
-                host = ipv6(hostText);
-                hostType = HostType.IPV6;
-            } else {
-                int portColon = hostPort.indexOf(':');
-                if (portColon >= 0 && hostPort.indexOf(':', portColon + 1) >= 0) {
-                    throw error(Part.HOST, "host " + shown(hostPort) + " has more than one ':'; an IPv6 address "
-                            + "must be in brackets, e.g. " + scheme.uriScheme() + ":[2001:db8::1]:3478");
-                }
-                hostText = portColon >= 0 ? hostPort.substring(0, portColon) : hostPort;
-                portText = portColon >= 0 ? hostPort.substring(portColon + 1) : null;
-                if (hostText.isEmpty()) {
-                    throw error(Part.HOST, "the host is empty");
-                }
-                String lastLabel = hostText.substring(hostText.lastIndexOf('.', hostText.length() - 2) + 1);
-                if (lastLabel.endsWith(".")) {
-                    lastLabel = lastLabel.substring(0, lastLabel.length() - 1);
-                }
-                if (HostSyntax.allDigits(lastLabel)) {
-                    host = ipv4(hostText, "host " + shown(hostText) + " ends in a number, so it must be an IPv4 address, but ");
-                    hostType = HostType.IPV4;
-                } else {
-                    host = dnsName(hostText);
-                    hostType = HostType.DNS_NAME;
-                }
+            int backslash = path.indexOf('\\');
+            String authority = backslash >= 0 ? path.substring(0, backslash) : path;
+            int portColon = portColon(authority);
+            hostText = portColon >= 0 ? authority.substring(0, portColon) : authority;
+            String portText = portColon >= 0 ? authority.substring(portColon + 1) : null;
+            if (hostText.isEmpty()) {
+                throw error(Part.HOST, "the host is empty");
+            }
+            if (portText != null && portText.indexOf(':') >= 0 && !hostText.startsWith("[")) {
+                throw error(Part.HOST, "host " + shown(authority) + " has more than one ':'; an IPv6 address "
+                        + "must be in brackets, e.g. " + scheme.uriScheme() + ":[2001:db8::1]:3478");
+            }
+            UrlHost.Host host;
+            try {
+                host = UrlHost.parse(hostText);
+            } catch (HostSyntax.Malformed e) {
+                throw error(Part.HOST, "host " + shown(hostText) + " " + e.reason(Parser::shown));
             }
             Integer port = portText == null ? null : port(portText);
-            ServerTransport transport = query == null ? null : transport(scheme, query);
-            return new IceServerUrl(url, scheme, host, hostType, port, transport);
+            if (backslash >= 0) {
+                throw error(Part.PATH, "'\\' after the host is not allowed; a browser reads "
+                        + shown(path.substring(backslash)) + " as a path");
+            }
+            ServerTransport transport = query == null ? null : transport(query);
+            return new IceServerUrl(this, host, port, transport);
         }
 
-        private void checkNoSpaceOrControl() {
-            for (int i = 0; i < url.length(); i++) {
+        /** The URL without leading and trailing C0 controls and spaces, and without tabs and newlines. */
+        private static String cleaned(String url) {
+            int start = 0;
+            int end = url.length();
+            while (start < end && isC0ControlOrSpace(url.charAt(start))) {
+                start++;
+            }
+            while (end > start && isC0ControlOrSpace(url.charAt(end - 1))) {
+                end--;
+            }
+            StringBuilder out = new StringBuilder(end - start);
+            for (int i = start; i < end; i++) {
                 char c = url.charAt(i);
-                if (isSpaceOrControl(c)) {
-                    Part part = partAt(i);
-                    throw error(part, "contains a space or control character (U+" + String.format(Locale.ROOT, "%04X", (int) c)
-                            + ") at index " + i + ", in the " + part.name().toLowerCase(Locale.ROOT));
+                if (!isTabOrNewline(c)) {
+                    out.append(c);
                 }
             }
+            return out.toString();
         }
 
-        /** Which part index {@code i} falls in, for a message about a bad character. */
-        private Part partAt(int i) {
-            int colon = url.indexOf(':');
-            if (colon < 0 || i < colon) {
-                return Part.SCHEME;
+        /** The index of the ':' that starts the port: the first one outside brackets, or -1. */
+        private static int portColon(String authority) {
+            boolean insideBrackets = false;
+            for (int i = 0; i < authority.length(); i++) {
+                char c = authority.charAt(i);
+                if (c == '[') {
+                    insideBrackets = true;
+                } else if (c == ']') {
+                    insideBrackets = false;
+                } else if (c == ':' && !insideBrackets) {
+                    return i;
+                }
             }
-            int hash = url.indexOf('#', colon);
-            if (hash >= 0 && i > hash) {
-                return Part.FRAGMENT;
-            }
-            int question = url.indexOf('?', colon);
-            if (question >= 0 && (hash < 0 || question < hash) && i > question) {
-                return Part.QUERY;
-            }
-            String before = url.substring(colon + 1, i);
-            if (before.startsWith("//")) {
-                return Part.AUTHORITY;
-            }
-            if (before.indexOf('/') >= 0) {
-                return Part.PATH;
-            }
-            int lastColon = before.lastIndexOf(':');
-            if (before.startsWith("[")) {
-                return lastColon > before.indexOf(']') && before.indexOf(']') >= 0 ? Part.PORT : Part.HOST;
-            }
-            return lastColon >= 0 && before.indexOf(':') == lastColon ? Part.PORT : Part.HOST;
+            return -1;
         }
 
-        private String dnsName(String text) {
-            try {
-                HostSyntax.dnsName(text, Dialect.SERVER_URL);
-            } catch (HostSyntax.Malformed e) {
-                throw error(Part.HOST, "host " + shown(text) + " " + e.reason(Parser::shown));
-            }
-            return asciiLower(text);
-        }
-
-        private String ipv4(String text, String context) {
-            try {
-                HostSyntax.ipv4(text, Dialect.SERVER_URL);
-            } catch (HostSyntax.Malformed e) {
-                throw error(Part.HOST, context + e.reason(Parser::shown));
-            }
-            return text;
-        }
-
-        private String ipv6(String text) {
-            if (text.isEmpty()) {
-                throw error(Part.HOST, "'[]' holds no IPv6 address");
-            }
-            int percent = text.indexOf('%');
-            if (percent >= 0) {
-                throw error(Part.HOST, "IPv6 zone identifier " + shown(text.substring(percent))
-                        + " is not allowed; an ICE server address is global");
-            }
-            if (text.charAt(0) == 'v' || text.charAt(0) == 'V') {
-                throw error(Part.HOST, "IPvFuture address " + shown(text) + " is not supported");
-            }
-            try {
-                return IpAddresses.ipv6(HostSyntax.ipv6(text, Dialect.SERVER_URL));
-            } catch (HostSyntax.Malformed e) {
-                throw error(Part.HOST, "IPv6 address " + shown(text) + " is not valid: " + e.reason(Parser::shown));
-            }
-        }
-
+        /** The port: decimal digits 0-65535, or none (the default) when nothing follows the ':'. */
         private Integer port(String text) {
             if (text.isEmpty()) {
-                throw error(Part.PORT, "':' after the host is not followed by a port");
+                emptyPort = true;
+                return null;
             }
             if (!HostSyntax.allDigits(text)) {
                 throw error(Part.PORT, "port " + shown(text) + " is not a decimal number");
             }
             String digits = text.replaceFirst("^0+(?=.)", "");
             int value = digits.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(digits);
-            if (value < 1 || value > 65535) {
+            if (value > 65535) {
                 throw error(Part.PORT, "port " + (text.length() > MAX_SHOWN ? shown(text) : text)
-                        + " is out of range 1-65535");
+                        + " is out of range 0-65535");
             }
             return value;
         }
 
-        /** The {@code ?transport=} value: UDP or TCP. */
-        private ServerTransport transport(Scheme scheme, String query) {
+        /** The query of a turn: or turns: URL: exactly {@code transport=udp} or {@code transport=tcp}. */
+        private ServerTransport transport(String query) {
+            if (query.equals("transport=udp")) {
+                return ServerTransport.UDP;
+            }
+            if (query.equals("transport=tcp")) {
+                return ServerTransport.TCP;
+            }
             if (query.isEmpty()) {
                 throw error(Part.QUERY, "'?' is followed by no query; write ?transport=udp or ?transport=tcp");
             }
-            int eq = query.indexOf('=');
-            if (eq < 0 || !asciiLower(query.substring(0, eq)).equals("transport")) {
-                throw error(Part.QUERY, "query " + shown(query)
-                        + " is not supported; only transport=udp or transport=tcp");
+            if (query.startsWith("transport=")) {
+                throw error(Part.QUERY, "transport " + shown(query.substring("transport=".length()))
+                        + " is not supported; only udp or tcp, in lower case");
             }
-            String value = asciiLower(query.substring(eq + 1));
-            ServerTransport transport;
-            if (value.equals("udp")) {
-                transport = ServerTransport.UDP;
-            } else if (value.equals("tcp")) {
-                transport = ServerTransport.TCP;
-            } else {
-                throw error(Part.QUERY, "transport " + shown(query.substring(eq + 1))
-                        + " is not supported; only udp or tcp");
+            throw error(Part.QUERY, "query " + shown(query)
+                    + " is not supported; only transport=udp or transport=tcp, in lower case");
+        }
+
+        /** The opt-in checks of {@link IceServerUrl#lint()} on what was parsed. */
+        List<Warning> warnings(IceServerUrl parsed, ServerTransport queryTransport) {
+            List<Warning> out = new ArrayList<>(2);
+            if (whitespaceRemoved) {
+                out.add(warning(Warning.Kind.WHITESPACE_REMOVED, "control characters, spaces, tabs or newlines were "
+                        + "removed; the URL is read as " + shown(cleaned(url))));
             }
-            if (scheme == Scheme.TURNS && transport == ServerTransport.UDP) {
-                throw error(Part.QUERY, "turns: with transport=udp would need DTLS, which is not supported; "
-                        + "use turns:host?transport=tcp (TLS over TCP) or turn:host?transport=udp");
+            String written = asciiLower(hostText);
+            if (parsed.hostType == HostType.IPV4 && !written.equals(parsed.host)) {
+                out.add(warning(Warning.Kind.IPV4_NOT_DOTTED_QUAD, "host " + shown(hostText) + " is read as the IPv4 "
+                        + "address " + parsed.host + "; write " + parsed.host));
+            } else if (parsed.hostType == HostType.DNS_NAME) {
+                if (!written.equals(parsed.host)) {
+                    out.add(warning(Warning.Kind.HOST_REWRITTEN, "host " + shown(hostText) + " is resolved as "
+                            + shown(parsed.host) + "; write " + shown(parsed.host)));
+                }
+                try {
+                    HostSyntax.dnsName(parsed.host, HostSyntax.Dialect.SERVER_URL);
+                } catch (HostSyntax.Malformed e) {
+                    out.add(warning(Warning.Kind.NOT_A_DNS_NAME, "host " + shown(parsed.host) + " is not a DNS host "
+                            + "name: it " + e.reason(Parser::shown) + "; a lookup of it will likely fail"));
+                }
             }
-            return transport;
+            if (emptyPort) {
+                out.add(warning(Warning.Kind.EMPTY_PORT, "':' after the host has no port; the default port "
+                        + parsed.port + " is used"));
+            }
+            if (parsed.explicitPort && parsed.port == 0) {
+                out.add(warning(Warning.Kind.PORT_ZERO, "port 0 is not a port a server can listen on"));
+            }
+            if (scheme == Scheme.TURNS && queryTransport == ServerTransport.UDP) {
+                out.add(warning(Warning.Kind.DTLS_NOT_SUPPORTED, "turns: with transport=udp asks for DTLS, which "
+                        + "IceFlux does not support; it talks TLS over TCP, as for turns:host?transport=tcp"));
+            }
+            return out;
+        }
+
+        private Warning warning(Warning.Kind kind, String what) {
+            return new Warning(kind, url, "ICE server URL " + quote(url, MAX_SHOWN_URL) + ": " + what);
         }
 
         private IceServerSyntaxException error(Part part, String what) {

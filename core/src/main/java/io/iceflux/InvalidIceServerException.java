@@ -25,13 +25,16 @@ public abstract sealed class InvalidIceServerException extends IllegalArgumentEx
         AUTHORITY,
         /** User info ({@code user@}) before the host. */
         USERINFO,
-        /** The host: empty, malformed, or an IPv6 address without brackets. */
+        /**
+         * The host: empty, an invalid domain name (UTS #46), a forbidden code point, a number that is not a valid
+         * IPv4 address, a malformed IPv6 address, or an IPv6 address without brackets.
+         */
         HOST,
-        /** The port: empty, not decimal, or outside 1-65535. */
+        /** The port: not decimal digits, or above 65535 (an empty port is the default one). */
         PORT,
-        /** A path ({@code /...}) after the host. */
+        /** A path: {@code /} after the scheme or the host, or {@code \\} after the host. */
         PATH,
-        /** The query: on a stun URL, or anything but {@code transport=udp|tcp}. */
+        /** The query: on a stun URL, or anything but exactly {@code transport=udp} or {@code transport=tcp}. */
         QUERY,
         /** A fragment ({@code #...}). */
         FRAGMENT,

@@ -118,11 +118,12 @@ class IceServerTest {
     @Test
     void syntaxErrorsComeBeforeCredentialErrors() {
         IceServerSyntaxException e = catchThrowableOfType(IceServerSyntaxException.class,
-                () -> IceServer.of(List.of("turn:host", "turn:host:0"), null, null));
+                () -> IceServer.of(List.of("turn:host", "turn:host:65536"), null, null));
 
         assertThat(e.part()).isEqualTo(Part.PORT);
-        assertThat(e.url()).isEqualTo("turn:host:0");
-        assertThat(e.getMessage()).isEqualTo("invalid ICE server URL \"turn:host:0\": port 0 is out of range 1-65535");
+        assertThat(e.url()).isEqualTo("turn:host:65536");
+        assertThat(e.getMessage())
+                .isEqualTo("invalid ICE server URL \"turn:host:65536\": port 65536 is out of range 0-65535");
     }
 
     @Test
@@ -140,12 +141,8 @@ class IceServerTest {
         return Stream.of(
                 Arguments.of(List.of("turn:host"), null, SECRET, Part.USERNAME, "turn:host",
                         "the username is missing" + needs),
-                Arguments.of(List.of("turns:host"), "", SECRET, Part.USERNAME, "turns:host",
-                        "the username is empty" + needs),
                 Arguments.of(List.of("turn:host?transport=tcp"), "alice", null, Part.CREDENTIAL,
                         "turn:host?transport=tcp", "the credential is missing" + needs),
-                Arguments.of(List.of("TURNS:host"), "alice", "", Part.CREDENTIAL, "TURNS:host",
-                        "the credential is empty" + needs),
                 Arguments.of(List.of("stun:a", "stuns:b", "turn:c", "turn:d"), null, null, Part.USERNAME, "turn:c",
                         "the username is missing" + needs),
                 Arguments.of(List.of("stun:a", "turns:b"), SECRET, null, Part.CREDENTIAL, "turns:b",
@@ -164,6 +161,45 @@ class IceServerTest {
         assertThat(e.url()).isEqualTo(url);
         assertThat(e.getMessage()).isEqualTo("invalid ICE server credentials for \"" + url + "\": " + what)
                 .doesNotContain(SECRET);
+    }
+
+    static Stream<Arguments> emptyCredentials() {
+        return Stream.of(
+                Arguments.of(List.of("turn:host"), "", ""),
+                Arguments.of(List.of("turns:host"), "", SECRET),
+                Arguments.of(List.of("stun:a", "TURN:host?transport=tcp"), "alice", ""));
+    }
+
+    @ParameterizedTest(name = "{0} \"{1}\"")
+    @MethodSource("emptyCredentials")
+    void anEmptyUsernameOrCredentialIsPresentNotMissing(List<String> urls, String username, String credential) {
+        IceServer server = IceServer.of(urls, username, credential);
+
+        assertThat(server.username()).contains(username);
+        assertThat(server.credential()).contains(credential);
+        String turnUrl = urls.get(urls.size() - 1);
+        List<IceServerUrl.Warning> expected = new java.util.ArrayList<>();
+        if (username.isEmpty()) {
+            expected.add(new IceServerUrl.Warning(IceServerUrl.Warning.Kind.EMPTY_USERNAME, turnUrl, "ICE server \""
+                    + turnUrl + "\": the username is empty; Chrome rejects it (InvalidAccessError), and a TURN server "
+                    + "answers 401"));
+        }
+        if (credential.isEmpty()) {
+            expected.add(new IceServerUrl.Warning(IceServerUrl.Warning.Kind.EMPTY_CREDENTIAL, turnUrl, "ICE server \""
+                    + turnUrl + "\": the credential is empty; Chrome and Firefox reject it (InvalidAccessError), and a "
+                    + "TURN server answers 401"));
+        }
+        assertThat(server.lint()).isEqualTo(expected);
+    }
+
+    @Test
+    void lintOfAServerListsItsUrlsWarningsInOrder() {
+        IceServer server = IceServer.of(List.of("stun:0x7f.1", "stun:ok.example", "turn:ex%61mple.org:"), "", "pw");
+
+        assertThat(server.lint()).extracting(IceServerUrl.Warning::kind).containsExactly(
+                IceServerUrl.Warning.Kind.IPV4_NOT_DOTTED_QUAD, IceServerUrl.Warning.Kind.HOST_REWRITTEN,
+                IceServerUrl.Warning.Kind.EMPTY_PORT, IceServerUrl.Warning.Kind.EMPTY_USERNAME);
+        assertThat(IceServer.of("stun:stun.example.org").lint()).isEmpty();
     }
 
     static Stream<Arguments> badCredentialContents() {

@@ -91,7 +91,7 @@ class IceServerUrlPropertiesTest {
     Arbitrary<String> fuzzInputs() {
         Arbitrary<String> any = Arbitraries.strings().all().ofMaxLength(40);
         Arbitrary<String> urlish = Arbitraries.strings()
-                .withChars("stunrSTUNR:[]/?#@%.-_=&0123456789abcdefABCDEFxv \t\u00FC\u017F\u212A")
+                .withChars("stunrSTUNR:[]/?#@%.-_=&0123456789abcdefABCDEFxv \t\n\u0000\u00FC\u00DF\u017F\u212A\u3002\uFF05")
                 .ofMaxLength(40);
         Arbitrary<String> mutated = Arbitraries.randomValue(IceServerUrlPropertiesTest::mutatedUrl);
         return Arbitraries.frequencyOf(
@@ -156,22 +156,33 @@ class IceServerUrlPropertiesTest {
         }
         int port = scheme.defaultPort();
         if (r.nextBoolean()) {
-            port = 1 + r.nextInt(65535);
+            port = r.nextInt(65536);
             url.append(':').append(port);
         }
         ServerTransport transport = scheme.isSecure() ? ServerTransport.TLS : ServerTransport.UDP;
         if (scheme.isTurn() && r.nextBoolean()) {
             boolean tcp = scheme.isSecure() || r.nextBoolean();
             transport = scheme.isSecure() ? ServerTransport.TLS : tcp ? ServerTransport.TCP : ServerTransport.UDP;
-            String value = tcp ? "tcp" : "udp";
-            url.append(r.nextBoolean() ? "?transport=" : "?Transport=")
-                    .append(r.nextBoolean() ? value : value.toUpperCase(Locale.ROOT));
+            url.append("?transport=").append(tcp ? "tcp" : "udp");
         }
         return new Case(url.toString(), scheme, type, host, address, port, transport);
     }
 
-    /** A DNS label; the last label of a name gets a letter so that it is never all digits. */
+    /**
+     * A DNS label: never an invalid punycode {@code xn--} label, and for the last label of a name one with a letter
+     * that is not a number of the URL Standard's IPv4 forms ({@code 123}, {@code 0x1F}), which would make the name
+     * an IPv4 address.
+     */
     private static String label(Random r, boolean last) {
+        String label;
+        do {
+            label = anyLabel(r, last);
+        } while (label.toLowerCase(Locale.ROOT).startsWith("xn--")
+                || (last && label.toLowerCase(Locale.ROOT).matches("0x[0-9a-f]*")));
+        return label;
+    }
+
+    private static String anyLabel(Random r, boolean last) {
         int length = 1 + r.nextInt(r.nextInt(10) == 0 ? 63 : 12);
         StringBuilder sb = new StringBuilder(length);
         for (int i = 0; i < length; i++) {

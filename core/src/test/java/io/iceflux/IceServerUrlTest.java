@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.iceflux.IceServerUrl.HostType;
 import io.iceflux.IceServerUrl.Scheme;
+import io.iceflux.IceServerUrl.Warning.Kind;
 import io.iceflux.InvalidIceServerException.Part;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,9 +47,9 @@ class IceServerUrlTest {
                         ServerTransport.UDP, false, "turn:example.org:3478?transport=udp"),
                 Arguments.of("turn:example.org.", Scheme.TURN, "example.org.", HostType.DNS_NAME, 3478, false,
                         ServerTransport.UDP, false, "turn:example.org.:3478?transport=udp"),
-                Arguments.of("turn:host:80?TRANSPORT=UDP", Scheme.TURN, "host", HostType.DNS_NAME, 80, true,
+                Arguments.of("turn:host:80?transport=udp", Scheme.TURN, "host", HostType.DNS_NAME, 80, true,
                         ServerTransport.UDP, true, "turn:host:80?transport=udp"),
-                Arguments.of("turn:host?transport=Tcp", Scheme.TURN, "host", HostType.DNS_NAME, 3478, false,
+                Arguments.of("turn:host?transport=tcp", Scheme.TURN, "host", HostType.DNS_NAME, 3478, false,
                         ServerTransport.TCP, true, "turn:host:3478?transport=tcp"),
                 Arguments.of("turn:host?transport=udp", Scheme.TURN, "host", HostType.DNS_NAME, 3478, false,
                         ServerTransport.UDP, true, "turn:host:3478?transport=udp"),
@@ -90,7 +92,47 @@ class IceServerUrlTest {
                 Arguments.of("stun:" + LABEL_63 + ".org", Scheme.STUN, LABEL_63 + ".org", HostType.DNS_NAME, 3478,
                         false, ServerTransport.UDP, false, "stun:" + LABEL_63 + ".org:3478"),
                 Arguments.of("stun:" + NAME_253 + ".", Scheme.STUN, NAME_253 + ".", HostType.DNS_NAME, 3478, false,
-                        ServerTransport.UDP, false, "stun:" + NAME_253 + ".:3478"));
+                        ServerTransport.UDP, false, "stun:" + NAME_253 + ".:3478"),
+                // what a browser accepts that IceFlux once rejected (issue 12): IDN, percent-encoding, IPv4 number
+                // forms, an empty port, a final dot on an IPv4 address, tabs and newlines, port 0, DTLS asked for
+                Arguments.of("stun:fa\u00DF.ExAmPlE", Scheme.STUN, "xn--fa-hia.example", HostType.DNS_NAME, 3478, false,
+                        ServerTransport.UDP, false, "stun:xn--fa-hia.example:3478"),
+                Arguments.of("TURN:B\u00FCcher.example:80?transport=tcp", Scheme.TURN, "xn--bcher-kva.example",
+                        HostType.DNS_NAME, 80, true, ServerTransport.TCP, true, "turn:xn--bcher-kva.example:80?transport=tcp"),
+                Arguments.of("stun:exa%6Dple.org", Scheme.STUN, "example.org", HostType.DNS_NAME, 3478, false,
+                        ServerTransport.UDP, false, "stun:example.org:3478"),
+                Arguments.of("stun:%31%32%37.0.0.1", Scheme.STUN, "127.0.0.1", HostType.IPV4, 3478, false,
+                        ServerTransport.UDP, false, "stun:127.0.0.1:3478"),
+                Arguments.of("stun:0x7f.1", Scheme.STUN, "127.0.0.1", HostType.IPV4, 3478, false, ServerTransport.UDP,
+                        false, "stun:127.0.0.1:3478"),
+                Arguments.of("stun:127.1:19302", Scheme.STUN, "127.0.0.1", HostType.IPV4, 19302, true,
+                        ServerTransport.UDP, false, "stun:127.0.0.1:19302"),
+                Arguments.of("stun:0300.0250.0.1", Scheme.STUN, "192.168.0.1", HostType.IPV4, 3478, false,
+                        ServerTransport.UDP, false, "stun:192.168.0.1:3478"),
+                Arguments.of("stun:0xC0A80001", Scheme.STUN, "192.168.0.1", HostType.IPV4, 3478, false,
+                        ServerTransport.UDP, false, "stun:192.168.0.1:3478"),
+                Arguments.of("stun:4294967295", Scheme.STUN, "255.255.255.255", HostType.IPV4, 3478, false,
+                        ServerTransport.UDP, false, "stun:255.255.255.255:3478"),
+                Arguments.of("stun:1.2.3.4.", Scheme.STUN, "1.2.3.4", HostType.IPV4, 3478, false, ServerTransport.UDP,
+                        false, "stun:1.2.3.4:3478"),
+                Arguments.of("stun:01.2.3.04", Scheme.STUN, "1.2.3.4", HostType.IPV4, 3478, false, ServerTransport.UDP,
+                        false, "stun:1.2.3.4:3478"),
+                Arguments.of("stun:host:", Scheme.STUN, "host", HostType.DNS_NAME, 3478, false, ServerTransport.UDP,
+                        false, "stun:host:3478"),
+                Arguments.of("turn:[::1]:?transport=tcp", Scheme.TURN, "::1", HostType.IPV6, 3478, false,
+                        ServerTransport.TCP, true, "turn:[::1]:3478?transport=tcp"),
+                Arguments.of(" \tstun:ho\nst:34\r78\u0000 ", Scheme.STUN, "host", HostType.DNS_NAME, 3478, true,
+                        ServerTransport.UDP, false, "stun:host:3478"),
+                Arguments.of("st\tun:host", Scheme.STUN, "host", HostType.DNS_NAME, 3478, false, ServerTransport.UDP,
+                        false, "stun:host:3478"),
+                Arguments.of("stun:host:0", Scheme.STUN, "host", HostType.DNS_NAME, 0, true, ServerTransport.UDP, false,
+                        "stun:host:0"),
+                Arguments.of("turns:host?transport=udp", Scheme.TURNS, "host", HostType.DNS_NAME, 5349, false,
+                        ServerTransport.TLS, true, "turns:host:5349?transport=tcp"),
+                Arguments.of("stun:a-.b--c.-d", Scheme.STUN, "a-.b--c.-d", HostType.DNS_NAME, 3478, false,
+                        ServerTransport.UDP, false, "stun:a-.b--c.-d:3478"),
+                Arguments.of("stun:" + LABEL_63 + "a.org", Scheme.STUN, LABEL_63 + "a.org", HostType.DNS_NAME, 3478, false,
+                        ServerTransport.UDP, false, "stun:" + LABEL_63 + "a.org:3478"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -117,6 +159,7 @@ class IceServerUrlTest {
         return Stream.of(
                 // scheme
                 Arguments.of("", Part.SCHEME, "the URL is empty"),
+                Arguments.of(" \t\u0000 ", Part.SCHEME, "the URL is empty"),
                 Arguments.of("example.org", Part.SCHEME, "there is no scheme"),
                 Arguments.of(":host", Part.SCHEME, "the scheme before ':' is empty"),
                 Arguments.of("http:host", Part.SCHEME, "scheme \"http\" is not stun, stuns, turn or turns"),
@@ -125,6 +168,8 @@ class IceServerUrlTest {
                 Arguments.of("example.org:3478", Part.SCHEME, "scheme \"example.org\" is not stun"),
                 Arguments.of("\u017Ftun:host", Part.SCHEME, "is not stun, stuns, turn or turns"),
                 Arguments.of("\u212Aurn:host", Part.SCHEME, "is not stun, stuns, turn or turns"),
+                Arguments.of("\uFEFFstun:host", Part.SCHEME, "scheme \"\\uFEFFstun\" is not stun"),
+                Arguments.of("stun host", Part.SCHEME, "there is no scheme"),
                 // authority
                 Arguments.of("stun://host", Part.AUTHORITY, "'//' after the scheme is not allowed (no authority); "
                         + "write stun:host, not stun://host"),
@@ -136,9 +181,11 @@ class IceServerUrlTest {
                 // path
                 Arguments.of("stun:host/x", Part.PATH, "path \"/x\" is not allowed"),
                 Arguments.of("stun:host:3478/", Part.PATH, "path \"/\" is not allowed"),
-                Arguments.of("stun:/host", Part.PATH, "path \"/host\" is not allowed"),
+                Arguments.of("stun:/host", Part.PATH, "'/' after the scheme is not allowed; write stun:host, not stun:/host"),
                 Arguments.of("stun:[::1]/x", Part.PATH, "path \"/x\" is not allowed"),
                 Arguments.of("turn:host/x?transport=udp", Part.PATH, "path \"/x\" is not allowed"),
+                Arguments.of("stun:host\\", Part.PATH, "'\\' after the host is not allowed"),
+                Arguments.of("stun:host:3478\\x", Part.PATH, "a browser reads \"\\\\x\" as a path"),
                 // fragment
                 Arguments.of("stun:host#x", Part.FRAGMENT, "fragment \"#x\" is not allowed"),
                 Arguments.of("stun:host#", Part.FRAGMENT, "fragment \"#\" is not allowed"),
@@ -150,30 +197,32 @@ class IceServerUrlTest {
                 Arguments.of("stun:host?", Part.QUERY, "a stun: URL takes no query, but has \"?\""),
                 Arguments.of("turn:host?", Part.QUERY, "'?' is followed by no query"),
                 Arguments.of("turn:host?foo=bar", Part.QUERY, "query \"foo=bar\" is not supported; "
-                        + "only transport=udp or transport=tcp"),
+                        + "only transport=udp or transport=tcp, in lower case"),
                 Arguments.of("turn:host?transport", Part.QUERY, "query \"transport\" is not supported"),
                 Arguments.of("turn:host?transports=udp", Part.QUERY, "query \"transports=udp\" is not supported"),
+                Arguments.of("turn:host?TRANSPORT=udp", Part.QUERY, "query \"TRANSPORT=udp\" is not supported"),
+                Arguments.of("turn:host?transport=UDP", Part.QUERY, "transport \"UDP\" is not supported; only udp or "
+                        + "tcp, in lower case"),
                 Arguments.of("turn:host?transport=sctp", Part.QUERY, "transport \"sctp\" is not supported; only udp or tcp"),
                 Arguments.of("turn:host?transport=", Part.QUERY, "transport \"\" is not supported"),
                 Arguments.of("turn:host?transport=udp&x=1", Part.QUERY, "transport \"udp&x=1\" is not supported"),
                 Arguments.of("turn:host?transport=udp?", Part.QUERY, "transport \"udp?\" is not supported"),
-                Arguments.of("turns:host?transport=udp", Part.QUERY, "turns: with transport=udp would need DTLS, "
-                        + "which is not supported"),
+                Arguments.of("turn:host?transport=%75dp", Part.QUERY, "transport \"%75dp\" is not supported"),
                 // host
                 Arguments.of("stun:", Part.HOST, "the host is empty"),
                 Arguments.of("stun::3478", Part.HOST, "the host is empty"),
                 Arguments.of("turn:?transport=udp", Part.HOST, "the host is empty"),
                 Arguments.of("stun:2001:db8::1", Part.HOST, "host \"2001:db8::1\" has more than one ':'; an IPv6 "
                         + "address must be in brackets, e.g. stun:[2001:db8::1]:3478"),
-                Arguments.of("turn:::1", Part.HOST, "must be in brackets, e.g. turn:[2001:db8::1]:3478"),
+                Arguments.of("turn:::1", Part.HOST, "the host is empty"),
                 Arguments.of("stun:host:34:78", Part.HOST, "has more than one ':'"),
-                Arguments.of("stun:[::1", Part.HOST, "'[' has no matching ']'"),
-                Arguments.of("stun:[]", Part.HOST, "'[]' holds no IPv6 address"),
-                Arguments.of("stun:[fe80::1%eth0]", Part.HOST, "IPv6 zone identifier \"%eth0\" is not allowed"),
-                Arguments.of("stun:[fe80::1%25eth0]:3478", Part.HOST, "IPv6 zone identifier \"%25eth0\" is not allowed"),
-                Arguments.of("stun:[v1.x]", Part.HOST, "IPvFuture address \"v1.x\" is not supported"),
-                Arguments.of("stun:[::1]x", Part.HOST, "unexpected \"x\" after the IPv6 address"),
-                Arguments.of("stun:[::1]]", Part.HOST, "unexpected \"]\" after the IPv6 address"),
+                Arguments.of("stun:[::1", Part.HOST, "host \"[::1\" starts with '[' but does not end with ']'"),
+                Arguments.of("stun:[::1]x", Part.HOST, "starts with '[' but does not end with ']'"),
+                Arguments.of("stun:[]", Part.HOST, "holds no IPv6 address between '[' and ']'"),
+                Arguments.of("stun:[fe80::1%eth0]", Part.HOST, "holds the IPv6 zone identifier or percent-encoding \"%eth0\""),
+                Arguments.of("stun:[fe80::1%25eth0]:3478", Part.HOST, "zone identifier or percent-encoding \"%25eth0\""),
+                Arguments.of("stun:[v1.x]", Part.HOST, "is an IPvFuture address"),
+                Arguments.of("stun:[::1]]", Part.HOST, "is not a valid IPv6 address: ']' is not a hex digit"),
                 Arguments.of("stun:[1.2.3.4]", Part.HOST, "it has 2 groups of 16 bits instead of 8"),
                 Arguments.of("stun:[1:2:3:4:5:6:7]", Part.HOST, "it has 7 groups of 16 bits instead of 8"),
                 Arguments.of("stun:[1:2:3:4:5:6:7:8:9]", Part.HOST, "it has 9 groups of 16 bits instead of 8"),
@@ -184,68 +233,58 @@ class IceServerUrlTest {
                 Arguments.of("stun:[1:2:3:4:5:6:7:]", Part.HOST, "it has an empty group"),
                 Arguments.of("stun:[12345::]", Part.HOST, "group \"12345\" has more than 4 hex digits"),
                 Arguments.of("stun:[::g]", Part.HOST, "'g' is not a hex digit, ':' or '.'"),
+                Arguments.of("stun:[::1 ]", Part.HOST, "U+0020 is not a hex digit, ':' or '.'"),
                 Arguments.of("stun:[1.2.3.4::]", Part.HOST, "a dotted IPv4 part may only end the address"),
                 Arguments.of("stun:[::1.2.3]", Part.HOST, "its IPv4 part: it has 3 numbers instead of four"),
                 Arguments.of("stun:[::1.2.3.04]", Part.HOST, "its IPv4 part: \"04\" has a leading zero"),
-                Arguments.of("stun:01.2.3.4", Part.HOST, "\"01\" has a leading zero (ambiguous: octal or decimal?)"),
-                Arguments.of("stun:1.2.3.00", Part.HOST, "\"00\" has a leading zero"),
-                Arguments.of("stun:256.1.1.1", Part.HOST, "\"256\" is out of range 0-255"),
-                Arguments.of("stun:1.2.3.1000", Part.HOST, "\"1000\" is out of range 0-255"),
-                Arguments.of("stun:1.2.3", Part.HOST, "host \"1.2.3\" ends in a number, so it must be an IPv4 "
-                        + "address, but it has 3 numbers instead of four"),
-                Arguments.of("stun:1.2.3.4.5", Part.HOST, "it has more than four numbers"),
-                Arguments.of("stun:1.2.3.4.", Part.HOST, "an IPv4 address cannot end with '.'"),
-                Arguments.of("stun:1..3.4", Part.HOST, "\"\" is not a decimal number 0-255"),
-                Arguments.of("stun:123", Part.HOST, "it has 1 numbers instead of four"),
-                Arguments.of("stun:example.42", Part.HOST, "\"example\" is not a decimal number 0-255"),
-                Arguments.of("stun:example..org", Part.HOST, "has an empty label"),
-                Arguments.of("stun:.example.org", Part.HOST, "has an empty label"),
-                Arguments.of("stun:example.org..", Part.HOST, "has an empty label"),
-                Arguments.of("stun:.", Part.HOST, "host \".\" has no label"),
-                Arguments.of("stun:-a.org", Part.HOST, "has the label \"-a\", which starts or ends with '-'"),
-                Arguments.of("stun:a-.org", Part.HOST, "has the label \"a-\", which starts or ends with '-'"),
-                Arguments.of("stun:exa%6Dple.org", Part.HOST, "contains '%', which is not allowed in a DNS name"),
-                Arguments.of("stun:host,other", Part.HOST, "contains ',', which is not allowed in a DNS name"),
-                Arguments.of("stun:b\u00FCcher.example", Part.HOST, "contains the non-ASCII character '\u00FC'; "
-                        + "write an internationalized domain name in its ASCII (xn--) form"),
-                Arguments.of("stun:a[b", Part.HOST, "brackets may only enclose a whole IPv6 address"),
-                Arguments.of("stun:a]b:3478", Part.HOST, "brackets may only enclose a whole IPv6 address"),
-                Arguments.of("stun:" + LABEL_63 + "a.org", Part.HOST, "has a label of 64 characters; a DNS label is at most 63"),
-                Arguments.of("stun:a" + NAME_253, Part.HOST, "is longer than 253 characters"),
+                Arguments.of("stun:256.1.1.1", Part.HOST, "host \"256.1.1.1\" ends in a number, so it must be an IPv4 "
+                        + "address, but part \"256\" is 256, more than 255"),
+                Arguments.of("stun:1.2.3.1000", Part.HOST, "its last part \"1000\" is 1000, more than fits in the 1 byte "
+                        + "left for it (at most 255)"),
+                Arguments.of("stun:1.2.65536", Part.HOST, "more than fits in the 2 bytes left for it (at most 65535)"),
+                Arguments.of("stun:4294967296", Part.HOST, "more than fits in the 4 bytes left for it (at most 4294967295)"),
+                Arguments.of("stun:0xffffffff1", Part.HOST, "its last part \"0xffffffff1\" is 68719476721"),
+                Arguments.of("stun:99999999999999999999999", Part.HOST, "is more than 2^40"),
+                Arguments.of("stun:1.2.3.4.5", Part.HOST, "it has 5 parts; an IPv4 address has one to four"),
+                Arguments.of("stun:1..3.4", Part.HOST, "part \"\" is not a decimal, octal (0...) or hexadecimal (0x...) number"),
+                Arguments.of("stun:09.1", Part.HOST, "part \"09\" is not a decimal, octal"),
+                Arguments.of("stun:0xg.1", Part.HOST, "part \"0xg\" is not a decimal, octal"),
+                Arguments.of("stun:example.42", Part.HOST, "part \"example\" is not a decimal, octal"),
+                Arguments.of("stun:example.0x1", Part.HOST, "ends in a number, so it must be an IPv4 address"),
+                Arguments.of("stun:1.0x1000000", Part.HOST, "is 16777216, more than fits in the 3 bytes left for it"),
+                Arguments.of("stun:a.b.c.xn--pokxncvks", Part.HOST, "host \"a.b.c.xn--pokxncvks\" is not a valid domain "
+                        + "name (UTS #46 ToASCII: a label is not valid punycode (xn--))"),
+                Arguments.of("stun:xn--.org", Part.HOST, "a label is not valid punycode (xn--)"),
+                Arguments.of("stun:a\u200Db", Part.HOST, "zero width joiner or non-joiner where IDNA does not allow one"),
+                Arguments.of("stun:a\u0627b", Part.HOST, "it breaks the IDNA bidi rule (RFC 5893)"),
+                Arguments.of("stun:\u00AD", Part.HOST, "is empty once IDNA mapping removed what it ignores"),
+                Arguments.of("stun:exa%2Fmple.org", Part.HOST, "contains '/' (U+002F), which a URL host cannot contain "
+                        + "(as \"exa/mple.org\" after percent-decoding and IDNA mapping)"),
+                Arguments.of("stun:host,other%", Part.HOST, "contains '%' (U+0025)"),
+                Arguments.of("stun:a[b", Part.HOST, "contains '[' (U+005B)"),
+                Arguments.of("stun:a]b:3478", Part.HOST, "contains ']' (U+005D)"),
+                Arguments.of("stun:a|b", Part.HOST, "contains '|' (U+007C)"),
+                Arguments.of("stun: host", Part.HOST, "contains a space (U+0020)"),
+                Arguments.of("stun:ho st", Part.HOST, "contains a space (U+0020)"),
+                Arguments.of("stun:ho\u0001st", Part.HOST, "contains a control character (U+0001)"),
+                Arguments.of("stun:host\u007F", Part.HOST, "contains a control character (U+007F)"),
+                Arguments.of("stun:host\u00A0", Part.HOST, "contains a space (U+0020), which a URL host cannot contain "
+                        + "(as \"host \" after"),
+                Arguments.of("stun:host\u2003", Part.HOST, "contains a space (U+0020)"),
+                Arguments.of("stun:host\u0085", Part.HOST, "it contains a character that IDNA does not allow"),
+                Arguments.of("stun:host%80", Part.HOST, "it contains a character that IDNA does not allow"),
+                Arguments.of("stun:\uD800host", Part.HOST, "it contains a character that IDNA does not allow"),
                 // port
-                Arguments.of("stun:host:", Part.PORT, "':' after the host is not followed by a port"),
-                Arguments.of("stun:[::1]:", Part.PORT, "':' after the host is not followed by a port"),
-                Arguments.of("turn:host:?transport=udp", Part.PORT, "':' after the host is not followed by a port"),
-                Arguments.of("stun:host:0", Part.PORT, "port 0 is out of range 1-65535"),
-                Arguments.of("stun:host:000", Part.PORT, "port 000 is out of range 1-65535"),
-                Arguments.of("stun:host:65536", Part.PORT, "port 65536 is out of range 1-65535"),
-                Arguments.of("stun:host:99999", Part.PORT, "port 99999 is out of range 1-65535"),
+                Arguments.of("stun:host:65536", Part.PORT, "port 65536 is out of range 0-65535"),
+                Arguments.of("stun:host:99999", Part.PORT, "port 99999 is out of range 0-65535"),
                 Arguments.of("stun:host:99999999999999999999", Part.PORT, "port 99999999999999999999 is out of range"),
                 Arguments.of("stun:host:abc", Part.PORT, "port \"abc\" is not a decimal number"),
                 Arguments.of("stun:host:+3478", Part.PORT, "port \"+3478\" is not a decimal number"),
                 Arguments.of("stun:host:-1", Part.PORT, "port \"-1\" is not a decimal number"),
                 Arguments.of("stun:host:0x10", Part.PORT, "port \"0x10\" is not a decimal number"),
                 Arguments.of("stun:host:\u0663", Part.PORT, "is not a decimal number"),
-                // whitespace and control characters, anywhere
-                Arguments.of(" stun:host", Part.SCHEME, "contains a space or control character (U+0020) at index 0, in the scheme"),
-                Arguments.of("stun: host", Part.HOST, "(U+0020) at index 5, in the host"),
-                Arguments.of("stun:host ", Part.HOST, "(U+0020) at index 9, in the host"),
-                Arguments.of("stun:ho\nst", Part.HOST, "(U+000A) at index 7, in the host"),
-                Arguments.of("stun:host\t", Part.HOST, "(U+0009) at index 9, in the host"),
-                Arguments.of("stun:host\u0000", Part.HOST, "(U+0000) at index 9, in the host"),
-                Arguments.of("stun:host\u007F", Part.HOST, "(U+007F) at index 9, in the host"),
-                Arguments.of("stun:host\u0085", Part.HOST, "(U+0085) at index 9, in the host"),
-                Arguments.of("stun:host\u00A0", Part.HOST, "(U+00A0) at index 9, in the host"),
-                Arguments.of("stun:host\u2003", Part.HOST, "(U+2003) at index 9, in the host"),
-                Arguments.of("\uFEFFstun:host", Part.SCHEME, "(U+FEFF) at index 0, in the scheme"),
-                Arguments.of("stun:host:3478 ", Part.PORT, "(U+0020) at index 14, in the port"),
-                Arguments.of("stun:[::1]:34 78", Part.PORT, "in the port"),
-                Arguments.of("stun:[::1 ]", Part.HOST, "in the host"),
-                Arguments.of("turn:host?transport=udp\r", Part.QUERY, "(U+000D) at index 23, in the query"),
-                Arguments.of("stun:host#a b", Part.FRAGMENT, "in the fragment"),
-                Arguments.of("stun:host/a b", Part.PATH, "in the path"),
-                Arguments.of("stun:// host", Part.AUTHORITY, "in the authority"),
-                Arguments.of("stun host", Part.SCHEME, "in the scheme"));
+                Arguments.of("stun:[::1]:34 78", Part.PORT, "port \"34 78\" is not a decimal number"),
+                Arguments.of("turn:host:3478 ?transport=udp", Part.PORT, "port \"3478 \" is not a decimal number"));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -265,7 +304,16 @@ class IceServerUrlTest {
     void messageForAnOutOfRangePortIsExact() {
         assertThatThrownBy(() -> IceServerUrl.parse("stun:host:99999"))
                 .isExactlyInstanceOf(IceServerSyntaxException.class)
-                .hasMessage("invalid ICE server URL \"stun:host:99999\": port 99999 is out of range 1-65535");
+                .hasMessage("invalid ICE server URL \"stun:host:99999\": port 99999 is out of range 0-65535");
+    }
+
+    @Test
+    void messageForInvalidPunycodeIsExact() {
+        assertThatThrownBy(() -> IceServerUrl.parse("turn:a.b.c.xn--pokxncvks?transport=tcp"))
+                .isExactlyInstanceOf(IceServerSyntaxException.class)
+                .hasMessage("invalid ICE server URL \"turn:a.b.c.xn--pokxncvks?transport=tcp\": host "
+                        + "\"a.b.c.xn--pokxncvks\" is not a valid domain name (UTS #46 ToASCII: a label is not valid "
+                        + "punycode (xn--))");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -294,23 +342,24 @@ class IceServerUrlTest {
     @Test
     void controlCharactersAreEscapedInMessages() {
         IceServerSyntaxException e = catchThrowableOfType(IceServerSyntaxException.class,
-                () -> IceServerUrl.parse("stun:host\n\"forged log line\\"));
+                () -> IceServerUrl.parse("stun:host\u0001\n\"forged log line\\"));
 
-        assertThat(e.url()).isEqualTo("stun:host\n\"forged log line\\");
+        assertThat(e.url()).isEqualTo("stun:host\u0001\n\"forged log line\\");
         assertThat(e.getMessage())
-                .isEqualTo("invalid ICE server URL \"stun:host\\u000A\\\"forged log line\\\\\": contains a space or "
-                        + "control character (U+000A) at index 9, in the host")
-                .doesNotContain("\n");
+                .isEqualTo("invalid ICE server URL \"stun:host\\u0001\\u000A\\\"forged log line\\\\\": host "
+                        + "\"host\\u0001\\\"forged log line\" contains a control character (U+0001), which a URL host "
+                        + "cannot contain")
+                .doesNotContain("\n").doesNotContain("\u0001");
     }
 
     @Test
     void longUrlsAreCutInMessages() {
-        String url = "stun:" + "a".repeat(5000) + ".org:0";
+        String url = "stun:" + "a".repeat(5000) + ".org:99999";
         IceServerSyntaxException e = catchThrowableOfType(IceServerSyntaxException.class, () -> IceServerUrl.parse(url));
 
-        assertThat(e.part()).isEqualTo(Part.HOST);
+        assertThat(e.part()).isEqualTo(Part.PORT);
         assertThat(e.url()).isEqualTo(url);
-        assertThat(e.getMessage()).hasSizeLessThan(600).contains("...(5011 chars)");
+        assertThat(e.getMessage()).hasSizeLessThan(600).contains("...(5015 chars)");
     }
 
     @Test
@@ -325,7 +374,13 @@ class IceServerUrlTest {
     @ParameterizedTest(name = "{0} == {1}")
     @CsvSource(delimiter = '|', textBlock = """
             TURN:Example.ORG                         | turn:example.org:3478?transport=udp
-            turn:example.org                         | turn:example.org?transport=UDP
+            turn:example.org                         | turn:example.org?transport=udp
+            stun:faß.ExAmPlE                         | STUN:xn--fa-hia.example
+            stun:ex%61mple.net                       | stun:example.net
+            stun:0x7f.1                              | stun:127.0.0.1
+            stun:127.0.0.1.                          | stun:2130706433
+            stun:example.net:                        | stun:example.net:3478
+            turns:example.org?transport=udp          | turns:example.org?transport=tcp
             turns:example.org                        | turns:example.org:5349?transport=tcp
             stun:example.org                         | stun:example.org:3478
             STUNS:EXAMPLE.ORG:5349                   | stuns:example.org
@@ -370,11 +425,11 @@ class IceServerUrlTest {
             turn:host                          | UDP
             turn:host?transport=udp            | UDP
             turn:host?transport=tcp            | TCP
-            TURN:host:80?TRANSPORT=TCP         | TCP
+            TURN:host:80?transport=tcp         | TCP
             stuns:host                         | TLS
             turns:host                         | TLS
             turns:host?transport=tcp           | TLS
-            Turns:host:443?Transport=Tcp       | TLS
+            Turns:host:443?transport=udp       | TLS
             """)
     void serverTransportFollowsTheSchemeAndTheQuery(String url, ServerTransport transport) {
         assertThat(IceServerUrl.parse(url).transport()).isEqualTo(transport);
@@ -383,6 +438,54 @@ class IceServerUrlTest {
     @Test
     void serverTransportTagValues() {
         assertThat(ServerTransport.values()).extracting(ServerTransport::tagValue).containsExactly("udp", "tcp", "tls");
+    }
+
+    static Stream<Arguments> lints() {
+        return Stream.of(
+                Arguments.of("stun:stun.example.org", List.of()),
+                Arguments.of("TURN:Turn.Example.ORG:3478?transport=tcp", List.of()),
+                Arguments.of("stun:[2001:DB8::1]", List.of()),
+                Arguments.of(" stun:example.org\n", List.of(Kind.WHITESPACE_REMOVED)),
+                Arguments.of("stun:fa\u00DF.example", List.of(Kind.HOST_REWRITTEN)),
+                Arguments.of("stun:ex%61mple.net", List.of(Kind.HOST_REWRITTEN)),
+                Arguments.of("stun:example(&!$)org", List.of(Kind.NOT_A_DNS_NAME)),
+                Arguments.of("stun:a..b", List.of(Kind.NOT_A_DNS_NAME)),
+                Arguments.of("stun:-a.org", List.of(Kind.NOT_A_DNS_NAME)),
+                Arguments.of("stun:" + LABEL_63 + "a.org", List.of(Kind.NOT_A_DNS_NAME)),
+                Arguments.of("stun:_stun._udp.example.org.", List.of()),
+                Arguments.of("stun:0x7f.1", List.of(Kind.IPV4_NOT_DOTTED_QUAD)),
+                Arguments.of("stun:01.2.3.4", List.of(Kind.IPV4_NOT_DOTTED_QUAD)),
+                Arguments.of("stun:1.2.3.4.", List.of(Kind.IPV4_NOT_DOTTED_QUAD)),
+                Arguments.of("stun:example.org:", List.of(Kind.EMPTY_PORT)),
+                Arguments.of("stun:example.org:0", List.of(Kind.PORT_ZERO)),
+                Arguments.of("turns:example.org?transport=udp", List.of(Kind.DTLS_NOT_SUPPORTED)),
+                Arguments.of("\tstun:B\u00FCcher.example:", List.of(Kind.WHITESPACE_REMOVED, Kind.HOST_REWRITTEN,
+                        Kind.EMPTY_PORT)));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("lints")
+    void lintListsWhatBrowsersAcceptButIsUnusual(String url, List<Kind> kinds) {
+        IceServerUrl parsed = IceServerUrl.parse(url);
+
+        assertThat(parsed.lint()).extracting(IceServerUrl.Warning::kind).containsExactlyElementsOf(kinds);
+        assertThat(parsed.lint()).allSatisfy(w -> {
+            assertThat(w.url()).isEqualTo(url);
+            assertThat(w.message()).startsWith("ICE server URL " + IceServerUrl.quote(url, 256) + ": ");
+        });
+    }
+
+    @Test
+    void lintMessagesSayWhatToWrite() {
+        assertThat(IceServerUrl.parse("stun:fa\u00DF.ExAmPlE").lint()).extracting(IceServerUrl.Warning::message)
+                .containsExactly("ICE server URL \"stun:fa\u00DF.ExAmPlE\": host \"fa\u00DF.ExAmPlE\" is resolved as "
+                        + "\"xn--fa-hia.example\"; write \"xn--fa-hia.example\"");
+        assertThat(IceServerUrl.parse("stun:0x7f.1").lint()).extracting(IceServerUrl.Warning::message)
+                .containsExactly("ICE server URL \"stun:0x7f.1\": host \"0x7f.1\" is read as the IPv4 address "
+                        + "127.0.0.1; write 127.0.0.1");
+        assertThat(IceServerUrl.parse("stun:a..b").lint()).extracting(IceServerUrl.Warning::message)
+                .containsExactly("ICE server URL \"stun:a..b\": host \"a..b\" is not a DNS host name: it has an empty "
+                        + "label (two dots in a row, or a leading dot); a lookup of it will likely fail");
     }
 
     @Test

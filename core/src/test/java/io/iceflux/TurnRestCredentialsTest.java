@@ -115,7 +115,7 @@ class TurnRestCredentialsTest {
                 .hasMessageNotContaining(SECRET);
         assertThatThrownBy(() -> IceServer.withSharedSecret(List.of("turn:h"), SECRET, "x".repeat(600),
                 Duration.ofHours(1))).isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(SECRET);
-        assertThatThrownBy(() -> IceServer.withSharedSecret(List.of("turn:h:0"), SECRET, "u", Duration.ofHours(1)))
+        assertThatThrownBy(() -> IceServer.withSharedSecret(List.of("turn:h:65536"), SECRET, "u", Duration.ofHours(1)))
                 .isInstanceOf(IceServerSyntaxException.class).hasMessageNotContaining(SECRET);
         assertThatThrownBy(() -> TurnRestCredentials.mint("", "u", Duration.ofHours(1), FIXED))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("the TURN REST shared secret is empty");

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * Coverage-guided fuzzing of {@link IceServerUrl#parse(String)} with Jazzer. The input bytes are read as UTF-8 (so
  * the seed files under {@code IceServerUrlFuzzTestInputs/parse} are plain URLs). Only an
  * {@link IceServerSyntaxException} may escape, it never shows the text before an {@code @}, and a URL that parses
- * has its fields in range and a canonical form that parses to an equal URL with the same canonical form.
+ * keeps the rules of the URL Standard and webrtc-pc that the target checks on its own (no user info or fragment, a
+ * known scheme, the query, an ASCII host free of forbidden code points that does not end in a number), has its
+ * fields in range, and has a canonical form that parses to an equal URL with the same canonical form.
  *
  * <p>Without {@code JAZZER_FUZZ} this runs every seed as a regression test; with it, Jazzer fuzzes (one target per
  * JVM: see docs/readme-fuzz.md).
@@ -41,9 +43,33 @@ class IceServerUrlFuzzTest {
         }
         assertThat(parsed.url()).isEqualTo(url);
         assertThat(parsed.toString()).isEqualTo(url);
-        assertThat(url).doesNotContain("@");
-        assertThat(parsed.port()).isBetween(1, 65535);
+        // What the URL Standard and webrtc-pc say of any accepted URL, written from the specs, not from the parser:
+        // no user info, no fragment; after trimming C0 controls and spaces and removing tabs and newlines, a known
+        // scheme, then no '/' before a query; a stun(s) URL has no query, a turn(s) URL's query is exactly
+        // transport=udp or transport=tcp.
+        String cleaned = cleaned(url);
+        assertThat(url).doesNotContain("@").doesNotContain("#");
+        assertThat(cleaned.toLowerCase(Locale.ROOT)).startsWith(parsed.scheme().uriScheme() + ":");
+        String afterScheme = cleaned.substring(parsed.scheme().uriScheme().length() + 1);
+        int question = afterScheme.indexOf('?');
+        assertThat(question >= 0 ? afterScheme.substring(0, question) : afterScheme).doesNotContain("/");
+        if (!parsed.scheme().isTurn()) {
+            assertThat(question).isNegative();
+        } else if (question >= 0) {
+            assertThat(afterScheme.substring(question + 1)).isIn("transport=udp", "transport=tcp");
+        }
+        assertThat(parsed.port()).isBetween(0, 65535);
+        // A host is ASCII (UTS #46 ToASCII), lower case, free of the URL Standard's forbidden domain code points, and
+        // a domain never "ends in a number" (else it is an IPv4 address).
         assertThat(parsed.host()).isNotEmpty().isEqualTo(parsed.host().toLowerCase(Locale.ROOT));
+        assertThat(parsed.host().chars()).allMatch(c -> c > 0x20 && c < 0x7F);
+        if (parsed.hostType() == HostType.DNS_NAME) {
+            assertThat(parsed.host().chars()).noneMatch(c -> "#%/:<>?@[\\]^|".indexOf(c) >= 0);
+            String[] labels = parsed.host().split("\\.", -1);
+            String last = labels.length > 1 && labels[labels.length - 1].isEmpty() ? labels[labels.length - 2]
+                    : labels[labels.length - 1];
+            assertThat(last).as("last label of %s", parsed.host()).doesNotMatch("[0-9]+|0x[0-9a-f]*");
+        }
         assertThat(parsed.transport()).isNotNull();
         if (parsed.scheme().isSecure()) {
             assertThat(parsed.transport()).isEqualTo(ServerTransport.TLS);
@@ -74,6 +100,19 @@ class IceServerUrlFuzzTest {
         assertThat(again.hostType()).isEqualTo(parsed.hostType());
         assertThat(again.port()).isEqualTo(parsed.port());
         assertThat(again.transport()).isEqualTo(parsed.transport());
+    }
+
+    /** The URL Standard's first steps: trim leading and trailing C0 controls and spaces, remove tabs and newlines. */
+    private static String cleaned(String url) {
+        int start = 0;
+        int end = url.length();
+        while (start < end && url.charAt(start) <= 0x20) {
+            start++;
+        }
+        while (end > start && url.charAt(end - 1) <= 0x20) {
+            end--;
+        }
+        return url.substring(start, end).replaceAll("[\t\n\r]", "");
     }
 
     /**

@@ -163,6 +163,23 @@ class GathererCoturnTest {
                 "127.0.0.1", host.port()));
     }
 
+    /**
+     * An empty username and credential, which browsers accept (web-platform-tests RTCConfiguration-iceServers.html):
+     * the Allocate goes out, the server's 401 cannot be answered, and that 401 is the outcome, as for a wrong password.
+     */
+    @Test
+    void emptyUsernameAndCredentialAre401WithTheServersReason() {
+        IceServer empty = IceServer.of(List.of(coturn().turnUdpUrl(), coturn().turnTcpUrl()), "", "");
+        List<IceEvent> events = gather(config(empty).build());
+
+        assertThat(skeleton(events)).isEqualTo(ONE_GENERATION);
+        IceCandidate host = candidates(events, IceCandidate.Type.HOST).get(0);
+        assertThat(candidates(events, IceCandidate.Type.RELAY)).isEmpty();
+        assertThat(errors(events)).containsExactlyInAnyOrder(
+                new IceCandidateError(coturn().turnUdpUrl(), 401, "Unauthorized", "127.0.0.1", host.port()),
+                IceCandidateError.withoutAddress(coturn().turnTcpUrl(), 401, "Unauthorized"));
+    }
+
     @Test
     void wrongPasswordOverTcpHasNoAddressBecauseTheSocketIsNotACandidate() {
         IceServer bad = IceServer.of(List.of(coturn().turnTcpUrl()), coturn().username(), "not-the-password");

@@ -36,20 +36,15 @@ public final class StunCredentials {
 
     /**
      * Returns credentials holding {@code username} and {@code password} as given; they are prepared only when
-     * a key is derived, because the preparation depends on the algorithm the server picks.
+     * a key is derived, because the preparation depends on the algorithm the server picks. Empty strings are held
+     * too (browsers accept an empty TURN username and credential): deriving a key or the USERNAME value from them
+     * throws a {@link StunCredentialException} with rule {@link Rule#EMPTY}.
      *
-     * @throws StunCredentialException (rule {@link Rule#EMPTY}) if either string is empty
      * @throws NullPointerException if either string is null
      */
     public static StunCredentials of(String username, String password) {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
-        if (username.isEmpty()) {
-            throw new StunCredentialException(Field.USERNAME, Rule.EMPTY, "the username is empty");
-        }
-        if (password.isEmpty()) {
-            throw new StunCredentialException(Field.PASSWORD, Rule.EMPTY, "the password is empty");
-        }
         return new StunCredentials(username, password);
     }
 

@@ -234,17 +234,19 @@ class StunCredentialsTest {
     }
 
     @Test
-    void ofRejectsEmptyAndNullStrings() {
+    void ofHoldsEmptyStringsButNoKeyIsDerivedFromThem() {
+        StunCredentials emptyUser = StunCredentials.of("", "pw");
         StunCredentialException user = catchThrowableOfType(StunCredentialException.class,
-                () -> StunCredentials.of("", "pw"));
+                () -> emptyUser.preparedUsername(StringPreparation.OPAQUE_STRING));
         assertThat(user.field()).isEqualTo(Field.USERNAME);
         assertThat(user.rule()).isEqualTo(Rule.EMPTY);
-        assertThat(user.getMessage()).isEqualTo("username: the username is empty");
+        assertThat(catchThrowableOfType(StunCredentialException.class,
+                () -> emptyUser.longTermKey(REALM, PasswordAlgorithm.MD5)).field()).isEqualTo(Field.USERNAME);
+        StunCredentials emptyPassword = StunCredentials.of("alice", "");
         StunCredentialException pw = catchThrowableOfType(StunCredentialException.class,
-                () -> StunCredentials.of("alice", ""));
+                () -> emptyPassword.longTermKey(REALM, PasswordAlgorithm.SHA256));
         assertThat(pw.field()).isEqualTo(Field.PASSWORD);
         assertThat(pw.rule()).isEqualTo(Rule.EMPTY);
-        assertThat(pw.getMessage()).isEqualTo("password: the password is empty");
         assertThatThrownBy(() -> StunCredentials.of(null, "pw")).isInstanceOf(NullPointerException.class)
                 .hasMessage("username");
         assertThatThrownBy(() -> StunCredentials.of("alice", null)).isInstanceOf(NullPointerException.class)

@@ -209,7 +209,7 @@ class DiagnosticsEndpointTest {
                 HttpStatus.BAD_REQUEST);
 
         assertThat(problem.get("error").asText())
-                .isEqualTo("invalid ICE server URL \"stun:host:99999\": port 99999 is out of range 1-65535");
+                .isEqualTo("invalid ICE server URL \"stun:host:99999\": port 99999 is out of range 0-65535");
         assertThat(problem.get("part").asText()).isEqualTo("PORT");
     }
 

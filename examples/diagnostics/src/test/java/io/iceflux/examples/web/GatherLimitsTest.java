@@ -145,6 +145,6 @@ class GatherLimitsTest {
         JsonNode problem = client.expectProblem(body(server("stun:host:99999", null, null)).toString(),
                 HttpStatus.BAD_REQUEST);
 
-        assertLimit(problem, "PORT", "port 99999 is out of range 1-65535");
+        assertLimit(problem, "PORT", "port 99999 is out of range 0-65535");
     }
 }

@@ -187,7 +187,7 @@ class ProbeCommandTest {
         assertThat(run.exitCode()).isEqualTo(ProbeCommand.USAGE);
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).isEqualTo("iceflux-probe: invalid ICE server URL \"stun:127.0.0.1:99999\": port 99999 "
-                + "is out of range 1-65535 (wrong part: PORT)" + System.lineSeparator());
+                + "is out of range 0-65535 (wrong part: PORT)" + System.lineSeparator());
     }
 
     @Test
@@ -216,7 +216,7 @@ class ProbeCommandTest {
     void aUsageErrorWithJsonStillEndsWithTheSummary() {
         Run badUrl = run("--json", "stun:127.0.0.1:99999");
         assertUsageError(badUrl, true, "invalid ICE server URL \"stun:127.0.0.1:99999\": port 99999 is out of range "
-                + "1-65535 (wrong part: PORT)");
+                + "0-65535 (wrong part: PORT)");
 
         Run badRto = run("--json", "--rto", "0", TURN.server().stunUrl());
         assertUsageError(badRto, true, "--rto must be at least 1 ms, not 0");

@@ -11,6 +11,7 @@ import io.iceflux.netty.stun.StunAttribute.PasswordAlgorithms;
 import io.iceflux.netty.stun.StunAttribute.Realm;
 import io.iceflux.netty.stun.StunAttribute.UserHash;
 import io.iceflux.netty.stun.StunAttribute.Username;
+import io.iceflux.netty.stun.StunCredentialException;
 import io.iceflux.netty.stun.StunCredentials;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
@@ -67,8 +68,9 @@ public final class TurnAuth {
      *
      * @throws StunTransportException.ErrorResponse with the challenge's code and reason when it cannot be answered:
      *         no NONCE, no REALM (and no previous one), the cookie announces PASSWORD-ALGORITHMS but the attribute is
-     *         missing (a downgrade, RFC 8489 §9.2.5), or the list offers neither MD5 nor SHA-256
-     * @throws io.iceflux.netty.stun.StunCredentialException if the credentials cannot be prepared for this realm
+     *         missing (a downgrade, RFC 8489 §9.2.5), the list offers neither MD5 nor SHA-256, or the credentials
+     *         cannot be prepared for this realm (an empty username or credential, a string the preparation rejects):
+     *         the challenge is then the outcome, as a server answers a wrong password
      */
     static TurnAuth fromChallenge(StunCredentials credentials, StunMessage challenge, TurnAuth previous) {
         Objects.requireNonNull(credentials, "credentials");
@@ -90,8 +92,13 @@ public final class TurnAuth {
                 throw reject(challenge, "PASSWORD-ALGORITHMS offers neither MD5 nor SHA-256: " + offered);
             }
         }
-        return new TurnAuth(realm, nonce, algorithm, offered, (features & USERNAME_ANONYMITY_FEATURE) != 0,
-                credentials);
+        try {
+            return new TurnAuth(realm, nonce, algorithm, offered, (features & USERNAME_ANONYMITY_FEATURE) != 0,
+                    credentials);
+        } catch (StunCredentialException unusable) {
+            // e.g. the empty username or credential browsers accept: the request went out, the server's answer stands
+            throw reject(challenge, "the configured credentials cannot answer it: " + unusable.getMessage());
+        }
     }
 
     /**
