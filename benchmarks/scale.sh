@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# IceFlux latency + scale harness, side by side with ice4j, in one command (needs root, Linux, coturn, JDK 17, Maven):
+# IceFlux latency + scale harness, side by side with ice4j and aioice, in one command (needs root, Linux, JDK 17,
+# Maven; installs coturn and python3-aioice from Debian when missing):
 #
 #   benchmarks/scale.sh [--runs 200] [--warmup 50] [--turn-n 1,10,100,500,1000] [--stun-n 5000,10000] [--timeout 60]
+#                       [--peer-n 1,100,500,1000] [--rounds 3] [--cold-warmup 1] [--warm-warmup 3000]
 #
+# The side-by-side table (--peer-n, --rounds) runs ice4j, aioice (Debian python3-aioice, /usr/bin/python3), IceFlux
+# cold and IceFlux warm at each N, each in its own process against a coturn restarted just before it.
 # Builds the benchmarks module (no install), sets up its own world -- two network namespaces scale<pid>-cli and
 # scale<pid>-srv joined by a veth pair, coturn with its own config in -srv -- runs ScaleMain in -cli (which forks one
 # JVM per measurement), writes benchmarks/RESULTS-scale.md, benchmarks/scale-wall.png and benchmarks/scale-threads.png,
@@ -22,15 +26,9 @@ PORT=3478
 TURN_USER=scale
 TURN_PASS="scale-$RANDOM$RANDOM"
 WORK=$(mktemp -d "/tmp/${TAG}.XXXXXX")
-COTURN_PID=""
 
 cleanup() {
   set +e
-  if [[ -n "$COTURN_PID" ]]; then
-    kill "$COTURN_PID" 2>/dev/null
-    for _ in $(seq 50); do kill -0 "$COTURN_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$COTURN_PID" 2>/dev/null
-  fi
   ip netns pids "$CLI" 2>/dev/null | xargs -r kill -9 2>/dev/null
   ip netns pids "$SRV" 2>/dev/null | xargs -r kill -9 2>/dev/null
   ip netns del "$CLI" 2>/dev/null
@@ -42,7 +40,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 [[ $(id -u) == 0 ]] || { echo "scale.sh: needs root (network namespaces)" >&2; exit 2; }
-command -v turnserver >/dev/null || { echo "scale.sh: coturn (turnserver) not found" >&2; exit 2; }
+need=()
+command -v turnserver >/dev/null || need+=(coturn)
+/usr/bin/python3 -c 'import aioice' 2>/dev/null || need+=(python3-aioice)
+if [[ ${#need[@]} -gt 0 ]]; then
+  echo "scale.sh: installing ${need[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >&2
+fi
 
 if [[ "${SCALE_SKIP_BUILD:-0}" != 1 ]]; then
   echo "scale.sh: building (mvn package -pl benchmarks -am, tests skipped)" >&2
@@ -94,13 +98,24 @@ pidfile=$WORK/turnserver.pid
 log-file=$WORK/turnserver.log
 simple-log
 CONF
-ip netns exec "$SRV" turnserver -c "$WORK/turnserver.conf" >"$WORK/turnserver.out" 2>&1 &
-COTURN_PID=$!
-for _ in $(seq 100); do
-  if ip netns exec "$SRV" ss -lun 2>/dev/null | grep -q "$SRV_IP:$PORT"; then break; fi
-  kill -0 "$COTURN_PID" 2>/dev/null || { echo "scale.sh: coturn exited:" >&2; cat "$WORK/turnserver.out" >&2; exit 1; }
-  sleep 0.1
+# (Re)start coturn in the server namespace and return once it listens; ScaleMain runs this before every
+# side-by-side measurement, so that no row inherits the allocations or the state of another.
+cat > "$WORK/restart-coturn.sh" <<SCRIPT
+#!/usr/bin/env bash
+set -euo pipefail
+for pid in \$(ip netns pids "$SRV"); do kill "\$pid" 2>/dev/null || true; done
+for _ in \$(seq 100); do [[ -z "\$(ip netns pids "$SRV")" ]] && break; sleep 0.05; done
+for pid in \$(ip netns pids "$SRV"); do kill -9 "\$pid" 2>/dev/null || true; done
+setsid ip netns exec "$SRV" turnserver -c "$WORK/turnserver.conf" >>"$WORK/turnserver.out" 2>&1 < /dev/null &
+for _ in \$(seq 200); do
+  if ip netns exec "$SRV" ss -lun 2>/dev/null | grep -q "$SRV_IP:$PORT"; then exit 0; fi
+  sleep 0.05
 done
+echo "coturn did not start listening" >&2
+exit 1
+SCRIPT
+chmod +x "$WORK/restart-coturn.sh"
+"$WORK/restart-coturn.sh" || { echo "scale.sh: coturn did not start:" >&2; cat "$WORK/turnserver.out" >&2; exit 1; }
 
 {
   echo "date -u: $(date -u)"
@@ -110,10 +125,12 @@ done
   echo "memory: $(free -m | awk '/Mem:/ {print $2 " MB"}')"
   echo "load average at start (1, 5, 15 min): $(cut -d" " -f1-3 /proc/loadavg)"
   echo "coturn: $(turnserver --version 2>&1 | head -1) (min-port 10000, max-port 65000, user-quota 0, total-quota 0)"
+  echo "aioice: $(dpkg-query -W -f '${Version}' python3-aioice 2>/dev/null) ($(/usr/bin/python3 --version 2>&1))"
   java -version 2>&1 | sed 's/^/java -version: /'
 } > "$WORK/env.txt"
 
 ip netns exec "$CLI" java -cp "$CP" io.iceflux.benchmarks.scale.ScaleMain \
     --host "$SRV_IP" --port "$PORT" --user "$TURN_USER" --pass "$TURN_PASS" \
     --out "$ROOT/benchmarks" --env "$WORK/env.txt" --logs "$WORK" \
+    --aioice "$ROOT/benchmarks/src/main/python/aioice_worker.py" --restart-server "$WORK/restart-coturn.sh" \
     --command "benchmarks/scale.sh${*:+ $*}" "$@"

@@ -90,23 +90,56 @@ final class IcefluxRunner implements Runner {
         Peaks peaks = new Peaks();
         try (NettyIceGatherer gatherer = gatherer()) {
             IceConfiguration config = configuration(scenario);
+            // The warm-up goes through exactly the code that is measured (session mode, the same flatMap and
+            // callbacks), one gathering at a time, so that N = 1 measures a gathering and not the first run of the
+            // measuring code.
             for (int i = 0; i < warmup; i++) {
-                gatherer.gather(config).blockLast(Duration.ofSeconds(10));
+                Concurrent one = new Concurrent(1);
+                Disposable d = one.start(gatherer, config);
+                await(one.done, Duration.ofSeconds(10), null);
+                d.dispose();
             }
             int fdsBefore = ProcStatus.openFileDescriptors();
             long heapBefore = Peaks.usedHeapAfterGc();
             int javaThreadsBefore = Peaks.javaThreadsNow();
             peaks.reset();
 
-            long[] starts = new long[n];
-            long[] ends = new long[n];
-            AtomicIntegerArray seen = new AtomicIntegerArray(n);
-            CountDownLatch done = new CountDownLatch(n);
+            Concurrent all = new Concurrent(n);
             long cpu0 = Peaks.processCpuNanos();
             long t0 = System.nanoTime();
-            // Session mode (restarts that never come): the gathering stays open, holding its sockets and its
-            // allocation, after EndOfCandidates, so the live gatherings can be weighed before they are released.
-            Disposable all = Flux.range(0, n)
+            Disposable running = all.start(gatherer, config);
+            boolean finished = await(all.done, timeout, peaks);
+            long cpuNanos = Peaks.processCpuNanos() - cpu0;
+            peaks.sample();
+            long retained = finished ? (Peaks.usedHeapAfterGc() - heapBefore) / n : -1;
+            peaks.sample();
+            running.dispose();
+            awaitReleased(fdsBefore);
+            return Outcomes.tally(NAME, scenario, n, t0, all.starts, all.ends, all.seen, !finished, peaks,
+                    javaThreadsBefore, retained, "", cpuNanos);
+        }
+    }
+
+    /**
+     * N gatherings subscribed at once through one {@code flatMap}, in session mode (restarts that never come): a
+     * gathering stays open, holding its sockets and its allocation, after {@code EndOfCandidates}, so that the live
+     * gatherings can be weighed before they are released.
+     */
+    private static final class Concurrent {
+        final long[] starts;
+        final long[] ends;
+        final AtomicIntegerArray seen;
+        final CountDownLatch done;
+
+        Concurrent(int n) {
+            starts = new long[n];
+            ends = new long[n];
+            seen = new AtomicIntegerArray(n);
+            done = new CountDownLatch(n);
+        }
+
+        Disposable start(NettyIceGatherer gatherer, IceConfiguration config) {
+            return Flux.range(0, starts.length)
                     .flatMap(i -> Flux.defer(() -> {
                         starts[i] = System.nanoTime();
                         return gatherer.gather(config, Flux.never());
@@ -130,17 +163,8 @@ final class IcefluxRunner implements Runner {
                             done.countDown();
                         }
                         return Flux.empty();
-                    }).then(), n)
+                    }).then(), starts.length)
                     .subscribe();
-            boolean finished = await(done, timeout, peaks);
-            long cpuNanos = Peaks.processCpuNanos() - cpu0;
-            peaks.sample();
-            long retained = finished ? (Peaks.usedHeapAfterGc() - heapBefore) / n : -1;
-            peaks.sample();
-            all.dispose();
-            awaitReleased(fdsBefore);
-            return Outcomes.tally(NAME, scenario, n, t0, starts, ends, seen, !finished, peaks, javaThreadsBefore,
-                    retained, "", cpuNanos);
         }
     }
 
@@ -156,12 +180,16 @@ final class IcefluxRunner implements Runner {
         return event instanceof IceEvent.CandidateError ? ERROR : 0;
     }
 
-    /** Wait for the latch, sampling the peaks every few milliseconds on this (otherwise idle) thread. */
+    /**
+     * Wait for the latch, sampling the peaks (unless null) every few milliseconds on this (otherwise idle) thread.
+     */
     static boolean await(CountDownLatch done, Duration timeout, Peaks peaks) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (!done.await(5, TimeUnit.MILLISECONDS)) {
-                peaks.sample();
+                if (peaks != null) {
+                    peaks.sample();
+                }
                 if (System.nanoTime() - deadline > 0) {
                     return false;
                 }

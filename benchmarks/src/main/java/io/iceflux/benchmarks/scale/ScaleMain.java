@@ -25,7 +25,13 @@ import java.util.concurrent.TimeUnit;
  * {@code command} (the command line to quote), {@code runs}/{@code warmup} (latency repetitions, default
  * 200/1000), {@code scale-warmup} (sequential gatherings before each scale run, default 200),
  * {@code turn-n} (default {@code 1,10,100,500,1000}), {@code stun-n} (default {@code 5000,10000}),
- * {@code timeout} (seconds one scale run may take, default 60), {@code logs} (directory for worker stderr).
+ * {@code timeout} (seconds one scale run may take, default 60), {@code logs} (directory for worker stderr);
+ * for the side-by-side comparison ({@link PeerComparison}): {@code peer-n} (default {@code 1,100,500,1000}; empty
+ * skips it), {@code rounds} (default 3), {@code cold-warmup} (default 1), {@code warm-warmup} (default 3000),
+ * {@code aioice} (the path of {@code aioice_worker.py}; without it aioice is not run), {@code python} (default
+ * {@code /usr/bin/python3}, where Debian's {@code python3-aioice} is), {@code restart-server} (a shell command run
+ * before every side-by-side measurement that restarts coturn and returns once it listens; without it the same
+ * coturn serves every run).
  */
 public final class ScaleMain {
 
@@ -121,11 +127,62 @@ public final class ScaleMain {
             }
         }
 
-        ScaleReport report = new ScaleReport(options, floor, latency, burst, scale, ice4jStopped,
+        PeerComparison peers = peers(server, timeout);
+        ScaleReport report = new ScaleReport(options, floor, latency, burst, scale, ice4jStopped, peers,
                 WORKER_JVM);
         Files.writeString(out.resolve("RESULTS-scale.md"), report.markdown(), StandardCharsets.UTF_8);
         report.plots(out);
         System.out.println(report.markdown());
+    }
+
+    /**
+     * At each N, {@code rounds} times: each contender against a restarted coturn, in the order the enum lists them,
+     * so that every contender sees the machine in every state a round goes through.
+     */
+    private PeerComparison peers(List<String> server, int timeout) {
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+        int coldWarmup = Integer.parseInt(options.getOrDefault("cold-warmup", "1"));
+        int warmWarmup = Integer.parseInt(options.getOrDefault("warm-warmup", "3000"));
+        List<PeerComparison.Run> runs = new ArrayList<>();
+        for (int n : ints(options.getOrDefault("peer-n", "1,100,500,1000"))) {
+            for (int round = 1; round <= rounds; round++) {
+                for (PeerComparison.Contender c : PeerComparison.Contender.values()) {
+                    if (c == PeerComparison.Contender.AIOICE && !options.containsKey("aioice")) {
+                        continue;
+                    }
+                    restartServer();
+                    int warmup = PeerComparison.warmup(c, coldWarmup, warmWarmup);
+                    ScaleResult r = scaleRun(server, c.worker(), Scenario.TURN, n, timeout, warmup);
+                    System.err.printf("  (%s, round %d)%n", c.title(), round);
+                    runs.add(new PeerComparison.Run(c, n, round, r));
+                }
+            }
+        }
+        return new PeerComparison(runs, coldWarmup, warmWarmup);
+    }
+
+    /** Run the {@code restart-server} command, if any, and wait for it (at most a minute). */
+    private void restartServer() {
+        String command = options.get("restart-server");
+        if (command == null) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder("bash", "-c", command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("restart-server.log").toFile()))
+                    .start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("restart-server command failed or hung: see "
+                        + logs.resolve("restart-server.log"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run the restart-server command", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting the server", e);
+        }
     }
 
     private ScaleResult scaleRun(List<String> server, String impl, Scenario scenario, int n, int timeout,
@@ -161,12 +218,17 @@ public final class ScaleMain {
      */
     private List<String> fork(List<String> workerArgs, int timeoutSeconds) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(WORKER_JVM);
-        command.addAll(Arrays.asList(Ice4jRunner.SYSTEM_PROPERTIES));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ScaleWorker.class.getName());
+        if (workerArgs.contains("impl=aioice")) {
+            command.add(options.getOrDefault("python", "/usr/bin/python3"));
+            command.add(required("aioice"));
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(WORKER_JVM);
+            command.addAll(Arrays.asList(Ice4jRunner.SYSTEM_PROPERTIES));
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(ScaleWorker.class.getName());
+        }
         command.addAll(workerArgs);
         Path log = logs.resolve("worker-" + (++workerCount) + ".log");
         List<String> lines = new ArrayList<>();

@@ -15,20 +15,20 @@ import java.util.Optional;
 /** Turns the measurements into {@code RESULTS-scale.md} and the two PNG plots. */
 final class ScaleReport {
 
-    /** aioice at N = 500 (STUN + TURN) on a 2-core machine, from the peer measurements of 2026-11-30. */
-    static final double AIOICE_N500_MS = 317;
-
     private final Map<String, String> options;
     private final List<LatencyResult> floor;
     private final List<LatencyResult> latency;
     private final List<LatencyResult> burst;
     private final List<ScaleResult> scale;
     private final String ice4jStopped;
+    private final PeerComparison peers;
     private final List<String> jvm;
     private final int cores = Runtime.getRuntime().availableProcessors();
 
     ScaleReport(Map<String, String> options, List<LatencyResult> floor, List<LatencyResult> latency,
-            List<LatencyResult> burst, List<ScaleResult> scale, String ice4jStopped, List<String> jvm) {
+            List<LatencyResult> burst, List<ScaleResult> scale, String ice4jStopped, PeerComparison peers,
+            List<String> jvm) {
+        this.peers = peers;
         this.burst = burst;
         this.options = options;
         this.floor = floor;
@@ -41,7 +41,7 @@ final class ScaleReport {
     /** The whole report. */
     String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append("# IceFlux scale and latency, side by side with ice4j\n\n");
+        md.append("# IceFlux scale and latency, side by side with ice4j and aioice\n\n");
         md.append("Written by the harness (`benchmarks/scale.sh`); every number below comes from one run of it.\n\n");
         md.append("- Command: `").append(options.getOrDefault("command", "benchmarks/scale.sh")).append("`\n");
         md.append("- Date: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append('\n');
@@ -69,6 +69,7 @@ final class ScaleReport {
 
                 """);
         latencySection(md);
+        peers.markdown(md);
         scaleSection(md);
         targetsSection(md);
         md.append("""
@@ -179,12 +180,10 @@ final class ScaleReport {
     private void targetsSection(StringBuilder md) {
         int threadBudget = 2 * cores + 8;
         md.append("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+        peerTargets(md);
         Optional<ScaleResult> ours500 = find(IcefluxRunner.NAME, Scenario.TURN, 500);
         Optional<ScaleResult> theirs500 = find(Ice4jRunner.NAME, Scenario.TURN, 500);
         ours500.ifPresent(o -> {
-            double wall = o.wallNanos() / 1e6;
-            target(md, "N = 500 wall ≤ ½ of aioice's " + (int) AIOICE_N500_MS + " ms", ms(o.wallNanos()),
-                    o.clean() && wall <= AIOICE_N500_MS / 2);
             theirs500.ifPresent(t -> target(md, "N = 500 wall ≤ 1/10 of ice4j's (" + ms(t.wallNanos())
                     + " in this run)", ms(o.wallNanos()) + " (" + ratio(t.wallNanos(), o.wallNanos()) + " faster)",
                     o.clean() && t.wallNanos() > 0 && o.wallNanos() * 10 <= t.wallNanos()));
@@ -212,6 +211,23 @@ final class ScaleReport {
         md.append('\n');
     }
 
+    /** Issue 13's targets against aioice, from the side-by-side medians. */
+    private void peerTargets(StringBuilder md) {
+        for (int n : peers.ns()) {
+            boolean big = n >= 500;
+            if (n == 1 || n == 100 || big) {
+                double warmLimit = n == 1 ? 1.0 : n == 100 ? 0.7 : 0.5;
+                peers.ratioToAioice(PeerComparison.Contender.ICEFLUX_WARM, n).ifPresent(r -> target(md,
+                        "N = " + n + " warm ≤ " + warmLimit + "× aioice", String.format(Locale.ROOT, "%.2f×", r),
+                        r <= warmLimit));
+            }
+            if (big) {
+                peers.ratioToAioice(PeerComparison.Contender.ICEFLUX_COLD, n).ifPresent(r -> target(md,
+                        "N = " + n + " cold ≤ 1.0× aioice", String.format(Locale.ROOT, "%.2f×", r), r <= 1.0));
+            }
+        }
+    }
+
     private static void target(StringBuilder md, String what, String measured, boolean met) {
         md.append("| ").append(what).append(" | ").append(measured).append(" | ").append(met ? "yes" : "**no**")
                 .append(" |\n");
@@ -221,11 +237,32 @@ final class ScaleReport {
     void plots(Path dir) {
         int threadBudget = 2 * cores + 8;
         ScalePlot.draw(dir.resolve("scale-wall.png"), "Wall time of N concurrent gatherings (" + cores + " cores)",
-                "wall time, ms", withBurst(series(r -> r.wallNanos() / 1e6)),
-                List.of(new ScalePlot.Reference("aioice N=500 (peer run)", AIOICE_N500_MS)));
+                "wall time, ms", withPeers(withBurst(series(r -> r.wallNanos() / 1e6))), List.of());
         ScalePlot.draw(dir.resolve("scale-threads.png"), "Peak Java threads of N concurrent gatherings",
                 "peak Java threads", series(r -> r.peakJavaThreads()),
                 List.of(new ScalePlot.Reference("2 x cores + 8 = " + threadBudget, threadBudget)));
+    }
+
+    /** The side-by-side medians of aioice and of IceFlux cold and warm, when they were measured. */
+    private List<ScalePlot.Series> withPeers(List<ScalePlot.Series> series) {
+        List<ScalePlot.Series> all = new ArrayList<>(series);
+        for (PeerComparison.Contender c : List.of(PeerComparison.Contender.AIOICE,
+                PeerComparison.Contender.ICEFLUX_COLD, PeerComparison.Contender.ICEFLUX_WARM)) {
+            List<double[]> points = new ArrayList<>();
+            for (int n : peers.ns()) {
+                peers.wall(c, n).ifPresent(w -> points.add(new double[] {n, w / 1e6}));
+            }
+            if (!points.isEmpty()) {
+                Color color = switch (c) {
+                    case AIOICE -> new Color(0, 158, 115);
+                    case ICEFLUX_COLD -> new Color(86, 180, 233);
+                    default -> new Color(0, 114, 178);
+                };
+                all.add(new ScalePlot.Series(c.title() + " STUN+TURN (median)", color,
+                        c != PeerComparison.Contender.ICEFLUX_WARM, points));
+            }
+        }
+        return all;
     }
 
     private List<ScalePlot.Series> withBurst(List<ScalePlot.Series> series) {

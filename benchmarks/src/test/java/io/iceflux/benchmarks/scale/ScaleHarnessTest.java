@@ -115,8 +115,19 @@ class ScaleHarnessTest {
                 new ScaleResult("iceflux", Scenario.STUN, 10_000, 10_000, 0, 0, false, 1_000_000_000, 1, 2, 3, 4, 19, 11,
                         11, 1, 1, 1, 0.5, ""),
                 ScaleResult.crashed("ice4j", Scenario.STUN, 10_000, "worker killed after 240 s"));
+        List<PeerComparison.Run> runs = new java.util.ArrayList<>();
+        long[][] wallsMs = {{2_000, 300, 600, 140}, {1_800, 320, 500, 160}, {1_900, 280, 400, 150}};
+        for (int round = 0; round < 3; round++) {
+            for (PeerComparison.Contender c : PeerComparison.Contender.values()) {
+                long wall = wallsMs[round][c.ordinal()] * 1_000_000L;
+                boolean unclean = c == PeerComparison.Contender.ICE4J && round == 2;
+                runs.add(new PeerComparison.Run(c, 500, round + 1, new ScaleResult(c.worker(), Scenario.TURN, 500,
+                        500, unclean ? 4 : 0, unclean ? 4 : 0, false, wall, 1, 2, 3, 100_000_000, 8, 8, 2, -1,
+                        40L << 20, -1, 1.0, "")));
+            }
+        }
         ScaleReport report = new ScaleReport(Map.of("command", "benchmarks/scale.sh"), floor, latency, burst, scale,
-                "stun N=10000", List.of("-XX:+UseSerialGC"));
+                "stun N=10000", new PeerComparison(runs, 1, 3000), List.of("-XX:+UseSerialGC"));
 
         String md = report.markdown();
         assertThat(md).contains("Command: `benchmarks/scale.sh`", "`-XX:+UseSerialGC`",
@@ -128,7 +139,10 @@ class ScaleHarnessTest {
                         + "| 150 MB | 6.8 KB | 1.5 |  |",
                 "| STUN | 10,000 | ice4j | - | - | - | - | - | - | 10000 (0) | - | - |",
                 "ice4j was not run beyond stun N=10000",
-                "| N = 500 wall ≤ ½ of aioice's 317 ms | 90.00 ms | yes |",
+                "| 500 | 1,800 ms | 300 ms | 500 ms | 1.67× | 150 ms | 0.50× | 200 µs · 200 µs · 200 µs | 8 · 8 "
+                        + "| 40 MB · 40 MB · 40 MB | ice4j 1 of 3 |",
+                "| N = 500 warm ≤ 0.5× aioice | 0.50× | yes |",
+                "| N = 500 cold ≤ 1.0× aioice | 1.67× | **no** |",
                 "| N = 500 wall ≤ 1/10 of ice4j's (2,500 ms in this run) | 90.00 ms (27.8× faster) | yes |",
                 "| N = 500 threads ≤ 2 × cores + 8",
                 "| N = 10,000 STUN: no failures | 0 failures, 10000 completed | yes |",

@@ -54,6 +54,9 @@ public final class StunStrings {
     public static String saslPrep(String value, Field field) {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(field, "field");
+        if (isPrintableAscii(value)) {
+            return value; // nothing in U+0020..U+007E is mapped, normalized differently, prohibited or RandALCat
+        }
         if (value.codePoints().allMatch(Tables::mapToNothing)) {
             return "";
         }
@@ -62,6 +65,21 @@ public final class StunStrings {
         } catch (IllegalArgumentException e) {
             throw saslPrepFailure(field, String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * Whether every character is printable ASCII (U+0020 to U+007E): the common case of a configured credential,
+     * which both preparations leave as it is (the fast path; StunStringsPropertiesTest checks it against the full
+     * preparation).
+     */
+    private static boolean isPrintableAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static StunCredentialException saslPrepFailure(Field field, String libraryMessage) {
@@ -143,6 +161,9 @@ public final class StunStrings {
     public static String opaqueString(String value, Field field) {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(field, "field");
+        if (!value.isEmpty() && isPrintableAscii(value)) {
+            return value; // printable ASCII is in the IdentifierClass/FreeformClass and is its own NFC
+        }
         StringBuilder mapped = new StringBuilder(value.length());
         value.codePoints().forEach(cp -> {
             if (cp != ' ' && Character.getType(cp) == Character.SPACE_SEPARATOR) {

@@ -2,6 +2,7 @@ package io.iceflux.netty.stun;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ongres.saslprep.SASLprep;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -15,6 +16,13 @@ class StunStringsPropertiesTest {
             @ForAll @CharRange(from = ' ', to = '~') @StringLength(min = 1, max = 64) String s) {
         assertThat(StunStrings.saslPrep(s)).isEqualTo(s);
         assertThat(StunStrings.opaqueString(s)).isEqualTo(s);
+    }
+
+    /** The printable-ASCII fast path of saslPrep gives what the full SASLprep profile gives. */
+    @Property(tries = 1000)
+    void theFastPathAgreesWithTheFullSaslPrep(
+            @ForAll @CharRange(from = ' ', to = '~') @StringLength(min = 0, max = 64) String s) {
+        assertThat(StunStrings.saslPrep(s)).isEqualTo(new SASLprep().prepareQuery(s));
     }
 
     @Property(tries = 500)

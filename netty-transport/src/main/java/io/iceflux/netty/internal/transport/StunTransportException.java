@@ -3,11 +3,15 @@ package io.iceflux.netty.internal.transport;
 import io.iceflux.netty.stun.StunMessage;
 import java.util.Objects;
 
-/** Why a STUN transaction or transport failed. */
+/**
+ * Why a STUN transaction or transport failed. These are outcomes of talking to a server (a 401 before every
+ * authenticated Allocate, a timeout, a refused connection), not programming errors, and each becomes an event; they
+ * carry no stack trace (filling one in cost more than the rest of a TURN exchange's error path), a cause keeps its own.
+ */
 public abstract sealed class StunTransportException extends RuntimeException {
 
     private StunTransportException(String message, Throwable cause) {
-        super(message, cause);
+        super(message, cause, true, false);
     }
 
     /** No response came in time: after every retransmission over UDP, or after the timeout over TCP/TLS. */
