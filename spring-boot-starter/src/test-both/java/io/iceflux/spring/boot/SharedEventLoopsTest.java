@@ -26,12 +26,11 @@ import reactor.netty.resources.LoopResources;
 class SharedEventLoopsTest {
 
     /**
-     * The kind of loops reactor-netty gives its clients in these tests: NIO, because the test modules set
-     * {@code reactor.netty.native=false} (a gatherer on epoll loops fails until iceflux-netty runs on any transport's
-     * loops, issue 11 item 2). Once it does, drop that system property from boot3-tests/boot4-tests and make this
-     * {@code "epoll"}: the same test then shows the gatherer on the application's epoll loops.
+     * The kind of loops reactor-netty gives its clients in these tests, as its thread names say: epoll on Linux (the
+     * native transport a Boot application has through reactor-netty's dependencies), NIO where epoll is not available.
+     * The gatherer runs on them, whichever they are.
      */
-    static final String LOOP_KIND = "nio";
+    static final String LOOP_KIND = io.netty.channel.epoll.Epoll.isAvailable() ? "epoll" : "nio";
 
     static TestTurnServer server;
 

@@ -95,7 +95,7 @@ class StarterApplicationTest {
             assertThat(registry.get("iceflux.gatherings").tag("outcome", "complete").counter().count()).isPositive();
             assertThat(registry.get("iceflux.candidates").tag("type", "relay").counter().count()).isPositive();
 
-            // the application's reactor-netty client loops (NIO in these tests: see SharedEventLoopsTest.LOOP_KIND)
+            // the application's reactor-netty client loops (epoll on Linux: see SharedEventLoopsTest.LOOP_KIND)
             assertThat(SharedEventLoopsTest.gatheringThreads(app.getBean(NettyIceGatherer.class), server))
                     .anyMatch(name -> name.startsWith("reactor-http-" + SharedEventLoopsTest.LOOP_KIND + "-"))
                     .noneMatch(name -> name.startsWith("iceflux-io"));

@@ -79,6 +79,8 @@ final class MarkdownSnippets {
             "import org.junit.jupiter.api.*;",
             "import org.junit.jupiter.api.extension.*;",
             "import reactor.core.publisher.*;",
+            "import reactor.netty.http.*;",
+            "import reactor.netty.resources.*;",
             "import reactor.util.retry.*;");
 
     private static final Pattern FENCE_OPEN = Pattern.compile("^(\\s*)```java\\s*$");
