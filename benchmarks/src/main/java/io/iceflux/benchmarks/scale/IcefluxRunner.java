@@ -93,12 +93,15 @@ final class IcefluxRunner implements Runner {
             // The warm-up goes through exactly the code that is measured (session mode, the same flatMap and
             // callbacks), one gathering at a time, so that N = 1 measures a gathering and not the first run of the
             // measuring code.
+            int fdsIdle = ProcStatus.openFileDescriptors();
             for (int i = 0; i < warmup; i++) {
                 Concurrent one = new Concurrent(1);
                 Disposable d = one.start(gatherer, config);
                 await(one.done, Duration.ofSeconds(10), null);
                 d.dispose();
             }
+            // the warm-up's last releases (allocation deletes) end before anything is weighed
+            awaitReleased(fdsIdle);
             int fdsBefore = ProcStatus.openFileDescriptors();
             long heapBefore = Peaks.usedHeapAfterGc();
             int javaThreadsBefore = Peaks.javaThreadsNow();

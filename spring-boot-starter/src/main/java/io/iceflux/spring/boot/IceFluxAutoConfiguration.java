@@ -22,7 +22,8 @@ import org.springframework.http.client.ReactorResourceFactory;
  * <p>The gatherer runs on the application's reactor-netty client loops when it has them and
  * {@code iceflux.event-loops} is {@code shared} (the default), else on loops of its own. It records into the
  * application's Micrometer registry when Micrometer is present ({@link IceFluxMeterBinder}), or into the application's
- * {@link GathererMetrics} bean. It is closed with the context: on shared loops before those loops shut down.
+ * {@link GathererMetrics} bean. {@link IceGathererBuilderCustomizer} beans adjust its builder last. It is closed
+ * with the context: on shared loops before those loops shut down.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(IceFluxProperties.class)
@@ -46,7 +47,7 @@ public class IceFluxAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(IceGatherer.class)
     public NettyIceGatherer iceGatherer(IceFluxProperties properties, ObjectProvider<SharedEventLoops> sharedLoops,
-            ObjectProvider<GathererMetrics> metrics) {
+            ObjectProvider<GathererMetrics> metrics, ObjectProvider<IceGathererBuilderCustomizer> customizers) {
         NettyIceGatherer.Builder builder = NettyIceGatherer.builder()
                 .closeTimeout(properties.getCloseTimeout())
                 .metrics(metrics.getIfUnique(GathererMetrics::none));
@@ -54,9 +55,15 @@ public class IceFluxAutoConfiguration {
         EventLoopGroup group = properties.getEventLoops() == IceFluxProperties.EventLoops.SHARED && shared != null
                 ? shared.clientLoops() : null;
         if (group == null) {
-            return builder.threads(properties.getThreads()).build();
+            builder.threads(properties.getThreads());
+        } else {
+            builder.eventLoopGroup(group);
         }
-        NettyIceGatherer gatherer = builder.eventLoopGroup(group).build();
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        NettyIceGatherer gatherer = builder.build();
+        if (group == null) {
+            return gatherer;
+        }
         shared.closeOnStop(gatherer);
         return gatherer;
     }

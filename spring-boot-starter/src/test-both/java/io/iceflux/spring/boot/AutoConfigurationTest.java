@@ -52,6 +52,25 @@ class AutoConfigurationTest {
     }
 
     @Test
+    void customizersAdjustTheSharedGatherersBuilder() {
+        runner.withUserConfiguration(RecordingResolverCustomizer.class).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(NettyIceGatherer.class);
+            IceConfiguration config = IceConfiguration.builder().server(IceServer.of("stun:customized.example"))
+                    .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only()).build();
+            List<IceEvent> events = context.getBean(NettyIceGatherer.class).gather(config).collectList()
+                    .block(Duration.ofSeconds(10));
+            // the customizer's resolver was asked, and its failure is the URL's host-lookup 701
+            assertThat(RecordingResolverCustomizer.asked).containsExactly("customized.example");
+            assertThat(events).filteredOn(e -> e instanceof IceEvent.CandidateError).singleElement()
+                    .satisfies(e -> {
+                        assertThat(((IceEvent.CandidateError) e).error().errorCode()).isEqualTo(701);
+                        assertThat(((IceEvent.CandidateError) e).error().errorText())
+                                .isEqualTo("STUN host lookup received error.");
+                    });
+        });
+    }
+
+    @Test
     void backsOffWhenTheApplicationHasAGatherer() {
         runner.withUserConfiguration(OwnGatherer.class).run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(IceGatherer.class).doesNotHaveBean("iceGatherer");
@@ -124,6 +143,19 @@ class AutoConfigurationTest {
             assertThat(config.transportPolicy()).isEqualTo(IceTransportPolicy.ALL);
             assertThat(config.gatheringDeadline()).isEmpty();
         });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class RecordingResolverCustomizer {
+        static final List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Bean
+        IceGathererBuilderCustomizer recordingResolver() {
+            return builder -> builder.resolver(host -> {
+                asked.add(host);
+                return reactor.core.publisher.Mono.error(new java.net.UnknownHostException(host));
+            });
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
