@@ -90,7 +90,8 @@ final class AttributeCodec {
                         reasonPhrase(type, buf, index + 4, length - 4, offset));
             case StunAttributeType.ADDRESS_ERROR_CODE:
                 atLeast(type, length, 4, offset);
-                return new AddressErrorCode(buf.getUnsignedByte(index), errorCode(type, buf, index, offset),
+                return new AddressErrorCode(family(type, buf.getUnsignedByte(index), offset),
+                        errorCode(type, buf, index, offset),
                         reasonPhrase(type, buf, index + 4, length - 4, offset));
             case StunAttributeType.UNKNOWN_ATTRIBUTES:
                 return unknownAttributes(type, buf, index, length, offset);
@@ -122,10 +123,10 @@ final class AttributeCodec {
                 return new Data(ByteBufUtil.getBytes(buf, index, length));
             case StunAttributeType.REQUESTED_ADDRESS_FAMILY:
                 exactly(type, length, 4, offset);
-                return new RequestedAddressFamily(buf.getUnsignedByte(index));
+                return new RequestedAddressFamily(family(type, buf.getUnsignedByte(index), offset));
             case StunAttributeType.ADDITIONAL_ADDRESS_FAMILY:
                 exactly(type, length, 4, offset);
-                return new AdditionalAddressFamily(buf.getUnsignedByte(index));
+                return new AdditionalAddressFamily(family(type, buf.getUnsignedByte(index), offset));
             case StunAttributeType.EVEN_PORT:
                 exactly(type, length, 1, offset);
                 return new EvenPort((buf.getByte(index) & 0x80) != 0);
@@ -162,6 +163,17 @@ final class AttributeCodec {
     static StunCodecException malformed(int type, int offset, String what) {
         return new StunCodecException(MALFORMED_ATTRIBUTE,
                 StunAttributeType.name(type) + " at offset " + offset + " " + what);
+    }
+
+    /**
+     * The family byte of REQUESTED-ADDRESS-FAMILY, ADDITIONAL-ADDRESS-FAMILY or ADDRESS-ERROR-CODE: 0x01 (IPv4) or
+     * 0x02 (IPv6), the only values RFC 8656 §18.8, §18.11 and §18.12 define.
+     */
+    private static int family(int type, int family, int offset) {
+        if (family != FAMILY_IPV4 && family != FAMILY_IPV6) {
+            throw malformed(type, offset, String.format("has unknown address family 0x%02x", family));
+        }
+        return family;
     }
 
     private static void exactly(int type, int length, int expected, int offset) {

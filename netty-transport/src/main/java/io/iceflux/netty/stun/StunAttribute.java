@@ -198,7 +198,9 @@ public sealed interface StunAttribute {
 
     /**
      * ADDRESS-ERROR-CODE (0x8001, TURN): why the server could not allocate an address of a family (0x01 IPv4,
-     * 0x02 IPv6), with an error code 300 to 699 and its reason phrase.
+     * 0x02 IPv6), with an error code 300 to 699 and its reason phrase. The record takes any family byte (so a test can
+     * send a malformed one); decoding rejects a family other than 0x01 and 0x02 as
+     * {@link StunCodecException.Problem#MALFORMED_ATTRIBUTE}.
      */
     record AddressErrorCode(int family, int code, String reasonPhrase) implements StunAttribute {
         /** Check the family fits a byte, the code is 300 to 699 and the phrase is not null. */
@@ -498,7 +500,10 @@ public sealed interface StunAttribute {
         }
     }
 
-    /** REQUESTED-ADDRESS-FAMILY (0x0017, TURN): the family of the relayed address asked for (0x01, 0x02). */
+    /**
+     * REQUESTED-ADDRESS-FAMILY (0x0017, TURN): the family of the relayed address asked for (0x01 IPv4, 0x02 IPv6).
+     * Decoding rejects any other family as {@link StunCodecException.Problem#MALFORMED_ATTRIBUTE}.
+     */
     record RequestedAddressFamily(int family) implements StunAttribute {
         /** Check the family fits a byte. */
         public RequestedAddressFamily {
@@ -511,7 +516,11 @@ public sealed interface StunAttribute {
         }
     }
 
-    /** ADDITIONAL-ADDRESS-FAMILY (0x8000, TURN): ask for a second relayed address of this family (0x02). */
+    /**
+     * ADDITIONAL-ADDRESS-FAMILY (0x8000, TURN): ask for a second relayed address of this family (0x02, RFC 8656
+     * §18.11). Decoding rejects a family other than 0x01 and 0x02 as
+     * {@link StunCodecException.Problem#MALFORMED_ATTRIBUTE}.
+     */
     record AdditionalAddressFamily(int family) implements StunAttribute {
         /** Check the family fits a byte. */
         public AdditionalAddressFamily {

@@ -73,6 +73,7 @@ final class StunArbitraries {
         Arbitrary<String> t = text();
         Arbitrary<Integer> code = Arbitraries.integers().between(300, 699);
         Arbitrary<Integer> octet = Arbitraries.integers().between(0, 0xFF);
+        Arbitrary<Integer> family = Arbitraries.integers().between(1, 2);
         Arbitrary<Integer> unknownType = Arbitraries.integers().between(0, 0xFFFF)
                 .filter(type -> !StunAttributeType.isKnown(type));
         return Arbitraries.oneOf(List.of(
@@ -87,7 +88,7 @@ final class StunArbitraries {
                 t.map(StunAttribute.Software::new),
                 t.map(StunAttribute.AlternateDomain::new),
                 Combinators.combine(code, t).as(StunAttribute.ErrorCode::new),
-                Combinators.combine(octet, code, t).as(StunAttribute.AddressErrorCode::new),
+                Combinators.combine(family, code, t).as(StunAttribute.AddressErrorCode::new),
                 Arbitraries.integers().between(0, 0xFFFF).list().ofMaxSize(5)
                         .map(StunAttribute.UnknownAttributes::new),
                 bytes(32, 32).map(StunAttribute.UserHash::new),
@@ -96,8 +97,8 @@ final class StunArbitraries {
                 Arbitraries.integers().between(0, 0xFFFF).map(StunAttribute.ChannelNumber::new),
                 unsigned32().map(StunAttribute.Lifetime::new),
                 bytes(0, 50).map(StunAttribute.Data::new),
-                octet.map(StunAttribute.RequestedAddressFamily::new),
-                octet.map(StunAttribute.AdditionalAddressFamily::new),
+                family.map(StunAttribute.RequestedAddressFamily::new),
+                family.map(StunAttribute.AdditionalAddressFamily::new),
                 Arbitraries.of(true, false).map(StunAttribute.EvenPort::new),
                 octet.map(StunAttribute.RequestedTransport::new),
                 Arbitraries.just(new StunAttribute.DontFragment()),
