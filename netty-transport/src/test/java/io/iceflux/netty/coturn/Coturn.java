@@ -31,7 +31,8 @@ import java.util.stream.Stream;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A real coturn ({@code /usr/bin/turnserver}, 4.6.1) started for a test on 127.0.0.1 only, with long-term
+ * A real coturn ({@code /usr/bin/turnserver}, 4.6.1) started for a test on 127.0.0.1 (and [::1] when asked:
+ * {@link Builder#listenOnIpv6(boolean)}, {@link Builder#relayOnIpv6(boolean)}), with long-term
  * credentials, FINGERPRINT, loopback peers allowed, a private relay port range and, by default, a TLS listener
  * with a freshly generated self-signed certificate for {@code localhost} and {@code 127.0.0.1}.
  *
@@ -63,6 +64,7 @@ public final class Coturn implements AutoCloseable {
     public static final Path TURNSERVER = Path.of("/usr/bin/turnserver");
 
     private static final String LOOPBACK_IP = "127.0.0.1";
+    private static final String LOOPBACK_IP6 = "::1";
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final Duration POLL_PAUSE = Duration.ofMillis(20);
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(100);
@@ -85,6 +87,8 @@ public final class Coturn implements AutoCloseable {
     private final Process process;
     private final Thread shutdownHook;
     private final CoturnCli cli;
+    private final boolean listensOnIpv6;
+    private final boolean relaysOnIpv6;
 
     private boolean closed;
     private List<String> logAtClose = List.of();
@@ -93,6 +97,8 @@ public final class Coturn implements AutoCloseable {
         this.realm = builder.realm;
         this.users = Collections.unmodifiableMap(new LinkedHashMap<>(builder.users));
         this.directory = directory;
+        this.listensOnIpv6 = builder.listenOnIpv6;
+        this.relaysOnIpv6 = builder.relayOnIpv6;
         this.logFile = directory.resolve("turnserver.log");
         this.consoleFile = directory.resolve("console.log");
         this.port = FreePorts.udpAndTcp();
@@ -143,6 +149,56 @@ public final class Coturn implements AutoCloseable {
     /** Returns the address of the UDP and TCP listener: 127.0.0.1 and {@link #port()}. */
     public InetSocketAddress address() {
         return new InetSocketAddress(LOOPBACK_IP, port);
+    }
+
+    /**
+     * Returns the address of the IPv6 UDP and TCP listener: [::1] and {@link #port()}.
+     *
+     * @throws IllegalStateException unless {@link Builder#listenOnIpv6(boolean)} switched it on
+     */
+    public InetSocketAddress address6() {
+        requireIpv6("address6");
+        return new InetSocketAddress(LOOPBACK_IP6, port);
+    }
+
+    /** Returns whether coturn also listens on [::1] ({@link Builder#listenOnIpv6(boolean)}). */
+    public boolean listensOnIpv6() {
+        return listensOnIpv6;
+    }
+
+    /** Returns whether coturn can relay on [::1] ({@link Builder#relayOnIpv6(boolean)}). */
+    public boolean relaysOnIpv6() {
+        return relaysOnIpv6;
+    }
+
+    /**
+     * Returns {@code stun:[::1]:<port>}.
+     *
+     * @throws IllegalStateException unless coturn listens on IPv6
+     */
+    public String stunUrl6() {
+        requireIpv6("stunUrl6");
+        return "stun:[::1]:" + port;
+    }
+
+    /**
+     * Returns {@code turn:[::1]:<port>?transport=udp}.
+     *
+     * @throws IllegalStateException unless coturn listens on IPv6
+     */
+    public String turnUdpUrl6() {
+        requireIpv6("turnUdpUrl6");
+        return "turn:[::1]:" + port + "?transport=udp";
+    }
+
+    /**
+     * Returns {@code turn:[::1]:<port>?transport=tcp}.
+     *
+     * @throws IllegalStateException unless coturn listens on IPv6
+     */
+    public String turnTcpUrl6() {
+        requireIpv6("turnTcpUrl6");
+        return "turn:[::1]:" + port + "?transport=tcp";
     }
 
     /** Returns the port of the plain listener, the same for UDP and TCP. */
@@ -206,7 +262,7 @@ public final class Coturn implements AutoCloseable {
 
     /**
      * Returns {@code turns:localhost:<tlsPort>?transport=tcp}: the certificate names {@code localhost}, which must
-     * resolve to 127.0.0.1 (coturn listens on IPv4 loopback only, never on ::1).
+     * resolve to 127.0.0.1 (the certificate names 127.0.0.1, not ::1).
      *
      * @throws IllegalStateException if TLS was switched off
      */
@@ -430,8 +486,8 @@ public final class Coturn implements AutoCloseable {
                 throw new CoturnException("turnserver exited with status " + process.exitValue()
                         + " while starting" + logSuffix());
             }
-            udp = udp || answersBinding();
-            tcp = tcp || acceptsTcp(port);
+            udp = udp || (answersBinding(address()) && (!listensOnIpv6 || answersBinding(address6())));
+            tcp = tcp || (acceptsTcp(port) && (!listensOnIpv6 || acceptsTcp(new InetSocketAddress(LOOPBACK_IP6, port))));
             tls = tls || acceptsTcp(tlsPort);
             cliUp = cliUp || acceptsTcp(cliPort);
             if (udp && tcp && tls && cliUp) {
@@ -450,12 +506,12 @@ public final class Coturn implements AutoCloseable {
         return ready ? "ready" : "not answering";
     }
 
-    private boolean answersBinding() {
+    private static boolean answersBinding(InetSocketAddress server) {
         byte[] tid = HandStun.newTransactionId();
         byte[] request = HandStun.encode(HandStun.BINDING_REQUEST, tid, List.of());
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(FreePorts.LOOPBACK, 0))) {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0))) {
             socket.setSoTimeout(Math.toIntExact(PROBE_TIMEOUT.toMillis()));
-            socket.send(new DatagramPacket(request, request.length, address()));
+            socket.send(new DatagramPacket(request, request.length, server));
             byte[] buffer = new byte[1500];
             DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
             socket.receive(answer);
@@ -470,8 +526,12 @@ public final class Coturn implements AutoCloseable {
     }
 
     private static boolean acceptsTcp(int port) {
+        return acceptsTcp(new InetSocketAddress(LOOPBACK_IP, port));
+    }
+
+    private static boolean acceptsTcp(InetSocketAddress address) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(LOOPBACK_IP, port), Math.toIntExact(PROBE_TIMEOUT.toMillis()));
+            socket.connect(address, Math.toIntExact(PROBE_TIMEOUT.toMillis()));
             return true;
         } catch (IOException notYet) {
             return false;
@@ -500,6 +560,12 @@ public final class Coturn implements AutoCloseable {
                 "cli-ip=" + LOOPBACK_IP,
                 "cli-port=" + cliPort,
                 "cli-password=" + cliPassword));
+        if (builder.listenOnIpv6) {
+            lines.add("listening-ip=" + LOOPBACK_IP6);
+        }
+        if (builder.relayOnIpv6) {
+            lines.add("relay-ip=" + LOOPBACK_IP6);
+        }
         users.forEach((name, password) -> lines.add("user=" + name + ":" + password));
         if (certificate != null) {
             lines.add("tls-listening-port=" + tlsPort);
@@ -543,6 +609,12 @@ public final class Coturn implements AutoCloseable {
                     : List.of();
         } catch (IOException e) {
             return List.of("(could not read " + file + ": " + e + ")");
+        }
+    }
+
+    private void requireIpv6(String what) {
+        if (!listensOnIpv6) {
+            throw new IllegalStateException(what + ": this coturn does not listen on [::1]");
         }
     }
 
@@ -593,6 +665,8 @@ public final class Coturn implements AutoCloseable {
         private Optional<Duration> staleNonce = Optional.empty();
         private Optional<InetSocketAddress> alternateServer = Optional.empty();
         private boolean tls = true;
+        private boolean listenOnIpv6;
+        private boolean relayOnIpv6;
         private int relayPorts = FreePorts.RELAY_BLOCK;
         private Duration startupTimeout = Duration.ofSeconds(10);
         private Path executable = TURNSERVER;
@@ -731,6 +805,26 @@ public final class Coturn implements AutoCloseable {
                 throw new IllegalArgumentException("relay port count must be at least 1: " + count);
             }
             this.relayPorts = count;
+            return this;
+        }
+
+        /**
+         * Makes coturn also listen on [::1] ({@code listening-ip=::1}), on the same ports (UDP, TCP and TLS); off by
+         * default. {@link #start()} then also waits for a Binding answer and a TCP accept on [::1].
+         */
+        public Builder listenOnIpv6(boolean enabled) {
+            this.listenOnIpv6 = enabled;
+            return this;
+        }
+
+        /**
+         * Lets coturn allocate IPv6 relays on [::1] ({@code relay-ip=::1} besides 127.0.0.1); off by default, when
+         * coturn answers an IPv6 request with 440 and a dual allocation with IPv4 only. coturn 4.6.1 relays on an
+         * IPv6 address only when asked (REQUESTED-ADDRESS-FAMILY, or its draft ADDITIONAL-ADDRESS-FAMILY 0x8032):
+         * its default family stays IPv4 whatever the client's.
+         */
+        public Builder relayOnIpv6(boolean enabled) {
+            this.relayOnIpv6 = enabled;
             return this;
         }
 

@@ -17,6 +17,7 @@ import io.iceflux.netty.internal.transport.FailureTexts;
 import io.iceflux.netty.internal.transport.ServerClaims;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
+import io.iceflux.netty.internal.turn.Relay;
 import io.iceflux.netty.internal.turn.RelayLedger;
 import io.iceflux.netty.internal.turn.RelayRequest;
 import io.iceflux.netty.stun.StunAttribute;
@@ -287,8 +288,9 @@ public final class Gathering {
             }
         }
         if (work.isEmpty()) {
-            return Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE,
-                    FailureTexts.incompatibleAddress(), null));
+            // no host socket of the server's family: one 701 for the URL, with no address (no socket was used)
+            return Flux.just(error(url, IceCandidateError.SERVER_NOT_REACHABLE, FailureTexts.incompatibleAddress(
+                    url.scheme().isTurn() ? Request.TURN_ALLOCATE : Request.STUN_BINDING), null));
         }
         return Flux.merge(work);
     }
@@ -363,9 +365,8 @@ public final class Gathering {
             InetSocketAddress target, StunTimers timers, int index, Resources resources) {
         return context.relays()
                 .allocate(new RelayRequest(socket, false, target, url, server, timers, session, resources.relays))
-                .map(relay -> candidate(Candidates.relayed(relay.relayedAddress(), relay.mappedAddress(),
-                        socket.localAddress().getAddress(), target, IceProtocol.UDP, false, index, url.url())))
-                .flux()
+                .flatMapMany(relay -> relayCandidates(relay, socket.localAddress().getAddress(), target,
+                        IceProtocol.UDP, false, index, url))
                 .onErrorResume(e -> !(e instanceof Error),
                         e -> Mono.just(allocateFailure(url, e, exposesHostAddresses() ? socket : null)));
     }
@@ -382,9 +383,7 @@ public final class Gathering {
                 .flatMap(own -> context.relays()
                         .allocate(new RelayRequest(own, true, target, url, server, timers, session,
                                 resources.relays)))
-                .map(relay -> candidate(Candidates.relayed(relay.relayedAddress(), relay.mappedAddress(), local,
-                        target, IceProtocol.UDP, false, index, url.url())))
-                .flux()
+                .flatMapMany(relay -> relayCandidates(relay, local, target, IceProtocol.UDP, false, index, url))
                 .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(allocateFailure(url, e, null)));
     }
 
@@ -395,10 +394,25 @@ public final class Gathering {
                 .flatMap(stream -> context.relays()
                         .allocate(new RelayRequest(stream, true, target, url, server, timers, session,
                                 resources.relays)))
-                .map(relay -> candidate(Candidates.relayed(relay.relayedAddress(), relay.mappedAddress(), local,
-                        target, IceProtocol.TCP, url.scheme().isSecure(), index, url.url())))
-                .flux()
+                .flatMapMany(relay -> relayCandidates(relay, local, target, IceProtocol.TCP,
+                        url.scheme().isSecure(), index, url))
                 .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(allocateFailure(url, e, null)));
+    }
+
+    /**
+     * The relayed candidates of one allocation, each with the URL it was gathered from: the relay of the family asked
+     * for first, then the other relay of a dual allocation (RFC 8656 §7.2), if the server granted one.
+     */
+    private Flux<IceEvent> relayCandidates(Relay relay, InetAddress base, InetSocketAddress server,
+            IceProtocol serverProtocol, boolean tls, int index, IceServerUrl url) {
+        List<IceEvent> events = new ArrayList<>();
+        events.add(candidate(Candidates.relayed(relay.relayedAddress(), relay.mappedAddress(), base, server,
+                serverProtocol, tls, index, url.url())));
+        for (InetSocketAddress additional : relay.additionalRelayedAddresses()) {
+            events.add(candidate(Candidates.relayed(additional, relay.mappedAddress(), base, server, serverProtocol,
+                    tls, index, url.url())));
+        }
+        return Flux.fromIterable(events);
     }
 
     private IceEvent allocateFailure(IceServerUrl url, Throwable e, StunTransport socket) {

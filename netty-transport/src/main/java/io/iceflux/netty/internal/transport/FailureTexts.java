@@ -57,9 +57,14 @@ public final class FailureTexts {
         return "No usable local network address to reach the server from.";
     }
 
-    /** No local address has the family of the server's addresses (libwebrtc's text). */
-    public static String incompatibleAddress() {
-        return "STUN server address is incompatible.";
+    /**
+     * No local address has the family of the server's addresses: libwebrtc's text for STUN,
+     * {@code "STUN server address is incompatible."}, and its TURN counterpart
+     * {@code "TURN server address is incompatible."} (libwebrtc reports a TURN server of the wrong family as a 600
+     * {@code "IP address family does not match."}; here it is a 701, like every server no host socket can reach).
+     */
+    public static String incompatibleAddress(Request request) {
+        return request.noun + " server address is incompatible.";
     }
 
     /** A failure nothing else describes. */

@@ -60,9 +60,18 @@ public final class ServerClaims {
      * REQUESTED-ADDRESS-FAMILY: IPv4, RFC 8656 §7.1), or null if it can: as {@link #mappedProblem}, against IPv4.
      */
     public static String relayedProblem(InetSocketAddress relayed) {
+        return relayedProblem(relayed, false);
+    }
+
+    /**
+     * Return why {@code relayed} cannot be a relayed address of the family asked for ({@code ipv6}: IPv6 through
+     * REQUESTED-ADDRESS-FAMILY, or the additional relay of a dual allocation; else IPv4), or null if it can: as
+     * {@link #mappedProblem}, against that family ({@code "IPv4, not the IPv6 that was requested"}).
+     */
+    public static String relayedProblem(InetSocketAddress relayed, boolean ipv6) {
         String problem = addressProblem(relayed);
-        if (problem == null && !(relayed.getAddress() instanceof Inet4Address)) {
-            problem = family(relayed.getAddress()) + ", not the IPv4 that was requested";
+        if (problem == null && (relayed.getAddress() instanceof Inet6Address) != ipv6) {
+            problem = family(relayed.getAddress()) + ", not the " + (ipv6 ? "IPv6" : "IPv4") + " that was requested";
         }
         return problem;
     }

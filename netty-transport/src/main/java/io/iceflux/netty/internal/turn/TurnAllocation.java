@@ -5,6 +5,7 @@ import io.iceflux.netty.internal.transport.StunTransportException;
 import io.iceflux.netty.stun.StunAttribute.Lifetime;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import reactor.core.Disposable;
@@ -37,6 +38,7 @@ public final class TurnAllocation implements Relay {
     private final boolean ownsTransport;
     private final InetSocketAddress server;
     private final InetSocketAddress relayedAddress;
+    private final List<InetSocketAddress> additionalRelayedAddresses;
     private final InetSocketAddress mappedAddress;
     private final TurnClient.Challenge credentials;
     private final Scheduler scheduler;
@@ -52,11 +54,23 @@ public final class TurnAllocation implements Relay {
     TurnAllocation(TurnClient client, StunTransport transport, boolean ownsTransport, InetSocketAddress server,
             TurnAuth auth, InetSocketAddress relayedAddress, InetSocketAddress mappedAddress, Duration lifetime,
             Scheduler scheduler) {
+        this(client, transport, ownsTransport, server, auth, relayedAddress, List.of(), mappedAddress, lifetime,
+                scheduler);
+    }
+
+    /**
+     * An allocation with more than one relayed address (a dual allocation, RFC 8656 §7.2): {@code relayedAddress}
+     * first, then {@code additionalRelayedAddresses}. One allocation on the server, refreshed and deleted as one.
+     */
+    TurnAllocation(TurnClient client, StunTransport transport, boolean ownsTransport, InetSocketAddress server,
+            TurnAuth auth, InetSocketAddress relayedAddress, List<InetSocketAddress> additionalRelayedAddresses,
+            InetSocketAddress mappedAddress, Duration lifetime, Scheduler scheduler) {
         this.client = Objects.requireNonNull(client, "client");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.ownsTransport = ownsTransport;
         this.server = Objects.requireNonNull(server, "server");
         this.relayedAddress = Objects.requireNonNull(relayedAddress, "relayedAddress");
+        this.additionalRelayedAddresses = List.copyOf(additionalRelayedAddresses);
         this.mappedAddress = mappedAddress;
         this.credentials = new TurnClient.Challenge(auth);
         this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
@@ -67,6 +81,12 @@ public final class TurnAllocation implements Relay {
     @Override
     public InetSocketAddress relayedAddress() {
         return relayedAddress;
+    }
+
+    /** Return the other relayed addresses of the allocation: the IPv6 one of a dual allocation, or none. */
+    @Override
+    public List<InetSocketAddress> additionalRelayedAddresses() {
+        return additionalRelayedAddresses;
     }
 
     /** Return the server-reflexive address the server saw (XOR-MAPPED-ADDRESS), or {@code null} if it sent none. */
@@ -198,7 +218,9 @@ public final class TurnAllocation implements Relay {
 
     @Override
     public String toString() {
-        return "TurnAllocation[relayed=" + relayedAddress + ", mapped=" + mappedAddress + ", server=" + server
+        return "TurnAllocation[relayed=" + relayedAddress
+                + (additionalRelayedAddresses.isEmpty() ? "" : ", additional=" + additionalRelayedAddresses)
+                + ", mapped=" + mappedAddress + ", server=" + server
                 + ", lifetime=" + lifetime + ", local=" + transport.localAddress() + "]";
     }
 }

@@ -4,14 +4,18 @@ import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.ServerClaims;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
+import io.iceflux.netty.stun.StunAttribute.AdditionalAddressFamily;
+import io.iceflux.netty.stun.StunAttribute.AddressErrorCode;
 import io.iceflux.netty.stun.StunAttribute.AlternateDomain;
 import io.iceflux.netty.stun.StunAttribute.AlternateServer;
 import io.iceflux.netty.stun.StunAttribute.ErrorCode;
 import io.iceflux.netty.stun.StunAttribute.Lifetime;
 import io.iceflux.netty.stun.StunAttribute.Nonce;
 import io.iceflux.netty.stun.StunAttribute.Realm;
+import io.iceflux.netty.stun.StunAttribute.RequestedAddressFamily;
 import io.iceflux.netty.stun.StunAttribute.RequestedTransport;
 import io.iceflux.netty.stun.StunAttribute.Software;
+import io.iceflux.netty.stun.StunAttribute.Unknown;
 import io.iceflux.netty.stun.StunAttribute.XorMappedAddress;
 import io.iceflux.netty.stun.StunAttribute.XorRelayedAddress;
 import io.iceflux.netty.stun.StunClass;
@@ -21,10 +25,13 @@ import io.iceflux.netty.stun.StunErrorCodes;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -36,6 +43,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.Logger;
+import reactor.util.Loggers;
 
 /**
  * How the client talks TURN (RFC 8656 §7, RFC 8489 §9.2): the Allocate exchange that gets a UDP relay with long-term
@@ -67,11 +76,20 @@ import reactor.core.scheduler.Schedulers;
  * ERROR-CODE fails with 600 and {@value #NO_ERROR_CODE} (Allocate) or {@value #REFRESH_NO_ERROR_CODE} (Refresh). An
  * Allocate success without XOR-RELAYED-ADDRESS fails with 600 and {@value #NO_RELAYED_ADDRESS}, and one whose
  * XOR-RELAYED-ADDRESS or XOR-MAPPED-ADDRESS no candidate can have ({@link ServerClaims}: unspecified, broadcast,
- * multicast, port 0, a relayed address not IPv4, a mapped address not of the family of the transport) fails with
+ * multicast, port 0, a relayed address not of the family asked for first, a mapped address not of the family of the transport) fails with
  * {@link StunTransportException.UnusableAddress}, both after a delete of what the server allocated. Timeouts fail with {@link StunTransportException.Timeout}, a connection that
  * cannot be opened with {@link StunTransportException.Unreachable}, a closed transport with
  * {@link StunTransportException.Closed}. Responses to authenticated requests must pass the integrity check with the
  * key (the transport drops others).
+ *
+ * <p>Address families ({@link TurnRequest#families()}, {@link RelayFamilies}): the Allocate carries
+ * REQUESTED-ADDRESS-FAMILY IPv6 for an IPv6 relay, or ADDITIONAL-ADDRESS-FAMILY IPv6 for a dual allocation (and, to a
+ * server whose SOFTWARE names coturn, the same value under coturn's pre-RFC type {@value #COTURN_ADDITIONAL_ADDRESS_FAMILY},
+ * the only one coturn 4.6.1 understands). A 440 to an IPv6 request, or a 400 or 440 to a dual one, is answered by
+ * asking again without the attribute (the server's default, IPv4), once. The relayed address of the family asked for
+ * first must be usable ({@link ServerClaims#relayedProblem(InetSocketAddress, boolean)}); the IPv6 relayed address of
+ * a dual allocation is kept when usable and dropped otherwise (a server that could not give it answers
+ * ADDRESS-ERROR-CODE, and coturn also a placeholder {@code 0.0.0.0:0}): the allocation stands either way.
  *
  * <p>Threading: the state of one Allocate exchange is confined to the event loop of the transport it starts on
  * ({@link StunTransport#executor()} of {@link TurnRequest#transport()}), the state of one allocation to the event
@@ -100,6 +118,19 @@ public final class TurnClient {
     static final String NO_RELAYED_ADDRESS = "TURN allocate response with no XOR-RELAYED-ADDRESS attribute.";
     /** What answered, in the texts of {@link ServerClaims#unusableText}. */
     static final String ALLOCATE_RESPONSE = "TURN allocate";
+    /**
+     * coturn's type for ADDITIONAL-ADDRESS-FAMILY, from the TURN drafts before RFC 8656 (which gives it 0x8000):
+     * coturn 4.6.1 ignores 0x8000 and makes a dual allocation only for this one. Sent only to a server whose
+     * SOFTWARE starts with {@value #COTURN_SOFTWARE}.
+     */
+    static final int COTURN_ADDITIONAL_ADDRESS_FAMILY = 0x8032;
+    /** coturn's type for ADDRESS-ERROR-CODE (RFC 8656: 0x8001), in the answer to {@link #COTURN_ADDITIONAL_ADDRESS_FAMILY}. */
+    static final int COTURN_ADDRESS_ERROR_CODE = 0x8033;
+    /** How coturn's SOFTWARE starts ({@code Coturn-4.6.1 'Gorst'}). */
+    static final String COTURN_SOFTWARE = "Coturn-";
+
+    private static final Logger log = Loggers.getLogger(TurnClient.class);
+
     /** The errorText of a Refresh error response without ERROR-CODE (code 600). */
     static final String REFRESH_NO_ERROR_CODE = "TURN refresh response with no error code attribute.";
 
@@ -307,6 +338,10 @@ public final class TurnClient {
         private int redirects;
         private int mismatches;
         private Phase phase = Phase.STARTING;
+        /** The families asked for now: the request's, or {@link RelayFamilies#IPV4} after a fallback. */
+        private RelayFamilies families = request.families();
+        /** Whether the server named itself coturn in a SOFTWARE attribute. */
+        private boolean coturn;
         private boolean abandoned;
         private Disposable step = Disposables.disposed();
         private TurnAllocation allocation;
@@ -341,6 +376,14 @@ public final class TurnClient {
             if (request.requestedLifetime() != null) {
                 allocate.add(new Lifetime(request.requestedLifetime().getSeconds()));
             }
+            if (families == RelayFamilies.IPV6) {
+                allocate.add(new RequestedAddressFamily(FAMILY_IPV6));
+            } else if (families.dual()) {
+                allocate.add(new AdditionalAddressFamily(FAMILY_IPV6));
+                if (coturn) {
+                    allocate.add(new Unknown(COTURN_ADDITIONAL_ADDRESS_FAMILY, new byte[] {FAMILY_IPV6, 0, 0, 0}));
+                }
+            }
             phase = Phase.SENDING;
             step = transaction(via, to, allocate, used).subscribe(
                     response -> hop(() -> onResponse(response, via, to, used)),
@@ -350,6 +393,10 @@ public final class TurnClient {
         private void onResponse(StunMessage response, StunTransport via, InetSocketAddress to, TurnAuth used) {
             if (phase != Phase.SENDING) {
                 return;
+            }
+            if (!coturn && response.attribute(Software.class)
+                    .filter(software -> software.value().startsWith(COTURN_SOFTWARE)).isPresent()) {
+                coturn = true;
             }
             if (response.messageClass() == StunClass.SUCCESS_RESPONSE) {
                 onSuccess(response, via, to, used);
@@ -371,7 +418,17 @@ public final class TurnClient {
                     }
                     case StunErrorCodes.TRY_ALTERNATE -> redirect(response, error);
                     case StunErrorCodes.ALLOCATION_MISMATCH -> mismatch(error);
-                    default -> finish(error);
+                    default -> {
+                        RelayFamilies fallback = families.fallbackAfter(error.code());
+                        if (fallback != null) {
+                            log.debug("{} answered {} {} to an Allocate for {}; asking for {}", to, error.code(),
+                                    error.reason(), families, fallback);
+                            families = fallback;
+                            send();
+                        } else {
+                            finish(error);
+                        }
+                    }
                 }
             } catch (RuntimeException failure) {
                 finish(failure);
@@ -379,13 +436,17 @@ public final class TurnClient {
         }
 
         private void onSuccess(StunMessage response, StunTransport via, InetSocketAddress to, TurnAuth used) {
-            XorRelayedAddress relayed = response.attribute(XorRelayedAddress.class).orElse(null);
+            List<InetSocketAddress> all = response.attributes(XorRelayedAddress.class).stream()
+                    .map(XorRelayedAddress::address).toList();
+            // the relay of the family asked for first; a single address of another family is refused below
+            InetSocketAddress relayed = all.stream().filter(a -> isIpv6(a) == families.primaryIpv6()).findFirst()
+                    .orElse(all.isEmpty() ? null : all.get(0));
             InetSocketAddress mapped = response.attribute(XorMappedAddress.class).map(XorMappedAddress::address)
                     .orElse(null);
             RuntimeException refused = relayed == null
                     ? new StunTransportException.ErrorResponse(StunErrorCodes.GLOBAL_FAILURE, NO_RELAYED_ADDRESS,
                             response)
-                    : unusable(relayed.address(), mapped, via);
+                    : unusable(relayed, mapped, via);
             if (refused != null) {
                 deleteThen(via, to, used, () -> finish(refused));
                 return;
@@ -396,11 +457,45 @@ public final class TurnClient {
             }
             Duration lifetime = response.attribute(Lifetime.class).map(l -> Duration.ofSeconds(l.seconds()))
                     .orElse(DEFAULT_LIFETIME);
-            allocation = new TurnAllocation(TurnClient.this, via, owned, to, used, relayed.address(), mapped,
-                    lifetime, request.scheduler());
+            allocation = new TurnAllocation(TurnClient.this, via, owned, to, used, relayed,
+                    additional(response, all, relayed, to), mapped, lifetime, request.scheduler());
             owned = false;
             phase = Phase.DELIVERED;
             sink.success(allocation);
+        }
+
+        /**
+         * The IPv6 relayed addresses of a dual allocation other than {@code relayed} that a candidate can have; none
+         * when no dual allocation was asked for. What the server could not give is logged, not reported.
+         */
+        private List<InetSocketAddress> additional(StunMessage response, List<InetSocketAddress> all,
+                InetSocketAddress relayed, InetSocketAddress to) {
+            if (!families.dual()) {
+                return List.of();
+            }
+            List<InetSocketAddress> extra = new ArrayList<>();
+            for (InetSocketAddress address : all) {
+                if (address.equals(relayed) || extra.contains(address)) {
+                    continue;
+                }
+                String problem = ServerClaims.relayedProblem(address, true);
+                if (problem == null) {
+                    extra.add(address);
+                } else {
+                    log.debug("{} granted an additional relayed address {} that is unusable ({})", to, address,
+                            problem);
+                }
+            }
+            if (extra.isEmpty() && log.isDebugEnabled()) {
+                String why = response.attribute(AddressErrorCode.class)
+                        .map(e -> e.code() + " " + e.reasonPhrase())
+                        .or(() -> response.attributes(Unknown.class).stream()
+                                .filter(u -> u.type() == COTURN_ADDRESS_ERROR_CODE).findFirst()
+                                .map(u -> "coturn's ADDRESS-ERROR-CODE"))
+                        .orElse("the server ignored ADDITIONAL-ADDRESS-FAMILY");
+                log.debug("{} granted no IPv6 relay in the dual allocation: {}", to, why);
+            }
+            return List.copyOf(extra);
         }
 
         /**
@@ -409,7 +504,7 @@ public final class TurnClient {
          */
         private StunTransportException.UnusableAddress unusable(InetSocketAddress relayed, InetSocketAddress mapped,
                 StunTransport via) {
-            String problem = ServerClaims.relayedProblem(relayed);
+            String problem = ServerClaims.relayedProblem(relayed, families.primaryIpv6());
             if (problem != null) {
                 return new StunTransportException.UnusableAddress(
                         ServerClaims.unusableText(ALLOCATE_RESPONSE, ServerClaims.Claim.RELAYED, relayed, problem));
@@ -589,5 +684,12 @@ public final class TurnClient {
                 return settled.asMono();
             }).onErrorResume(ignored -> Mono.empty());
         }
+    }
+
+    /** The family byte of IPv6 in the address-family attributes (RFC 8656 §18.8). */
+    private static final byte FAMILY_IPV6 = 0x02;
+
+    private static boolean isIpv6(InetSocketAddress address) {
+        return address.getAddress() instanceof Inet6Address;
     }
 }

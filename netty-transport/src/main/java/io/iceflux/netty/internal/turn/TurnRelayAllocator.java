@@ -36,7 +36,7 @@ public final class TurnRelayAllocator implements RelayAllocator {
             ServerTransport protocol = request.url().transport();
             TurnRequest turn = new TurnRequest(request.transport(), request.ownsTransport(), request.serverAddress(),
                     request.url().host(), protocol, credentials, null, software, request.timers(), transports,
-                    scheduler);
+                    scheduler, RelayFamilies.forHost(request.transport().localAddress().getAddress()));
             return new TurnClient(turn).allocate(request.ledger()).<Relay>map(allocation -> {
                 if (request.keepAlive()) {
                     allocation.keepAlive(e -> log.warn("Refreshing the TURN allocation on {} for {} failed: {}",

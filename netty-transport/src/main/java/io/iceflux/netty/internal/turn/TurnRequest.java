@@ -27,10 +27,12 @@ import reactor.core.scheduler.Scheduler;
  * @param timers            the STUN transaction timers
  * @param factory           opens fresh transports after a 437 (Allocation Mismatch) and after a 300 over TCP/TLS
  * @param scheduler         the scheduler of the allocation's refresh timers
+ * @param families          which relayed address families to ask for ({@link RelayFamilies})
  */
 public record TurnRequest(StunTransport transport, boolean ownsTransport, InetSocketAddress serverAddress,
         String serverHostName, ServerTransport protocol, StunCredentials credentials, Duration requestedLifetime,
-        String software, StunTimers timers, StunTransportFactory factory, Scheduler scheduler) {
+        String software, StunTimers timers, StunTransportFactory factory, Scheduler scheduler,
+        RelayFamilies families) {
 
     /** The largest LIFETIME the attribute can carry, in seconds. */
     static final long MAX_LIFETIME_SECONDS = 0xFFFF_FFFFL;
@@ -51,6 +53,7 @@ public record TurnRequest(StunTransport transport, boolean ownsTransport, InetSo
         Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(families, "families");
         if (serverAddress.isUnresolved()) {
             throw new IllegalArgumentException("serverAddress must be a resolved address, got " + serverAddress);
         }
@@ -65,5 +68,13 @@ public record TurnRequest(StunTransport transport, boolean ownsTransport, InetSo
             throw new IllegalArgumentException(
                     "requestedLifetime must be 1 s to " + MAX_LIFETIME_SECONDS + " s, got " + requestedLifetime);
         }
+    }
+
+    /** A request that asks for no address family: the server's default, IPv4 ({@link RelayFamilies#IPV4}). */
+    public TurnRequest(StunTransport transport, boolean ownsTransport, InetSocketAddress serverAddress,
+            String serverHostName, ServerTransport protocol, StunCredentials credentials, Duration requestedLifetime,
+            String software, StunTimers timers, StunTransportFactory factory, Scheduler scheduler) {
+        this(transport, ownsTransport, serverAddress, serverHostName, protocol, credentials, requestedLifetime,
+                software, timers, factory, scheduler, RelayFamilies.IPV4);
     }
 }
