@@ -47,6 +47,18 @@ class ServerClaimsTest {
     }
 
     @Test
+    void aRelayedAddressIsCheckedAgainstTheFamilyAskedFor() {
+        assertThat(ServerClaims.relayedProblem(new InetSocketAddress("2001:db8::7", 49_152), true)).isNull();
+        assertThat(ServerClaims.relayedProblem(new InetSocketAddress("198.51.100.7", 49_152), false)).isNull();
+        assertThat(ServerClaims.relayedProblem(new InetSocketAddress("198.51.100.7", 49_152), true))
+                .isEqualTo("IPv4, not the IPv6 that was requested");
+        // coturn's placeholder for the IPv6 relay of a dual allocation it could not give
+        assertThat(ServerClaims.relayedProblem(new InetSocketAddress("0.0.0.0", 0), true)).isEqualTo("unspecified");
+        assertThat(ServerClaims.relayedProblem(new InetSocketAddress("::", 0), true)).isEqualTo("unspecified");
+        assertThat(ServerClaims.relayedProblem(new InetSocketAddress("2001:db8::7", 0), true)).isEqualTo("port 0");
+    }
+
+    @Test
     void aReasonPhraseUpTo763BytesIsKeptAndALongerOneIsCutOnACharacterBoundaryWithAMark() {
         assertThat(ServerClaims.reasonPhrase("Unauthorized")).isEqualTo("Unauthorized");
         assertThat(ServerClaims.reasonPhrase("")).isEmpty();
