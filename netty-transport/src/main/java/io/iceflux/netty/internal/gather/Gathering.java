@@ -58,6 +58,11 @@ import reactor.util.Loggers;
  * different credentials is one Allocate per credentials; over UDP the first allocates from the host socket and each
  * other from a UDP socket of its own on the same host address (RFC 8656 allows one allocation per 5-tuple), whose
  * relayed candidate has that socket's mapped address as related address and whose errors carry no address.
+ *
+ * <p>Address families: a host socket talks only to the server addresses of its family; a URL that no host socket can
+ * reach for that reason is one 701 ({@link FailureTexts#incompatibleAddress}) with no address. Each Allocate asks for
+ * the relays of {@link io.iceflux.netty.internal.turn.RelayFamilies#forHost} (an IPv6 relay from an IPv6 socket, a
+ * dual allocation from an IPv4 one), and every relayed address it gets is a relayed candidate with the URL.
  */
 public final class Gathering {
 
