@@ -487,7 +487,8 @@ public final class Coturn implements AutoCloseable {
                         + " while starting" + logSuffix());
             }
             udp = udp || (answersBinding(address()) && (!listensOnIpv6 || answersBinding(address6())));
-            tcp = tcp || (acceptsTcp(port) && (!listensOnIpv6 || acceptsTcp(new InetSocketAddress(LOOPBACK_IP6, port))));
+            tcp = tcp || (acceptsTcp(port)
+                    && (!listensOnIpv6 || acceptsTcp(new InetSocketAddress(LOOPBACK_IP6, port))));
             tls = tls || acceptsTcp(tlsPort);
             cliUp = cliUp || acceptsTcp(cliPort);
             if (udp && tcp && tls && cliUp) {

@@ -76,20 +76,22 @@ import reactor.util.Loggers;
  * ERROR-CODE fails with 600 and {@value #NO_ERROR_CODE} (Allocate) or {@value #REFRESH_NO_ERROR_CODE} (Refresh). An
  * Allocate success without XOR-RELAYED-ADDRESS fails with 600 and {@value #NO_RELAYED_ADDRESS}, and one whose
  * XOR-RELAYED-ADDRESS or XOR-MAPPED-ADDRESS no candidate can have ({@link ServerClaims}: unspecified, broadcast,
- * multicast, port 0, a relayed address not of the family asked for first, a mapped address not of the family of the transport) fails with
- * {@link StunTransportException.UnusableAddress}, both after a delete of what the server allocated. Timeouts fail with {@link StunTransportException.Timeout}, a connection that
+ * multicast, port 0, a relayed address not of the family asked for first, a mapped address not of the family of the
+ * transport) fails with {@link StunTransportException.UnusableAddress}, both after a delete of what the server
+ * allocated. Timeouts fail with {@link StunTransportException.Timeout}, a connection that
  * cannot be opened with {@link StunTransportException.Unreachable}, a closed transport with
  * {@link StunTransportException.Closed}. Responses to authenticated requests must pass the integrity check with the
  * key (the transport drops others).
  *
  * <p>Address families ({@link TurnRequest#families()}, {@link RelayFamilies}): the Allocate carries
  * REQUESTED-ADDRESS-FAMILY IPv6 for an IPv6 relay, or ADDITIONAL-ADDRESS-FAMILY IPv6 for a dual allocation (and, to a
- * server whose SOFTWARE names coturn, the same value under coturn's pre-RFC type {@value #COTURN_ADDITIONAL_ADDRESS_FAMILY},
- * the only one coturn 4.6.1 understands). A 440 to an IPv6 request, or a 400 or 440 to a dual one, is answered by
- * asking again without the attribute (the server's default, IPv4), once. The relayed address of the family asked for
- * first must be usable ({@link ServerClaims#relayedProblem(InetSocketAddress, boolean)}); the IPv6 relayed address of
- * a dual allocation is kept when usable and dropped otherwise (a server that could not give it answers
- * ADDRESS-ERROR-CODE, and coturn also a placeholder {@code 0.0.0.0:0}): the allocation stands either way.
+ * server whose SOFTWARE names coturn, the same value under coturn's pre-RFC type
+ * {@value #COTURN_ADDITIONAL_ADDRESS_FAMILY}, the only one coturn 4.6.1 understands). A 440 to an IPv6 request, or a
+ * 400 or 440 to a dual one, is answered by asking again without the attribute (the server's default, IPv4), once.
+ * The relayed address of the family asked for first must be usable
+ * ({@link ServerClaims#relayedProblem(InetSocketAddress, boolean)}); the IPv6 relayed address of a dual allocation is
+ * kept when usable and dropped otherwise (a server that could not give it answers ADDRESS-ERROR-CODE, and coturn also
+ * a placeholder {@code 0.0.0.0:0}): the allocation stands either way.
  *
  * <p>Threading: the state of one Allocate exchange is confined to the event loop of the transport it starts on
  * ({@link StunTransport#executor()} of {@link TurnRequest#transport()}), the state of one allocation to the event
@@ -124,7 +126,10 @@ public final class TurnClient {
      * SOFTWARE starts with {@value #COTURN_SOFTWARE}.
      */
     static final int COTURN_ADDITIONAL_ADDRESS_FAMILY = 0x8032;
-    /** coturn's type for ADDRESS-ERROR-CODE (RFC 8656: 0x8001), in the answer to {@link #COTURN_ADDITIONAL_ADDRESS_FAMILY}. */
+    /**
+     * coturn's type for ADDRESS-ERROR-CODE (RFC 8656: 0x8001), in its answer to
+     * {@link #COTURN_ADDITIONAL_ADDRESS_FAMILY}.
+     */
     static final int COTURN_ADDRESS_ERROR_CODE = 0x8033;
     /** How coturn's SOFTWARE starts ({@code Coturn-4.6.1 'Gorst'}). */
     static final String COTURN_SOFTWARE = "Coturn-";
