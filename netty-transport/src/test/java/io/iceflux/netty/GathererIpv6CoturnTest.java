@@ -87,6 +87,18 @@ class GathererIpv6CoturnTest {
     }
 
     @Test
+    void theFixtureListensOnBothLoopbacksWithTheSamePort() {
+        Coturn coturn = DUAL.coturn();
+        assertThat(coturn.listensOnIpv6()).isTrue();
+        assertThat(coturn.relaysOnIpv6()).isTrue();
+        assertThat(IPV4_RELAYS.coturn().relaysOnIpv6()).isFalse();
+        assertThat(coturn.address6()).isEqualTo(new java.net.InetSocketAddress("::1", coturn.port()));
+        assertThat(coturn.stunUrl6()).isEqualTo("stun:[::1]:" + coturn.port());
+        assertThat(coturn.turnUdpUrl6()).isEqualTo("turn:[::1]:" + coturn.port() + "?transport=udp");
+        assertThat(coturn.turnTcpUrl6()).isEqualTo("turn:[::1]:" + coturn.port() + "?transport=tcp");
+    }
+
+    @Test
     void stunOverIpv6GivesIpv6HostAndServerReflexive() {
         Coturn coturn = DUAL.coturn();
         List<IceEvent> events = gather(config(IPV6_ONLY, IceServer.of(coturn.stunUrl6())).build());

@@ -113,6 +113,23 @@ class CoturnLifecycleTest {
     }
 
     @Test
+    @Order(3)
+    void withoutIpv6TheIpv6AccessorsSaySo() {
+        assertThat(coturn.listensOnIpv6()).isFalse();
+        assertThat(coturn.relaysOnIpv6()).isFalse();
+        for (String what : new String[] {"address6", "stunUrl6", "turnUdpUrl6", "turnTcpUrl6"}) {
+            ThrowingCallable call = switch (what) {
+                case "address6" -> coturn::address6;
+                case "stunUrl6" -> coturn::stunUrl6;
+                case "turnUdpUrl6" -> coturn::turnUdpUrl6;
+                default -> coturn::turnTcpUrl6;
+            };
+            assertThatThrownBy(call).isInstanceOf(IllegalStateException.class)
+                    .hasMessage(what + ": this coturn does not listen on [::1]");
+        }
+    }
+
+    @Test
     @Order(4)
     void closeStopsTheProcessFreesThePortsAndDeletesTheDirectory() throws IOException {
         long pid = coturn.pid();
