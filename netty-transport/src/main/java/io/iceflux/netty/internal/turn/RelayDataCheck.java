@@ -1,0 +1,284 @@
+package io.iceflux.netty.internal.turn;
+
+import io.iceflux.RelayCheck;
+import io.iceflux.RelayCheckOptions;
+import io.iceflux.ServerTransport;
+import io.iceflux.netty.internal.transport.FailureTexts;
+import io.iceflux.netty.internal.transport.StunTransportException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The data-path check of one TURN server (the library side of {@link RelayCheck}), in the spirit of coturn's
+ * {@code turnutils_uclient -y}: two allocations on the server, A and B, each from its own socket or connection
+ * ({@link TurnClient}, so authentication, 438, 300 and 437 are handled as for a gathering), then
+ * <ol>
+ *   <li>CreatePermission on A for B's relayed address (and for B's server-reflexive address when there is one), on
+ *       B for A's relayed address;</li>
+ *   <li><b>relay ↔ relay</b>: A sends {@link RelayCheckOptions#packets()} packets to B's relayed address (Send
+ *       indications); B, receiving each as a Data indication, sends it back to A's relayed address; A measures the
+ *       round trip;</li>
+ *   <li><b>server-reflexive ↔ relay</b>, when B is a UDP allocation whose Allocate response carried
+ *       XOR-MAPPED-ADDRESS (the server-reflexive address of B's socket): B sends packets from its socket straight to
+ *       A's relayed address, as a peer on the Internet would; A, receiving each as a Data indication, sends it back
+ *       to where it came from; B measures the round trip. Going out from B first opens B's NAT to A's relayed
+ *       address, so a NAT that filters by address and port does not fail this path.</li>
+ * </ol>
+ * After the last send the check waits {@link RelayCheckOptions#linger()} for the echoes (less when all are back).
+ * Every packet is 22 bytes: a marker byte that is neither STUN nor ChannelData, the path, the sequence number and a
+ * random nonce of the check; anything else is ignored.
+ *
+ * <p>Outcome, never an error: the allocations failing gives {@code ok=false} with the error's code and text; the
+ * permissions failing likewise; data not arriving gives {@code ok=false} and what did not arrive. The check is
+ * {@code ok} when both paths tried carried at least one packet each way.
+ *
+ * <p>Both allocations are recorded on the caller's {@link RelayLedger}: the caller releases it (deleting them, or
+ * letting a cancelled exchange clean up) whatever the outcome, then closes the transports.
+ */
+public final class RelayDataCheck {
+
+    /** The advice of a check whose allocations succeeded but whose relayed data never arrived. */
+    public static final String NO_DATA_ADVICE =
+            "check relay-ip/external-ip and the firewall for the relay port range";
+
+    static final int RELAY_PATH = 0;
+    static final int SRFLX_PATH = 1;
+    static final int PAYLOAD_LENGTH = 22;
+    private static final byte MARKER = (byte) 0xC5;
+    private static final int NONCE_OFFSET = 6;
+    private static final int NONCE_LENGTH = PAYLOAD_LENGTH - NONCE_OFFSET;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String url;
+    private final TurnRequest first;
+    private final TurnRequest second;
+    private final RelayCheckOptions options;
+    private final Scheduler scheduler;
+    private final byte[] nonce = new byte[NONCE_LENGTH];
+
+    /**
+     * A check of the server of {@code first} and {@code second}: two requests to the same server, each on a
+     * transport of its own that the client owns ({@link TurnRequest#ownsTransport()}).
+     *
+     * @param url the URL as configured, for the result
+     * @throws NullPointerException if an argument is null
+     */
+    public RelayDataCheck(String url, TurnRequest first, TurnRequest second, RelayCheckOptions options) {
+        this.url = Objects.requireNonNull(url, "url");
+        this.first = Objects.requireNonNull(first, "first");
+        this.second = Objects.requireNonNull(second, "second");
+        this.options = Objects.requireNonNull(options, "options");
+        this.scheduler = first.scheduler();
+        RANDOM.nextBytes(nonce);
+    }
+
+    /**
+     * Run the check, recording both allocate exchanges on {@code ledger}. Lazy; cancelling stops it (the ledger's
+     * release then cleans up). Never fails on what the network does: the result says.
+     */
+    public Mono<RelayCheck> run(RelayLedger ledger) {
+        Objects.requireNonNull(ledger, "ledger");
+        return Mono.zip(new TurnClient(first).allocate(ledger), new TurnClient(second).allocate(ledger))
+                .map(Allocations::new)
+                .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(new Allocations(e)))
+                .flatMap(allocations -> allocations.failure != null
+                        ? Mono.just(RelayCheck.failed(url, "TURN allocation failed: "
+                                + describe(allocations.failure, "TURN allocate request")))
+                        : permitThenMeasure(allocations.a, allocations.b));
+    }
+
+    /** Both allocations, or why they could not both be made. */
+    private record Allocations(TurnAllocation a, TurnAllocation b, Throwable failure) {
+        Allocations(reactor.util.function.Tuple2<TurnAllocation, TurnAllocation> both) {
+            this(both.getT1(), both.getT2(), null);
+        }
+
+        Allocations(Throwable failure) {
+            this(null, null, failure);
+        }
+    }
+
+    private Mono<RelayCheck> permitThenMeasure(TurnAllocation a, TurnAllocation b) {
+        InetSocketAddress srflx = second.protocol() == ServerTransport.UDP ? b.mappedAddress() : null;
+        List<InetSocketAddress> peersOfA = srflx == null ? List.of(b.relayedAddress())
+                : List.of(b.relayedAddress(), srflx);
+        Mono<Void> permits = Mono.when(a.permit(peersOfA), b.permit(List.of(a.relayedAddress())));
+        return permits.then(Mono.<Throwable>empty())
+                .onErrorResume(e -> !(e instanceof Error), Mono::just)
+                .map(failure -> RelayCheck.failed(url, "allocations succeeded but CreatePermission failed: "
+                        + describe(failure, "TURN create permission request")))
+                .switchIfEmpty(Mono.defer(() -> measure(a, b, srflx)));
+    }
+
+    private Mono<RelayCheck> measure(TurnAllocation a, TurnAllocation b, InetSocketAddress srflx) {
+        int packets = options.packets();
+        int paths = srflx == null ? 1 : 2;
+        AtomicLongArray sentAt = new AtomicLongArray(paths * packets);
+        AtomicLongArray rtt = new AtomicLongArray(paths * packets);
+        AtomicInteger received = new AtomicInteger();
+        Sinks.Empty<Void> allBack = Sinks.empty();
+        InetSocketAddress relayA = a.relayedAddress();
+        InetSocketAddress relayB = b.relayedAddress();
+        Echoes echoes = (path, data) -> {
+            int index = path * packets + sequence(data);
+            long sent = sentAt.get(index);
+            if (sent != 0 && rtt.compareAndSet(index, 0, Math.max(1, System.nanoTime() - sent))
+                    && received.incrementAndGet() == paths * packets) {
+                allBack.tryEmitEmpty();
+            }
+        };
+        // A: relay path echoes come back; srflx path packets are sent back to where they came from
+        a.listen((peer, data) -> {
+            int path = pathOf(data, packets);
+            if (path == RELAY_PATH) {
+                echoes.back(path, data);
+            } else if (path == SRFLX_PATH) {
+                a.sendTo(peer, data);
+            }
+        }, (sender, data) -> { });
+        // B: relay path packets go back to A's relayed address; srflx path echoes arrive beside the relay
+        b.listen((peer, data) -> {
+            if (pathOf(data, packets) == RELAY_PATH) {
+                b.sendTo(relayA, data);
+            }
+        }, (sender, data) -> {
+            if (pathOf(data, packets) == SRFLX_PATH) {
+                echoes.back(SRFLX_PATH, data);
+            }
+        });
+        return Flux.range(0, packets)
+                .concatMap(i -> i == 0 || options.interval().isZero() ? Mono.just(i)
+                        : Mono.delay(options.interval(), scheduler).thenReturn(i))
+                .doOnNext(i -> {
+                    sentAt.set(RELAY_PATH * packets + i, System.nanoTime());
+                    a.sendTo(relayB, payload(RELAY_PATH, i));
+                    if (srflx != null) {
+                        sentAt.set(SRFLX_PATH * packets + i, System.nanoTime());
+                        b.sendDirect(relayA, payload(SRFLX_PATH, i));
+                    }
+                })
+                .then(Mono.firstWithSignal(allBack.asMono(), Mono.delay(options.linger(), scheduler).then()))
+                .then(Mono.fromCallable(() -> result(packets, srflx, relayA, sentAt, rtt)));
+    }
+
+    @FunctionalInterface
+    private interface Echoes {
+        void back(int path, byte[] data);
+    }
+
+    private RelayCheck result(int packets, InetSocketAddress srflx, InetSocketAddress relayA, AtomicLongArray sentAt,
+            AtomicLongArray rtt) {
+        int paths = srflx == null ? 1 : 2;
+        int[] sent = new int[paths];
+        int[] back = new int[paths];
+        List<Long> rtts = new ArrayList<>();
+        for (int path = 0; path < paths; path++) {
+            for (int i = 0; i < packets; i++) {
+                int index = path * packets + i;
+                if (sentAt.get(index) != 0) {
+                    sent[path]++;
+                }
+                long r = rtt.get(index);
+                if (r != 0) {
+                    back[path]++;
+                    rtts.add(r);
+                }
+            }
+        }
+        int totalSent = Arrays.stream(sent).sum();
+        int totalBack = Arrays.stream(back).sum();
+        Integer loss = totalSent == 0 ? null
+                : (int) Math.round(100.0 * (totalSent - totalBack) / totalSent);
+        Double median = null;
+        if (!rtts.isEmpty()) {
+            Collections.sort(rtts);
+            int n = rtts.size();
+            long nanos = n % 2 == 1 ? rtts.get(n / 2) : (rtts.get(n / 2 - 1) + rtts.get(n / 2)) / 2;
+            median = Math.round(nanos / 1_000.0) / 1_000.0;
+        }
+        String relayPath = "relay <-> relay " + back[RELAY_PATH] + "/" + sent[RELAY_PATH] + " echoed";
+        String srflxPath = srflx == null ? null : "srflx " + FailureTexts.address(srflx) + " <-> relay "
+                + FailureTexts.address(relayA) + " " + back[SRFLX_PATH] + "/" + sent[SRFLX_PATH] + " echoed";
+        boolean relayOk = back[RELAY_PATH] > 0;
+        boolean srflxOk = srflx == null || back[SRFLX_PATH] > 0;
+        String detail;
+        if (totalBack == 0) {
+            detail = "allocations succeeded but no relayed data arrived (" + totalSent + " sent, 0 received): "
+                    + NO_DATA_ADVICE;
+        } else if (!relayOk) {
+            detail = "allocations succeeded but no data came back between the two relayed addresses ("
+                    + relayPath + "; " + srflxPath + "): " + NO_DATA_ADVICE;
+        } else if (!srflxOk) {
+            detail = "relayed data flows between two allocations, but none came back between this host's "
+                    + "server-reflexive address and a relayed address, as a peer outside would send it ("
+                    + relayPath + "; " + srflxPath + "): " + NO_DATA_ADVICE;
+        } else {
+            detail = "relayed data flows: " + relayPath + (srflxPath == null ? "" : ", " + srflxPath)
+                    + "; median rtt " + String.format(Locale.ROOT, "%.3f", median) + " ms"
+                    + (loss != null && loss > 0 ? ", " + loss + "% lost" : "");
+        }
+        return new RelayCheck(url, relayOk && srflxOk, median, loss, totalSent, totalBack, detail);
+    }
+
+    /** The payload of packet {@code sequence} of {@code path}. */
+    byte[] payload(int path, int sequence) {
+        byte[] data = new byte[PAYLOAD_LENGTH];
+        data[0] = MARKER;
+        data[1] = (byte) path;
+        data[2] = (byte) (sequence >>> 24);
+        data[3] = (byte) (sequence >>> 16);
+        data[4] = (byte) (sequence >>> 8);
+        data[5] = (byte) sequence;
+        System.arraycopy(nonce, 0, data, NONCE_OFFSET, NONCE_LENGTH);
+        return data;
+    }
+
+    /** The path of a payload of this check with a sequence number below {@code packets}, or -1 for anything else. */
+    private int pathOf(byte[] data, int packets) {
+        if (data.length != PAYLOAD_LENGTH || data[0] != MARKER
+                || !Arrays.equals(data, NONCE_OFFSET, PAYLOAD_LENGTH, nonce, 0, NONCE_LENGTH)) {
+            return -1;
+        }
+        int sequence = sequence(data);
+        if (sequence < 0 || sequence >= packets || (data[1] != RELAY_PATH && data[1] != SRFLX_PATH)) {
+            return -1;
+        }
+        return data[1];
+    }
+
+    private static int sequence(byte[] data) {
+        return (data[2] & 0xFF) << 24 | (data[3] & 0xFF) << 16 | (data[4] & 0xFF) << 8 | data[5] & 0xFF;
+    }
+
+    /**
+     * Say what went wrong in the words of the gathering's errors: the server's code and reason phrase, or 701 and
+     * what failed, or 600 and why the answer was unusable.
+     */
+    static String describe(Throwable failure, String request) {
+        if (failure instanceof StunTransportException.ErrorResponse error) {
+            return error.code() + " " + error.reason();
+        }
+        if (failure instanceof StunTransportException.Timeout) {
+            return "701 " + request + " timed out.";
+        }
+        if (failure instanceof StunTransportException.UnusableAddress unusable) {
+            return "600 " + unusable.getMessage();
+        }
+        if (failure instanceof StunTransportException transport) {
+            return "701 " + transport.getMessage();
+        }
+        return FailureTexts.describe(failure);
+    }
+}
