@@ -1,11 +1,13 @@
 package io.iceflux.netty.coturn;
 
+import io.iceflux.testsupport.NetworkNamespace;
 import io.iceflux.testsupport.TestCertificate;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -85,6 +87,8 @@ public final class Coturn implements AutoCloseable {
     private final Process process;
     private final Thread shutdownHook;
     private final CoturnCli cli;
+    /** Where coturn listens and relays: 127.0.0.1, or the namespace's address ({@link Builder#inNamespace}). */
+    private final String ip;
 
     private boolean closed;
     private List<String> logAtClose = List.of();
@@ -93,6 +97,7 @@ public final class Coturn implements AutoCloseable {
         this.realm = builder.realm;
         this.users = Collections.unmodifiableMap(new LinkedHashMap<>(builder.users));
         this.directory = directory;
+        this.ip = builder.namespace.map(ns -> ns.nsAddress().getHostAddress()).orElse(LOOPBACK_IP);
         this.logFile = directory.resolve("turnserver.log");
         this.consoleFile = directory.resolve("console.log");
         this.port = FreePorts.udpAndTcp();
@@ -107,11 +112,13 @@ public final class Coturn implements AutoCloseable {
             certificate.writePem(certificatePem, privateKeyPem);
         }
         String cliPassword = HexFormat.of().formatHex(randomBytes(16));
-        this.cli = new CoturnCli(new InetSocketAddress(LOOPBACK_IP, cliPort), cliPassword, CLI_TIMEOUT);
+        this.cli = new CoturnCli(new InetSocketAddress(ip, cliPort), cliPassword, CLI_TIMEOUT);
         Path config = directory.resolve("turnserver.conf");
         write(config, String.join("\n", configLines(builder, cliPassword)) + "\n");
         try {
-            this.process = new ProcessBuilder(builder.executable.toString(), "-c", config.toString())
+            this.process = builder.namespace.isPresent()
+                    ? builder.namespace.get().start(consoleFile, builder.executable.toString(), "-c", config.toString())
+                    : new ProcessBuilder(builder.executable.toString(), "-c", config.toString())
                     .directory(directory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(consoleFile.toFile())
@@ -142,7 +149,7 @@ public final class Coturn implements AutoCloseable {
 
     /** Returns the address of the UDP and TCP listener: 127.0.0.1 and {@link #port()}. */
     public InetSocketAddress address() {
-        return new InetSocketAddress(LOOPBACK_IP, port);
+        return new InetSocketAddress(ip, port);
     }
 
     /** Returns the port of the plain listener, the same for UDP and TCP. */
@@ -191,17 +198,17 @@ public final class Coturn implements AutoCloseable {
 
     /** Returns {@code stun:127.0.0.1:<port>}. */
     public String stunUrl() {
-        return "stun:" + LOOPBACK_IP + ":" + port;
+        return "stun:" + ip + ":" + port;
     }
 
     /** Returns {@code turn:127.0.0.1:<port>?transport=udp}. */
     public String turnUdpUrl() {
-        return "turn:" + LOOPBACK_IP + ":" + port + "?transport=udp";
+        return "turn:" + ip + ":" + port + "?transport=udp";
     }
 
     /** Returns {@code turn:127.0.0.1:<port>?transport=tcp}. */
     public String turnTcpUrl() {
-        return "turn:" + LOOPBACK_IP + ":" + port + "?transport=tcp";
+        return "turn:" + ip + ":" + port + "?transport=tcp";
     }
 
     /**
@@ -453,7 +460,8 @@ public final class Coturn implements AutoCloseable {
     private boolean answersBinding() {
         byte[] tid = HandStun.newTransactionId();
         byte[] request = HandStun.encode(HandStun.BINDING_REQUEST, tid, List.of());
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(FreePorts.LOOPBACK, 0))) {
+        InetAddress from = ip.equals(LOOPBACK_IP) ? FreePorts.LOOPBACK : null;
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(from, 0))) {
             socket.setSoTimeout(Math.toIntExact(PROBE_TIMEOUT.toMillis()));
             socket.send(new DatagramPacket(request, request.length, address()));
             byte[] buffer = new byte[1500];
@@ -469,9 +477,9 @@ public final class Coturn implements AutoCloseable {
         }
     }
 
-    private static boolean acceptsTcp(int port) {
+    private boolean acceptsTcp(int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(LOOPBACK_IP, port), Math.toIntExact(PROBE_TIMEOUT.toMillis()));
+            socket.connect(new InetSocketAddress(ip, port), Math.toIntExact(PROBE_TIMEOUT.toMillis()));
             return true;
         } catch (IOException notYet) {
             return false;
@@ -480,8 +488,8 @@ public final class Coturn implements AutoCloseable {
 
     private List<String> configLines(Builder builder, String cliPassword) {
         List<String> lines = new ArrayList<>(List.of(
-                "listening-ip=" + LOOPBACK_IP,
-                "relay-ip=" + LOOPBACK_IP,
+                "listening-ip=" + ip,
+                "relay-ip=" + ip,
                 "listening-port=" + port,
                 "min-port=" + relayRange.min(),
                 "max-port=" + relayRange.max(),
@@ -497,7 +505,7 @@ public final class Coturn implements AutoCloseable {
                 "simple-log",
                 "pidfile=" + directory.resolve("turnserver.pid"),
                 "userdb=" + directory.resolve("turndb"),
-                "cli-ip=" + LOOPBACK_IP,
+                "cli-ip=" + ip,
                 "cli-port=" + cliPort,
                 "cli-password=" + cliPassword));
         users.forEach((name, password) -> lines.add("user=" + name + ":" + password));
@@ -513,6 +521,7 @@ public final class Coturn implements AutoCloseable {
             lines.add("static-auth-secret=" + secret);
         });
         builder.userQuota.ifPresent(quota -> lines.add("user-quota=" + quota));
+        builder.externalIp.ifPresent(external -> lines.add("external-ip=" + external.getHostAddress()));
         builder.staleNonce.ifPresent(nonce -> lines.add("stale-nonce=" + nonce.toSeconds()));
         builder.alternateServer.ifPresent(server -> lines.add("alternate-server="
                 + server.getAddress().getHostAddress() + ":" + server.getPort()));
@@ -592,6 +601,8 @@ public final class Coturn implements AutoCloseable {
         private Optional<String> authSecret = Optional.empty();
         private Optional<Duration> staleNonce = Optional.empty();
         private Optional<InetSocketAddress> alternateServer = Optional.empty();
+        private Optional<NetworkNamespace> namespace = Optional.empty();
+        private Optional<InetAddress> externalIp = Optional.empty();
         private boolean tls = true;
         private int relayPorts = FreePorts.RELAY_BLOCK;
         private Duration startupTimeout = Duration.ofSeconds(10);
@@ -734,6 +745,30 @@ public final class Coturn implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs coturn inside {@code namespace} ({@code ip netns exec}), listening and relaying on its
+         * {@link NetworkNamespace#nsAddress()} instead of 127.0.0.1 (the CLI too); {@link #tls(boolean)} must be off
+         * (the certificate names 127.0.0.1). The namespace stays the caller's to close.
+         *
+         * @throws NullPointerException if {@code namespace} is null
+         */
+        public Builder inNamespace(NetworkNamespace namespace) {
+            this.namespace = Optional.of(Objects.requireNonNull(namespace, "namespace"));
+            return this;
+        }
+
+        /**
+         * Makes coturn announce {@code address} as the IP of every relayed address (coturn {@code external-ip}),
+         * whatever address it relays on: with an address nobody owns, allocations succeed and relayed data never
+         * arrives, the most frequent real misconfiguration.
+         *
+         * @throws NullPointerException if {@code address} is null
+         */
+        public Builder externalIp(InetAddress address) {
+            this.externalIp = Optional.of(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
         /** Switches the TLS listener and its certificate on (the default) or off. */
         public Builder tls(boolean enabled) {
             this.tls = enabled;
@@ -767,6 +802,10 @@ public final class Coturn implements AutoCloseable {
          *         ends with coturn's log. Nothing is left running or on disk then.
          */
         public Coturn start() {
+            if (namespace.isPresent() && tls) {
+                throw new IllegalStateException("a coturn in a namespace needs tls(false): the certificate names "
+                        + "127.0.0.1");
+            }
             Path directory;
             try {
                 directory = Files.createTempDirectory("iceflux-coturn-");

@@ -42,7 +42,10 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Outcome, never an error: the allocations failing gives {@code ok=false} with the error's code and text; the
  * permissions failing likewise; data not arriving gives {@code ok=false} and what did not arrive. The check is
- * {@code ok} when both paths tried carried at least one packet each way.
+ * {@code ok} when both paths tried carried at least one packet each way. The second path is the one that proves
+ * what peers will see: coturn hands data sent to its own announced ({@code external-ip}) address straight to that
+ * allocation, so two of its relays reach each other even when the announced address is wrong or the relay port
+ * range is closed to the outside.
  *
  * <p>Both allocations are recorded on the caller's {@link RelayLedger}: the caller releases it (deleting them, or
  * letting a cancelled exchange clean up) whatever the outcome, then closes the transports.
@@ -217,12 +220,15 @@ public final class RelayDataCheck {
         if (totalBack == 0) {
             detail = "allocations succeeded but no relayed data arrived (" + totalSent + " sent, 0 received): "
                     + NO_DATA_ADVICE;
+        } else if (!srflxOk) {
+            // coturn hands data sent to its own announced (external-ip) address straight to that allocation: two
+            // of its relays reach each other even when no peer outside can reach either
+            detail = "allocations succeeded but no relayed data arrived from outside the server (srflx "
+                    + FailureTexts.address(srflx) + " -> relay " + FailureTexts.address(relayA) + ": "
+                    + sent[SRFLX_PATH] + " sent, 0 received; relay <-> relay " + back[RELAY_PATH] + "/"
+                    + sent[RELAY_PATH] + " came back inside the server): " + NO_DATA_ADVICE;
         } else if (!relayOk) {
             detail = "allocations succeeded but no data came back between the two relayed addresses ("
-                    + relayPath + "; " + srflxPath + "): " + NO_DATA_ADVICE;
-        } else if (!srflxOk) {
-            detail = "relayed data flows between two allocations, but none came back between this host's "
-                    + "server-reflexive address and a relayed address, as a peer outside would send it ("
                     + relayPath + "; " + srflxPath + "): " + NO_DATA_ADVICE;
         } else {
             detail = "relayed data flows: " + relayPath + (srflxPath == null ? "" : ", " + srflxPath)
