@@ -50,20 +50,34 @@ class RelayCheckBrokenRelayCoturnTest {
                         .satisfies(relay -> assertThat(relay.address()).isEqualTo(nobody.getHostAddress()));
                 coturn.awaitAllocationCount(0, Duration.ofSeconds(10));
 
-                List<RelayCheck> checks = gatherer.checkRelays(config,
+                IceConfiguration udpAndTcp = config.toBuilder().server(IceServer.of(List.of(coturn.turnTcpUrl()),
+                        coturn.username(), coturn.password())).build();
+                List<RelayCheck> checks = gatherer.checkRelays(udpAndTcp,
                         RelayCheckOptions.defaults().withLinger(Duration.ofMillis(500)))
                         .collectList().block(Duration.ofSeconds(30));
 
                 // coturn hands what its relay A sends to relay B's announced address straight to B: relay <->
                 // relay comes back; what this host sends to the announced address goes nowhere
-                assertThat(checks).singleElement().satisfies(check -> {
-                    assertThat(check.url()).isEqualTo(coturn.turnUdpUrl());
+                assertThat(checks).extracting(RelayCheck::url)
+                        .containsExactly(coturn.turnUdpUrl(), coturn.turnTcpUrl());
+                assertThat(checks.get(0)).satisfies(check -> {
                     assertThat(check.ok()).isFalse();
                     assertThat(check.sent()).isEqualTo(20);
                     assertThat(check.received()).isEqualTo(10);
                     assertThat(check.lossPercent()).isEqualTo(50);
                     assertThat(check.detail()).matches("allocations succeeded but no relayed data arrived from "
                             + "outside the server \\(srflx " + quote(ns.hostAddress()) + ":\\d+ -> relay "
+                            + quote(nobody) + ":\\d+: 10 sent, 0 received; relay <-> relay 10/10 came back inside "
+                            + "the server\\): check relay-ip/external-ip and the firewall for the relay port range");
+                });
+                // over TCP the second path leaves from a UDP socket of this host, and goes nowhere either
+                assertThat(checks.get(1)).satisfies(check -> {
+                    assertThat(check.ok()).isFalse();
+                    assertThat(check.sent()).isEqualTo(20);
+                    assertThat(check.received()).isEqualTo(10);
+                    assertThat(check.lossPercent()).isEqualTo(50);
+                    assertThat(check.detail()).matches("allocations succeeded but no relayed data arrived from "
+                            + "outside the server \\(udp " + quote(ns.hostAddress()) + ":\\d+ -> relay "
                             + quote(nobody) + ":\\d+: 10 sent, 0 received; relay <-> relay 10/10 came back inside "
                             + "the server\\): check relay-ip/external-ip and the firewall for the relay port range");
                 });

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
@@ -29,8 +30,8 @@ import reactor.util.Loggers;
  * The relay data-path checks of a configuration ({@code NettyIceGatherer.checkRelays}): one
  * {@link RelayDataCheck} per distinct TURN server, that is per ({@linkplain IceServerUrl#canonical() canonical
  * URL}, credentials), reported under the first spelling configured with those credentials, in configuration order.
- * Each check opens two transports of the URL's kind (UDP sockets, or TCP/TLS connections) on the first local address
- * of the server's family, and releases what it holds (allocations deleted, then transports closed) whatever the
+ * Each check opens two transports of the URL's kind (UDP sockets, or TCP/TLS connections, then also a UDP socket
+ * for the second path) on the first local address of the server's family, and releases what it holds (allocations deleted, then transports closed) whatever the
  * outcome, recorded on the gatherer's {@link Cleanups} so that closing the gatherer waits for it.
  */
 public final class RelayChecks {
@@ -102,9 +103,12 @@ public final class RelayChecks {
             InetAddress local, InetSocketAddress server) {
         IceServerUrl url = target.url();
         return Mono.usingWhen(Mono.fromSupplier(Gathering.Resources::new),
-                resources -> Mono.zip(open(url, local, server, resources), open(url, local, server, resources))
-                        .map(both -> new RelayDataCheck(url.url(), request(config, target, both.getT1(), server),
-                                request(config, target, both.getT2(), server), options))
+                resources -> Mono.zip(open(url, local, server, resources), open(url, local, server, resources),
+                                url.transport() == ServerTransport.UDP ? Mono.just(Optional.<StunTransport>empty())
+                                        : context.transports().openUdp(local).doOnNext(resources::own)
+                                                .map(Optional::of))
+                        .map(all -> new RelayDataCheck(url.url(), request(config, target, all.getT1(), server),
+                                request(config, target, all.getT2(), server), options, all.getT3().orElse(null)))
                         .flatMap(check -> check.run(resources.relays))
                         .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(RelayCheck.failed(url.url(),
                                 "TURN allocation failed: 701 " + FailureTexts.describe(e))))

@@ -5,6 +5,9 @@ import io.iceflux.RelayCheckOptions;
 import io.iceflux.ServerTransport;
 import io.iceflux.netty.internal.transport.FailureTexts;
 import io.iceflux.netty.internal.transport.StunTransportException;
+import io.iceflux.netty.internal.transport.StunTransport;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BiConsumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -30,11 +34,11 @@ import reactor.core.scheduler.Scheduler;
  *   <li><b>relay ↔ relay</b>: A sends {@link RelayCheckOptions#packets()} packets to B's relayed address (Send
  *       indications); B, receiving each as a Data indication, sends it back to A's relayed address; A measures the
  *       round trip;</li>
- *   <li><b>server-reflexive ↔ relay</b>, when B is a UDP allocation whose Allocate response carried
- *       XOR-MAPPED-ADDRESS (the server-reflexive address of B's socket): B sends packets from its socket straight to
- *       A's relayed address, as a peer on the Internet would; A, receiving each as a Data indication, sends it back
- *       to where it came from; B measures the round trip. Going out from B first opens B's NAT to A's relayed
- *       address, so a NAT that filters by address and port does not fail this path.</li>
+ *   <li><b>server-reflexive ↔ relay</b>, when B's Allocate response carried XOR-MAPPED-ADDRESS: B's UDP socket
+ *       (over TCP/TLS, a UDP socket of this host given to the check) sends packets straight to A's relayed address,
+ *       as a peer on the Internet would; A, receiving each as a Data indication, sends it back to where it came
+ *       from; the socket measures the round trip. Going out from the socket first opens this host's NAT to A's
+ *       relayed address, so a NAT that filters by address and port does not fail this path.</li>
  * </ol>
  * After the last send the check waits {@link RelayCheckOptions#linger()} for the echoes (less when all are back).
  * Every packet is 22 bytes: a marker byte that is neither STUN nor ChannelData, the path, the sequence number and a
@@ -70,6 +74,7 @@ public final class RelayDataCheck {
     private final RelayCheckOptions options;
     private final Scheduler scheduler;
     private final byte[] nonce = new byte[NONCE_LENGTH];
+    private final StunTransport outsideSocket;
 
     /**
      * A check of the server of {@code first} and {@code second}: two requests to the same server, each on a
@@ -79,11 +84,21 @@ public final class RelayDataCheck {
      * @throws NullPointerException if an argument is null
      */
     public RelayDataCheck(String url, TurnRequest first, TurnRequest second, RelayCheckOptions options) {
+        this(url, first, second, options, null);
+    }
+
+    /**
+     * A check as above which, when the allocations are over TCP/TLS, sends the second path's packets from
+     * {@code outsideSocket}, a UDP socket of this host (null: no second path over TCP/TLS). The caller closes it.
+     */
+    public RelayDataCheck(String url, TurnRequest first, TurnRequest second, RelayCheckOptions options,
+            StunTransport outsideSocket) {
         this.url = Objects.requireNonNull(url, "url");
         this.first = Objects.requireNonNull(first, "first");
         this.second = Objects.requireNonNull(second, "second");
         this.options = Objects.requireNonNull(options, "options");
         this.scheduler = first.scheduler();
+        this.outsideSocket = outsideSocket;
         RANDOM.nextBytes(nonce);
     }
 
@@ -113,10 +128,29 @@ public final class RelayDataCheck {
         }
     }
 
+    /**
+     * Where the second path's packets leave from: B's UDP socket (its server-reflexive address is B's mapped
+     * address), or, over TCP/TLS, a UDP socket of this host, whose public IP address is taken to be that of B's
+     * mapped address (a permission is for an IP address only).
+     *
+     * @param permit the address A permits for it
+     * @param label  how the detail names it
+     * @param socket the socket, or null for B's own
+     */
+    private record Outside(InetSocketAddress permit, String label, StunTransport socket) {
+    }
+
     private Mono<RelayCheck> permitThenMeasure(TurnAllocation a, TurnAllocation b) {
-        InetSocketAddress srflx = second.protocol() == ServerTransport.UDP ? b.mappedAddress() : null;
+        InetSocketAddress mapped = b.mappedAddress();
+        Outside outside = null;
+        if (mapped != null && second.protocol() == ServerTransport.UDP) {
+            outside = new Outside(mapped, "srflx " + FailureTexts.address(mapped), null);
+        } else if (mapped != null && outsideSocket != null) {
+            outside = new Outside(mapped, "udp " + FailureTexts.address(outsideSocket.localAddress()), outsideSocket);
+        }
+        Outside srflx = outside;
         List<InetSocketAddress> peersOfA = srflx == null ? List.of(b.relayedAddress())
-                : List.of(b.relayedAddress(), srflx);
+                : List.of(b.relayedAddress(), srflx.permit());
         Mono<Void> permits = Mono.when(a.permit(peersOfA), b.permit(List.of(a.relayedAddress())));
         return permits.then(Mono.<Throwable>empty())
                 .onErrorResume(e -> !(e instanceof Error), Mono::just)
@@ -125,7 +159,7 @@ public final class RelayDataCheck {
                 .switchIfEmpty(Mono.defer(() -> measure(a, b, srflx)));
     }
 
-    private Mono<RelayCheck> measure(TurnAllocation a, TurnAllocation b, InetSocketAddress srflx) {
+    private Mono<RelayCheck> measure(TurnAllocation a, TurnAllocation b, Outside srflx) {
         int packets = options.packets();
         int paths = srflx == null ? 1 : 2;
         AtomicLongArray sentAt = new AtomicLongArray(paths * packets);
@@ -151,16 +185,27 @@ public final class RelayDataCheck {
                 a.sendTo(peer, data);
             }
         }, (sender, data) -> { });
-        // B: relay path packets go back to A's relayed address; srflx path echoes arrive beside the relay
+        // B: relay path packets go back to A's relayed address; srflx path echoes arrive beside the relay, on B's
+        // socket or on the outside socket
+        BiConsumer<InetSocketAddress, byte[]> outsideEchoes = (sender, data) -> {
+            if (pathOf(data, packets) == SRFLX_PATH) {
+                echoes.back(SRFLX_PATH, data);
+            }
+        };
         b.listen((peer, data) -> {
             if (pathOf(data, packets) == RELAY_PATH) {
                 b.sendTo(relayA, data);
             }
-        }, (sender, data) -> {
-            if (pathOf(data, packets) == SRFLX_PATH) {
-                echoes.back(SRFLX_PATH, data);
-            }
-        });
+        }, srflx != null && srflx.socket() == null ? outsideEchoes : (sender, data) -> { });
+        if (srflx != null && srflx.socket() != null) {
+            srflx.socket().unsolicited((frame, indication, sender) -> {
+                if (indication != null || sender == null) {
+                    return false;
+                }
+                outsideEchoes.accept(sender, ByteBufUtil.getBytes(frame));
+                return true;
+            });
+        }
         return Flux.range(0, packets)
                 .concatMap(i -> i == 0 || options.interval().isZero() ? Mono.just(i)
                         : Mono.delay(options.interval(), scheduler).thenReturn(i))
@@ -169,7 +214,11 @@ public final class RelayDataCheck {
                     a.sendTo(relayB, payload(RELAY_PATH, i));
                     if (srflx != null) {
                         sentAt.set(SRFLX_PATH * packets + i, System.nanoTime());
-                        b.sendDirect(relayA, payload(SRFLX_PATH, i));
+                        if (srflx.socket() == null) {
+                            b.sendDirect(relayA, payload(SRFLX_PATH, i));
+                        } else {
+                            srflx.socket().send(Unpooled.wrappedBuffer(payload(SRFLX_PATH, i)), relayA);
+                        }
                     }
                 })
                 .then(Mono.firstWithSignal(allBack.asMono(), Mono.delay(options.linger(), scheduler).then()))
@@ -181,7 +230,7 @@ public final class RelayDataCheck {
         void back(int path, byte[] data);
     }
 
-    private RelayCheck result(int packets, InetSocketAddress srflx, InetSocketAddress relayA, AtomicLongArray sentAt,
+    private RelayCheck result(int packets, Outside srflx, InetSocketAddress relayA, AtomicLongArray sentAt,
             AtomicLongArray rtt) {
         int paths = srflx == null ? 1 : 2;
         int[] sent = new int[paths];
@@ -212,7 +261,7 @@ public final class RelayDataCheck {
             median = Math.round(nanos / 1_000.0) / 1_000.0;
         }
         String relayPath = "relay <-> relay " + back[RELAY_PATH] + "/" + sent[RELAY_PATH] + " echoed";
-        String srflxPath = srflx == null ? null : "srflx " + FailureTexts.address(srflx) + " <-> relay "
+        String srflxPath = srflx == null ? null : srflx.label() + " <-> relay "
                 + FailureTexts.address(relayA) + " " + back[SRFLX_PATH] + "/" + sent[SRFLX_PATH] + " echoed";
         boolean relayOk = back[RELAY_PATH] > 0;
         boolean srflxOk = srflx == null || back[SRFLX_PATH] > 0;
@@ -223,8 +272,8 @@ public final class RelayDataCheck {
         } else if (!srflxOk) {
             // coturn hands data sent to its own announced (external-ip) address straight to that allocation: two
             // of its relays reach each other even when no peer outside can reach either
-            detail = "allocations succeeded but no relayed data arrived from outside the server (srflx "
-                    + FailureTexts.address(srflx) + " -> relay " + FailureTexts.address(relayA) + ": "
+            detail = "allocations succeeded but no relayed data arrived from outside the server ("
+                    + srflx.label() + " -> relay " + FailureTexts.address(relayA) + ": "
                     + sent[SRFLX_PATH] + " sent, 0 received; relay <-> relay " + back[RELAY_PATH] + "/"
                     + sent[RELAY_PATH] + " came back inside the server): " + NO_DATA_ADVICE;
         } else if (!relayOk) {
