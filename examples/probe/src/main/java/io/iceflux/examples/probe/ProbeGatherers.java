@@ -3,6 +3,8 @@ package io.iceflux.examples.probe;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceGatherer;
+import io.iceflux.RelayCheck;
+import io.iceflux.RelayCheckOptions;
 import io.iceflux.netty.NettyIceGatherer;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -20,6 +22,14 @@ interface ProbeGatherers {
         /** Release what the gatherer holds (event loops, DNS resolver). */
         @Override
         void close();
+
+        /**
+         * Check that the TURN servers of {@code configuration} relay data ({@link NettyIceGatherer#checkRelays});
+         * a gatherer that cannot checks nothing.
+         */
+        default Flux<RelayCheck> checkRelays(IceConfiguration configuration, RelayCheckOptions options) {
+            return Flux.empty();
+        }
     }
 
     /**
@@ -51,6 +61,11 @@ interface ProbeGatherers {
             @Override
             public Flux<IceEvent> gather(IceConfiguration configuration, Publisher<?> restarts) {
                 return gatherer.gather(configuration, restarts);
+            }
+
+            @Override
+            public Flux<RelayCheck> checkRelays(IceConfiguration configuration, RelayCheckOptions options) {
+                return gatherer.checkRelays(configuration, options);
             }
 
             @Override

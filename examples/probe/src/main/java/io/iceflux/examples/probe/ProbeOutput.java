@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceEvent;
+import io.iceflux.RelayCheck;
 import io.iceflux.examples.common.ProbeJson;
 import io.iceflux.examples.common.ServerCheck;
 import io.iceflux.examples.common.TerminalText;
@@ -18,6 +19,13 @@ interface ProbeOutput {
 
     /** Write one event that happened {@code t} ms after gathering started. */
     void event(IceEvent event, long t);
+
+    /**
+     * Write the outcome of one relay data-path check that ended {@code t} ms after gathering started; the JSON output
+     * carries it in the summary only.
+     */
+    default void relayCheck(RelayCheck check, long t) {
+    }
 
     /** Write the per-server verdicts at {@code t} ms; {@code exitCode} is what the probe returns. */
     void summary(List<ServerCheck> checks, int exitCode, long t);
@@ -58,6 +66,14 @@ interface ProbeOutput {
                 line = "end-of-candidates  (generation " + event.generation() + ")";
             }
             out.printf("%6d ms  %s%n", t, line);
+            out.flush();
+        }
+
+        @Override
+        public void relayCheck(RelayCheck check, long t) {
+            // the detail is built by the library; only a server's reason phrase in it came from the network
+            out.printf("%6d ms  relay-check %-4s %s  %s%n", t, check.ok() ? "OK" : "FAIL",
+                    TerminalText.escape(check.url()), TerminalText.line(check.detail()));
             out.flush();
         }
 
