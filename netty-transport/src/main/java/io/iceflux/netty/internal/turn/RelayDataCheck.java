@@ -23,6 +23,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.function.Tuple2;
 
 /**
  * The data-path check of one TURN server (the library side of {@link RelayCheck}), in the spirit of coturn's
@@ -119,7 +120,7 @@ public final class RelayDataCheck {
 
     /** Both allocations, or why they could not both be made. */
     private record Allocations(TurnAllocation a, TurnAllocation b, Throwable failure) {
-        Allocations(reactor.util.function.Tuple2<TurnAllocation, TurnAllocation> both) {
+        Allocations(Tuple2<TurnAllocation, TurnAllocation> both) {
             this(both.getT1(), both.getT2(), null);
         }
 
