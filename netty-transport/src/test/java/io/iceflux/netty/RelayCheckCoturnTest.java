@@ -10,8 +10,12 @@ import io.iceflux.StunTimers;
 import io.iceflux.netty.coturn.Coturn;
 import io.iceflux.netty.coturn.CoturnExtension;
 import io.iceflux.netty.fixtures.GatheringEvents;
+import io.iceflux.netty.fixtures.OpenSockets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 
 /** The relay data-path check against a real coturn on 127.0.0.1, over UDP, TCP and TLS. */
 class RelayCheckCoturnTest {
@@ -137,6 +142,35 @@ class RelayCheckCoturnTest {
 
         coturn().awaitAllocationCount(0, Duration.ofSeconds(10));
         assertThat(result.get()).isNull();
+    }
+
+    @Test
+    void checksCancelledAtRandomMomentsLeaveNoSocketAndNoAllocationBehind() {
+        check(GatheringEvents.loopbackConfig(FAST, turn(coturn().turnUdpUrl())).build(), OPTIONS.withPackets(1));
+        Set<String> socketsBefore = OpenSockets.now();
+        Random random = new Random(20261205L);
+        List<String> urls = List.of(coturn().turnUdpUrl(), coturn().turnTcpUrl(), coturn().turnsUrl());
+        RelayCheckOptions paced = OPTIONS.withPackets(20).withInterval(Duration.ofMillis(5));
+
+        List<Integer> outcomes = Flux.range(0, 24)
+                .flatMap(i -> gatherer.checkRelays(
+                                GatheringEvents.loopbackConfig(FAST, turn(urls.get(i % urls.size()))).build(), paced)
+                        .take(Duration.ofMillis(random.nextInt(400)))
+                        .count().map(Long::intValue), 4)
+                .collectList().block(Duration.ofSeconds(60));
+
+        // some were cancelled before their result, some not: all of them leave nothing
+        assertThat(outcomes).hasSize(24).contains(0);
+        coturn().awaitAllocationCount(0, Duration.ofSeconds(10));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Set<String> left = OpenSockets.now();
+        left.removeAll(socketsBefore);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            left = OpenSockets.now();
+            left.removeAll(socketsBefore);
+        }
+        assertThat(left).as("sockets left open: %s", OpenSockets.describe(left)).isEmpty();
     }
 
     @Test
