@@ -11,11 +11,15 @@ import io.iceflux.netty.NettyIceGatherer;
 import io.iceflux.netty.stun.StunClass;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.Disposable;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** The relay data-path check against the testkit server: what flows, what the server saw, what a fault does. */
 class RelayCheckAgainstTestTurnServerTest {
@@ -98,6 +102,39 @@ class RelayCheckAgainstTestTurnServerTest {
         assertThat(checks).containsExactly(new RelayCheck(server().turnUdpUrl(), false, null, 100, 20, 0,
                 "allocations succeeded but no relayed data arrived (20 sent, 0 received): check "
                         + "relay-ip/external-ip and the firewall for the relay port range"));
+    }
+
+    @Test
+    void theWaitForEchoesRunsOnTheGatherersScheduler() {
+        server().silent(TurnMethod.SEND);
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        try (NettyIceGatherer virtual = NettyIceGatherer.builder().scheduler(time).build()) {
+            RelayCheckOptions hourLong = OPTIONS.withLinger(Duration.ofHours(1)).withDeadline(Duration.ofHours(2));
+            AtomicReference<List<RelayCheck>> result = new AtomicReference<>();
+            Disposable running = virtual.checkRelays(config(turn(server(), server().turnUdpUrl())).build(), hourLong)
+                    .collectList().subscribe(result::set);
+            try {
+                // 10 relay -> relay and the 10 echoes of what came from the server-reflexive address: all dropped
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (server().received(TurnMethod.SEND, StunClass.INDICATION) < 20 && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+                }
+                assertThat(server().received(TurnMethod.SEND, StunClass.INDICATION)).isEqualTo(20);
+                time.advanceTimeBy(Duration.ofMinutes(59));
+                assertThat(result.get()).isNull();
+
+                time.advanceTimeBy(Duration.ofMinutes(1));
+                deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (result.get() == null && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+                }
+                assertThat(result.get()).containsExactly(new RelayCheck(server().turnUdpUrl(), false, null, 100, 20,
+                        0, "allocations succeeded but no relayed data arrived (20 sent, 0 received): check "
+                                + "relay-ip/external-ip and the firewall for the relay port range"));
+            } finally {
+                running.dispose();
+            }
+        }
     }
 
     @Test
