@@ -33,7 +33,8 @@ import java.util.stream.Stream;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A real coturn ({@code /usr/bin/turnserver}, 4.6.1) started for a test on 127.0.0.1 only, with long-term
+ * A real coturn ({@code /usr/bin/turnserver}, 4.6.1) started for a test on 127.0.0.1 only (or on the address of a
+ * network namespace the test made, {@link Builder#inNamespace}), with long-term
  * credentials, FINGERPRINT, loopback peers allowed, a private relay port range and, by default, a TLS listener
  * with a freshly generated self-signed certificate for {@code localhost} and {@code 127.0.0.1}.
  *
@@ -72,6 +73,8 @@ public final class Coturn implements AutoCloseable {
     private static final int CACHED_LOG_LINES = 500;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final String ip;
+    private final NetworkNamespace namespace;
     private final String realm;
     private final Map<String, String> users;
     private final int port;
@@ -87,17 +90,16 @@ public final class Coturn implements AutoCloseable {
     private final Process process;
     private final Thread shutdownHook;
     private final CoturnCli cli;
-    /** Where coturn listens and relays: 127.0.0.1, or the namespace's address ({@link Builder#inNamespace}). */
-    private final String ip;
 
     private boolean closed;
     private List<String> logAtClose = List.of();
 
     private Coturn(Builder builder, Path directory) {
+        this.namespace = builder.namespace;
+        this.ip = namespace == null ? LOOPBACK_IP : namespace.nsAddress().getHostAddress();
         this.realm = builder.realm;
         this.users = Collections.unmodifiableMap(new LinkedHashMap<>(builder.users));
         this.directory = directory;
-        this.ip = builder.namespace.map(ns -> ns.nsAddress().getHostAddress()).orElse(LOOPBACK_IP);
         this.logFile = directory.resolve("turnserver.log");
         this.consoleFile = directory.resolve("console.log");
         this.port = FreePorts.udpAndTcp();
@@ -105,7 +107,7 @@ public final class Coturn implements AutoCloseable {
         this.cliPort = FreePorts.udpAndTcp();
         this.relayRange = FreePorts.relayRange(builder.relayPorts);
         this.certificate = builder.tls ? TestCertificate.selfSigned("localhost",
-                new InetSocketAddress(LOOPBACK_IP, 0).getAddress()) : null;
+                new InetSocketAddress(ip, 0).getAddress()) : null;
         this.certificatePem = directory.resolve("cert.pem");
         this.privateKeyPem = directory.resolve("key.pem");
         if (certificate != null) {
@@ -116,9 +118,12 @@ public final class Coturn implements AutoCloseable {
         Path config = directory.resolve("turnserver.conf");
         write(config, String.join("\n", configLines(builder, cliPassword)) + "\n");
         try {
-            this.process = builder.namespace.isPresent()
-                    ? builder.namespace.get().start(consoleFile, builder.executable.toString(), "-c", config.toString())
-                    : new ProcessBuilder(builder.executable.toString(), "-c", config.toString())
+            List<String> command = new ArrayList<>();
+            if (namespace != null) {
+                command.addAll(List.of("ip", "netns", "exec", namespace.name()));
+            }
+            command.addAll(List.of(builder.executable.toString(), "-c", config.toString()));
+            this.process = new ProcessBuilder(command)
                     .directory(directory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(consoleFile.toFile())
@@ -178,7 +183,7 @@ public final class Coturn implements AutoCloseable {
      * @throws IllegalStateException if TLS was switched off
      */
     public InetSocketAddress tlsAddress() {
-        return new InetSocketAddress(LOOPBACK_IP, tlsPort());
+        return new InetSocketAddress(ip, tlsPort());
     }
 
     /** Returns the port of coturn's telnet CLI on 127.0.0.1. */
@@ -227,7 +232,7 @@ public final class Coturn implements AutoCloseable {
      * @throws IllegalStateException if TLS was switched off
      */
     public String turnsIpUrl() {
-        return "turns:" + LOOPBACK_IP + ":" + tlsPort() + "?transport=tcp";
+        return "turns:" + ip + ":" + tlsPort() + "?transport=tcp";
     }
 
     /** Returns the realm coturn puts into its 401 answers. */
@@ -460,8 +465,8 @@ public final class Coturn implements AutoCloseable {
     private boolean answersBinding() {
         byte[] tid = HandStun.newTransactionId();
         byte[] request = HandStun.encode(HandStun.BINDING_REQUEST, tid, List.of());
-        InetAddress from = ip.equals(LOOPBACK_IP) ? FreePorts.LOOPBACK : null;
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(from, 0))) {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(
+                namespace == null ? FreePorts.LOOPBACK : namespace.hostAddress(), 0))) {
             socket.setSoTimeout(Math.toIntExact(PROBE_TIMEOUT.toMillis()));
             socket.send(new DatagramPacket(request, request.length, address()));
             byte[] buffer = new byte[1500];
@@ -601,12 +606,12 @@ public final class Coturn implements AutoCloseable {
         private Optional<String> authSecret = Optional.empty();
         private Optional<Duration> staleNonce = Optional.empty();
         private Optional<InetSocketAddress> alternateServer = Optional.empty();
-        private Optional<NetworkNamespace> namespace = Optional.empty();
-        private Optional<InetAddress> externalIp = Optional.empty();
         private boolean tls = true;
         private int relayPorts = FreePorts.RELAY_BLOCK;
         private Duration startupTimeout = Duration.ofSeconds(10);
         private Path executable = TURNSERVER;
+        private NetworkNamespace namespace;
+        private Optional<InetAddress> externalIp = Optional.empty();
 
         private Builder() {
         }
@@ -745,30 +750,6 @@ public final class Coturn implements AutoCloseable {
             return this;
         }
 
-        /**
-         * Runs coturn inside {@code namespace} ({@code ip netns exec}), listening and relaying on its
-         * {@link NetworkNamespace#nsAddress()} instead of 127.0.0.1 (the CLI too); {@link #tls(boolean)} must be off
-         * (the certificate names 127.0.0.1). The namespace stays the caller's to close.
-         *
-         * @throws NullPointerException if {@code namespace} is null
-         */
-        public Builder inNamespace(NetworkNamespace namespace) {
-            this.namespace = Optional.of(Objects.requireNonNull(namespace, "namespace"));
-            return this;
-        }
-
-        /**
-         * Makes coturn announce {@code address} as the IP of every relayed address (coturn {@code external-ip}),
-         * whatever address it relays on: with an address nobody owns, allocations succeed and relayed data never
-         * arrives, the most frequent real misconfiguration.
-         *
-         * @throws NullPointerException if {@code address} is null
-         */
-        public Builder externalIp(InetAddress address) {
-            this.externalIp = Optional.of(Objects.requireNonNull(address, "address"));
-            return this;
-        }
-
         /** Switches the TLS listener and its certificate on (the default) or off. */
         public Builder tls(boolean enabled) {
             this.tls = enabled;
@@ -789,6 +770,28 @@ public final class Coturn implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs coturn inside {@code namespace} ({@code ip netns exec}), listening and relaying on its
+         * {@link NetworkNamespace#nsAddress()} instead of 127.0.0.1; {@link #address()} and the URLs then name that
+         * address. The namespace stays the caller's to close (after this coturn).
+         */
+        public Builder inNamespace(NetworkNamespace namespace) {
+            this.namespace = Objects.requireNonNull(namespace, "namespace");
+            return this;
+        }
+
+        /**
+         * Makes coturn announce {@code address} as the IP of every relayed address (coturn {@code external-ip}),
+         * whatever address it relays on: with an address nobody owns, allocations succeed and relayed data never
+         * arrives from outside, the most frequent real misconfiguration.
+         *
+         * @throws NullPointerException if {@code address} is null
+         */
+        public Builder externalIp(InetAddress address) {
+            this.externalIp = Optional.of(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
         /** Runs {@code executable} instead of {@link #TURNSERVER}; for the fixture's own failure tests. */
         Builder executable(Path executable) {
             this.executable = Objects.requireNonNull(executable, "executable");
@@ -802,10 +805,6 @@ public final class Coturn implements AutoCloseable {
          *         ends with coturn's log. Nothing is left running or on disk then.
          */
         public Coturn start() {
-            if (namespace.isPresent() && tls) {
-                throw new IllegalStateException("a coturn in a namespace needs tls(false): the certificate names "
-                        + "127.0.0.1");
-            }
             Path directory;
             try {
                 directory = Files.createTempDirectory("iceflux-coturn-");
