@@ -606,12 +606,12 @@ public final class Coturn implements AutoCloseable {
         private Optional<String> authSecret = Optional.empty();
         private Optional<Duration> staleNonce = Optional.empty();
         private Optional<InetSocketAddress> alternateServer = Optional.empty();
+        private Optional<InetAddress> externalIp = Optional.empty();
         private boolean tls = true;
         private int relayPorts = FreePorts.RELAY_BLOCK;
         private Duration startupTimeout = Duration.ofSeconds(10);
         private Path executable = TURNSERVER;
         private NetworkNamespace namespace;
-        private Optional<InetAddress> externalIp = Optional.empty();
 
         private Builder() {
         }
@@ -737,6 +737,18 @@ public final class Coturn implements AutoCloseable {
         }
 
         /**
+         * Makes coturn announce {@code address} as the IP of every relayed address (coturn {@code external-ip}),
+         * whatever address it relays on: with an address nobody owns, allocations succeed and relayed data never
+         * arrives from outside, the most frequent real misconfiguration.
+         *
+         * @throws NullPointerException if {@code address} is null
+         */
+        public Builder externalIp(InetAddress address) {
+            this.externalIp = Optional.of(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        /**
          * Sets how many relay ports coturn may use (default 48); a soak with many
          * allocations at once needs more.
          *
@@ -777,18 +789,6 @@ public final class Coturn implements AutoCloseable {
          */
         public Builder inNamespace(NetworkNamespace namespace) {
             this.namespace = Objects.requireNonNull(namespace, "namespace");
-            return this;
-        }
-
-        /**
-         * Makes coturn announce {@code address} as the IP of every relayed address (coturn {@code external-ip}),
-         * whatever address it relays on: with an address nobody owns, allocations succeed and relayed data never
-         * arrives from outside, the most frequent real misconfiguration.
-         *
-         * @throws NullPointerException if {@code address} is null
-         */
-        public Builder externalIp(InetAddress address) {
-            this.externalIp = Optional.of(Objects.requireNonNull(address, "address"));
             return this;
         }
 

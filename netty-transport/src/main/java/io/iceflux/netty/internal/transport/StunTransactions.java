@@ -63,10 +63,11 @@ public final class StunTransactions {
     private final ByteBufAllocator allocator;
     private final boolean datagram;
     private final Map<TransactionId, Pending> pending = new HashMap<>();
+    /** Takes what no transaction takes (the relay check's Data indications and peer datagrams), or null. */
+    private volatile StunTransport.UnsolicitedHandler unsolicited;
     private final TransportListener listener;
     private final ServerTransport transport;
     private Supplier<StunTransportException.Closed> closedReason;
-    private volatile StunTransport.UnsolicitedHandler unsolicited;
 
     /**
      * Create the transactions of {@code channel}.
