@@ -59,12 +59,12 @@ public final class StunTransactions {
 
     private final Channel channel;
     private final EventLoop eventLoop;
+    /** Takes what no transaction takes (the relay check's Data indications and peer datagrams), or null. */
+    private volatile StunTransport.UnsolicitedHandler unsolicited;
     private final Scheduler scheduler;
     private final ByteBufAllocator allocator;
     private final boolean datagram;
     private final Map<TransactionId, Pending> pending = new HashMap<>();
-    /** Takes what no transaction takes (the relay check's Data indications and peer datagrams), or null. */
-    private volatile StunTransport.UnsolicitedHandler unsolicited;
     private final TransportListener listener;
     private final ServerTransport transport;
     private Supplier<StunTransportException.Closed> closedReason;
