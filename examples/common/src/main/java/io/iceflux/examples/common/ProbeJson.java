@@ -82,16 +82,16 @@ public final class ProbeJson {
 
     /**
      * Build the probe's summary object at {@code t} ms: {@link #summary(ObjectMapper, List, int, long)} with a
-     * {@code relayCheck} for every server (see {@link #relayCheck}; {@code null} when the check did not run for it) and
-     * a {@code usageError} of {@code null} before {@code t}.
+     * {@code usageError} of {@code null} before {@code t}.
      *
      * @throws NullPointerException when {@code mapper} or {@code checks} is null
      */
     public static ObjectNode probeSummary(ObjectMapper mapper, List<ServerCheck> checks, int exitCode, long t) {
         ObjectNode node = summaryWithoutT(mapper, checks, exitCode);
-        addRelayChecks(mapper, node, checks);
         node.putNull("usageError");
         node.put("t", t);
+        // each server's relayCheck (see addRelayChecks), last of its members
+        addRelayChecks(mapper, node, checks);
         return node;
     }
 

@@ -45,9 +45,10 @@ public final class ServerCheck {
     private final IceServerUrl parsed;
     private final Expectation expectation;
     private final List<IceCandidateError> errors = new ArrayList<>();
+    /** The relay data-path check of a {@code turn:}/{@code turns:} URL that gave its relay, once it ran. */
+    private RelayCheck relayCheck;
     private IceCandidate obtained;
     private long obtainedAtMillis = -1;
-    private RelayCheck relayCheck;
 
     ServerCheck(String url, IceServerUrl parsed, IceTransportPolicy policy) {
         this(url, parsed, policy, null);

@@ -19,10 +19,6 @@ interface ProbeGatherers {
 
     /** A gatherer the command closes when its run ends. */
     interface Gatherer extends IceGatherer, AutoCloseable {
-        /** Release what the gatherer holds (event loops, DNS resolver). */
-        @Override
-        void close();
-
         /**
          * Check that the TURN servers of {@code configuration} relay data ({@link NettyIceGatherer#checkRelays});
          * a gatherer that cannot checks nothing.
@@ -30,6 +26,10 @@ interface ProbeGatherers {
         default Flux<RelayCheck> checkRelays(IceConfiguration configuration, RelayCheckOptions options) {
             return Flux.empty();
         }
+
+        /** Release what the gatherer holds (event loops, DNS resolver). */
+        @Override
+        void close();
     }
 
     /**
@@ -59,13 +59,13 @@ interface ProbeGatherers {
             }
 
             @Override
-            public Flux<IceEvent> gather(IceConfiguration configuration, Publisher<?> restarts) {
-                return gatherer.gather(configuration, restarts);
+            public Flux<RelayCheck> checkRelays(IceConfiguration configuration, RelayCheckOptions options) {
+                return gatherer.checkRelays(configuration, options);
             }
 
             @Override
-            public Flux<RelayCheck> checkRelays(IceConfiguration configuration, RelayCheckOptions options) {
-                return gatherer.checkRelays(configuration, options);
+            public Flux<IceEvent> gather(IceConfiguration configuration, Publisher<?> restarts) {
+                return gatherer.gather(configuration, restarts);
             }
 
             @Override

@@ -17,15 +17,15 @@ import java.util.List;
 /** Writes the events of a probe as they happen and the verdicts at the end. */
 interface ProbeOutput {
 
-    /** Write one event that happened {@code t} ms after gathering started. */
-    void event(IceEvent event, long t);
-
     /**
      * Write the outcome of one relay data-path check that ended {@code t} ms after gathering started; the JSON output
      * carries it in the summary only.
      */
     default void relayCheck(RelayCheck check, long t) {
     }
+
+    /** Write one event that happened {@code t} ms after gathering started. */
+    void event(IceEvent event, long t);
 
     /** Write the per-server verdicts at {@code t} ms; {@code exitCode} is what the probe returns. */
     void summary(List<ServerCheck> checks, int exitCode, long t);
@@ -41,6 +41,15 @@ interface ProbeOutput {
 
         Human(PrintWriter out) {
             this.out = out;
+        }
+
+        /** One line per relay check: time, OK or FAIL, the URL and the check's detail. */
+        @Override
+        public void relayCheck(RelayCheck check, long t) {
+            // the detail is built by the library; only a server's reason phrase in it came from the network
+            out.printf("%6d ms  relay-check %-4s %s  %s%n", t, check.ok() ? "OK" : "FAIL",
+                    TerminalText.escape(check.url()), TerminalText.line(check.detail()));
+            out.flush();
         }
 
         @Override
@@ -66,14 +75,6 @@ interface ProbeOutput {
                 line = "end-of-candidates  (generation " + event.generation() + ")";
             }
             out.printf("%6d ms  %s%n", t, line);
-            out.flush();
-        }
-
-        @Override
-        public void relayCheck(RelayCheck check, long t) {
-            // the detail is built by the library; only a server's reason phrase in it came from the network
-            out.printf("%6d ms  relay-check %-4s %s  %s%n", t, check.ok() ? "OK" : "FAIL",
-                    TerminalText.escape(check.url()), TerminalText.line(check.detail()));
             out.flush();
         }
 
