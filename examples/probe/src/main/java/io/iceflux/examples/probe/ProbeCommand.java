@@ -374,8 +374,8 @@ public final class ProbeCommand implements Callable<Integer> {
                 checks.offer(event, t);
                 output.event(event, t);
             }
-            if (!noRelayCheck && gatherer instanceof ProbeGatherers.Gatherer probeGatherer) {
-                checkRelays(probeGatherer, configuration, checks, output, start[0], gathering);
+            if (!noRelayCheck) {
+                checkRelays(gatherer, configuration, checks, output, start[0], gathering);
             }
         } finally {
             try {
@@ -396,8 +396,11 @@ public final class ProbeCommand implements Callable<Integer> {
      * deadline. Each outcome is recorded on its URL's check and written as it ends; {@code running} holds the
      * subscription for Ctrl-C to cancel, which deletes the check's allocations.
      */
-    private static void checkRelays(ProbeGatherers.Gatherer gatherer, IceConfiguration configuration,
+    private static void checkRelays(IceGatherer gatherer, IceConfiguration configuration,
             ServerChecks checks, ProbeOutput output, long startNanos, AtomicReference<Subscription> running) {
+        if (!(gatherer instanceof ProbeGatherers.Gatherer probeGatherer)) {
+            return;
+        }
         java.util.Set<String> relayed = new java.util.HashSet<>();
         checks.checks().stream().filter(ServerCheck::relayObtained).forEach(c -> relayed.add(c.url()));
         List<IceServer> servers = new ArrayList<>();
@@ -419,7 +422,8 @@ public final class ProbeCommand implements Callable<Integer> {
                 .build();
         RelayCheckOptions options = RelayCheckOptions.defaults()
                 .withDeadline(configuration.gatheringDeadline().orElse(DEFAULT_DEADLINE));
-        for (RelayCheck check : gatherer.checkRelays(relays, options).doOnSubscribe(running::set).toIterable()) {
+        for (RelayCheck check : probeGatherer.checkRelays(relays, options).doOnSubscribe(running::set)
+                .toIterable()) {
             checks.relayChecked(check);
             output.relayCheck(check, elapsedMillis(startNanos));
         }
