@@ -4,11 +4,14 @@ import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceGatherer;
 import io.iceflux.IceOperators;
+import io.iceflux.RelayCheck;
+import io.iceflux.RelayCheckOptions;
 import io.iceflux.netty.internal.gather.Cleanups;
 import io.iceflux.netty.internal.gather.GathererAccounting;
 import io.iceflux.netty.internal.gather.GathererContext;
 import io.iceflux.netty.internal.gather.Gathering;
 import io.iceflux.netty.internal.gather.HostAddresses;
+import io.iceflux.netty.internal.gather.RelayChecks;
 import io.iceflux.netty.internal.transport.ChannelTypes;
 import io.iceflux.netty.internal.transport.DnsIceServerResolver;
 import io.iceflux.netty.internal.transport.NettyStunTransportFactory;
@@ -117,6 +120,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
     private final Duration closeTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Mono<Void> disposal;
+    private final RelayChecks relayChecks;
 
     private NettyIceGatherer(Builder b) {
         EventLoopGroup group = b.group;
@@ -158,6 +162,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         this.context = new GathererContext(transports, resolver,
                 new TurnRelayAllocator(transports, scheduler, b.software), scheduler, accounting, new Cleanups());
         this.disposal = Mono.defer(this::dispose).cache();
+        this.relayChecks = new RelayChecks(context, b.software);
     }
 
     /**
@@ -193,6 +198,39 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
                         generation).events())
                 .transform(IceOperators.w3cErrorSemantics())
                 .transform(events -> accounting.observe(events, configuration));
+    }
+
+    /**
+     * Check that every TURN server of {@code configuration} really relays data, not only that it allocates: an
+     * opt-in step, typically run after a gathering, since the most frequent TURN misconfiguration (a wrong
+     * {@code relay-ip}/{@code external-ip}, a firewall over the relay port range) lets Allocate succeed while media
+     * never flows. One {@link RelayCheck} per distinct {@code turn:}/{@code turns:} server (canonical URL and
+     * credentials, as for a gathering), in configuration order, with the URL as first configured.
+     *
+     * <p>Per server, in the spirit of coturn's {@code turnutils_uclient -y}: two allocations on the server, each from
+     * its own socket or connection (of the URL's transport, on the first local address of the configuration's host
+     * interfaces that has the server's family), permit each other (CreatePermission); {@link RelayCheckOptions#packets()}
+     * packets go relay A → relay B (Send indications) and are echoed back B → A, which gives the round trip time and
+     * the loss; for a UDP allocation whose server reported the server-reflexive address of its socket, packets also go
+     * from that socket straight to A's relayed address and are echoed back through the relay. The check is ok when
+     * both paths carried data. Allocations that fail give {@code ok=false} with the error's code and text in
+     * {@link RelayCheck#detail()}; allocations that succeed while nothing arrives give {@code ok=false}, loss 100 and
+     * {@code "allocations succeeded but no relayed data arrived (N sent, 0 received): check relay-ip/external-ip and
+     * the firewall for the relay port range"}.
+     *
+     * <p>Each server's check is bounded by {@link RelayCheckOptions#deadline()} (timers on the gatherer's scheduler);
+     * servers are checked concurrently. Whatever the outcome, and when cancelled, both allocations are deleted
+     * (Refresh with LIFETIME 0) and the sockets closed; {@link #close()} waits for that as for a gathering's release.
+     * The configuration's STUN timers, credentials (TURN REST ones minted afresh) and host interfaces apply; its
+     * transport policy and gathering deadline do not.
+     *
+     * @return a cold {@code Flux}: nothing happens until subscription; it never fails on what the network does
+     * @throws NullPointerException if an argument is null
+     */
+    public Flux<RelayCheck> checkRelays(IceConfiguration configuration, RelayCheckOptions options) {
+        Objects.requireNonNull(configuration, "configuration");
+        Objects.requireNonNull(options, "options");
+        return Flux.defer(() -> closed.get() ? Flux.error(closedError()) : relayChecks.run(configuration, options));
     }
 
     /**

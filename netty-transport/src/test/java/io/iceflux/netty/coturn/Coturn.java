@@ -1,11 +1,13 @@
 package io.iceflux.netty.coturn;
 
+import io.iceflux.testsupport.NetworkNamespace;
 import io.iceflux.testsupport.TestCertificate;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -32,7 +34,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * A real coturn ({@code /usr/bin/turnserver}, 4.6.1) started for a test on 127.0.0.1 (and [::1] when asked:
- * {@link Builder#listenOnIpv6(boolean)}, {@link Builder#relayOnIpv6(boolean)}), with long-term
+ * {@link Builder#listenOnIpv6(boolean)}, {@link Builder#relayOnIpv6(boolean)}), or on the address of a network
+ * namespace the test made ({@link Builder#inNamespace}), with long-term
  * credentials, FINGERPRINT, loopback peers allowed, a private relay port range and, by default, a TLS listener
  * with a freshly generated self-signed certificate for {@code localhost} and {@code 127.0.0.1}.
  *
@@ -72,6 +75,8 @@ public final class Coturn implements AutoCloseable {
     private static final int CACHED_LOG_LINES = 500;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final String ip;
+    private final NetworkNamespace namespace;
     private final String realm;
     private final Map<String, String> users;
     private final int port;
@@ -94,6 +99,8 @@ public final class Coturn implements AutoCloseable {
     private List<String> logAtClose = List.of();
 
     private Coturn(Builder builder, Path directory) {
+        this.namespace = builder.namespace;
+        this.ip = namespace == null ? LOOPBACK_IP : namespace.nsAddress().getHostAddress();
         this.realm = builder.realm;
         this.users = Collections.unmodifiableMap(new LinkedHashMap<>(builder.users));
         this.directory = directory;
@@ -106,18 +113,23 @@ public final class Coturn implements AutoCloseable {
         this.cliPort = FreePorts.udpAndTcp();
         this.relayRange = FreePorts.relayRange(builder.relayPorts);
         this.certificate = builder.tls ? TestCertificate.selfSigned("localhost",
-                new InetSocketAddress(LOOPBACK_IP, 0).getAddress()) : null;
+                new InetSocketAddress(ip, 0).getAddress()) : null;
         this.certificatePem = directory.resolve("cert.pem");
         this.privateKeyPem = directory.resolve("key.pem");
         if (certificate != null) {
             certificate.writePem(certificatePem, privateKeyPem);
         }
         String cliPassword = HexFormat.of().formatHex(randomBytes(16));
-        this.cli = new CoturnCli(new InetSocketAddress(LOOPBACK_IP, cliPort), cliPassword, CLI_TIMEOUT);
+        this.cli = new CoturnCli(new InetSocketAddress(ip, cliPort), cliPassword, CLI_TIMEOUT);
         Path config = directory.resolve("turnserver.conf");
         write(config, String.join("\n", configLines(builder, cliPassword)) + "\n");
         try {
-            this.process = new ProcessBuilder(builder.executable.toString(), "-c", config.toString())
+            List<String> command = new ArrayList<>();
+            if (namespace != null) {
+                command.addAll(List.of("ip", "netns", "exec", namespace.name()));
+            }
+            command.addAll(List.of(builder.executable.toString(), "-c", config.toString()));
+            this.process = new ProcessBuilder(command)
                     .directory(directory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(consoleFile.toFile())
@@ -148,7 +160,7 @@ public final class Coturn implements AutoCloseable {
 
     /** Returns the address of the UDP and TCP listener: 127.0.0.1 and {@link #port()}. */
     public InetSocketAddress address() {
-        return new InetSocketAddress(LOOPBACK_IP, port);
+        return new InetSocketAddress(ip, port);
     }
 
     /**
@@ -227,7 +239,7 @@ public final class Coturn implements AutoCloseable {
      * @throws IllegalStateException if TLS was switched off
      */
     public InetSocketAddress tlsAddress() {
-        return new InetSocketAddress(LOOPBACK_IP, tlsPort());
+        return new InetSocketAddress(ip, tlsPort());
     }
 
     /** Returns the port of coturn's telnet CLI on 127.0.0.1. */
@@ -247,17 +259,17 @@ public final class Coturn implements AutoCloseable {
 
     /** Returns {@code stun:127.0.0.1:<port>}. */
     public String stunUrl() {
-        return "stun:" + LOOPBACK_IP + ":" + port;
+        return "stun:" + ip + ":" + port;
     }
 
     /** Returns {@code turn:127.0.0.1:<port>?transport=udp}. */
     public String turnUdpUrl() {
-        return "turn:" + LOOPBACK_IP + ":" + port + "?transport=udp";
+        return "turn:" + ip + ":" + port + "?transport=udp";
     }
 
     /** Returns {@code turn:127.0.0.1:<port>?transport=tcp}. */
     public String turnTcpUrl() {
-        return "turn:" + LOOPBACK_IP + ":" + port + "?transport=tcp";
+        return "turn:" + ip + ":" + port + "?transport=tcp";
     }
 
     /**
@@ -276,7 +288,7 @@ public final class Coturn implements AutoCloseable {
      * @throws IllegalStateException if TLS was switched off
      */
     public String turnsIpUrl() {
-        return "turns:" + LOOPBACK_IP + ":" + tlsPort() + "?transport=tcp";
+        return "turns:" + ip + ":" + tlsPort() + "?transport=tcp";
     }
 
     /** Returns the realm coturn puts into its 401 answers. */
@@ -507,10 +519,11 @@ public final class Coturn implements AutoCloseable {
         return ready ? "ready" : "not answering";
     }
 
-    private static boolean answersBinding(InetSocketAddress server) {
+    private boolean answersBinding(InetSocketAddress server) {
         byte[] tid = HandStun.newTransactionId();
         byte[] request = HandStun.encode(HandStun.BINDING_REQUEST, tid, List.of());
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(server.getAddress(), 0))) {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(
+                namespace == null ? server.getAddress() : namespace.hostAddress(), 0))) {
             socket.setSoTimeout(Math.toIntExact(PROBE_TIMEOUT.toMillis()));
             socket.send(new DatagramPacket(request, request.length, server));
             byte[] buffer = new byte[1500];
@@ -526,8 +539,8 @@ public final class Coturn implements AutoCloseable {
         }
     }
 
-    private static boolean acceptsTcp(int port) {
-        return acceptsTcp(new InetSocketAddress(LOOPBACK_IP, port));
+    private boolean acceptsTcp(int port) {
+        return acceptsTcp(new InetSocketAddress(ip, port));
     }
 
     private static boolean acceptsTcp(InetSocketAddress address) {
@@ -541,8 +554,8 @@ public final class Coturn implements AutoCloseable {
 
     private List<String> configLines(Builder builder, String cliPassword) {
         List<String> lines = new ArrayList<>(List.of(
-                "listening-ip=" + LOOPBACK_IP,
-                "relay-ip=" + LOOPBACK_IP,
+                "listening-ip=" + ip,
+                "relay-ip=" + ip,
                 "listening-port=" + port,
                 "min-port=" + relayRange.min(),
                 "max-port=" + relayRange.max(),
@@ -558,7 +571,7 @@ public final class Coturn implements AutoCloseable {
                 "simple-log",
                 "pidfile=" + directory.resolve("turnserver.pid"),
                 "userdb=" + directory.resolve("turndb"),
-                "cli-ip=" + LOOPBACK_IP,
+                "cli-ip=" + ip,
                 "cli-port=" + cliPort,
                 "cli-password=" + cliPassword));
         if (builder.listenOnIpv6) {
@@ -580,6 +593,7 @@ public final class Coturn implements AutoCloseable {
             lines.add("static-auth-secret=" + secret);
         });
         builder.userQuota.ifPresent(quota -> lines.add("user-quota=" + quota));
+        builder.externalIp.ifPresent(external -> lines.add("external-ip=" + external.getHostAddress()));
         builder.staleNonce.ifPresent(nonce -> lines.add("stale-nonce=" + nonce.toSeconds()));
         builder.alternateServer.ifPresent(server -> lines.add("alternate-server="
                 + server.getAddress().getHostAddress() + ":" + server.getPort()));
@@ -665,12 +679,14 @@ public final class Coturn implements AutoCloseable {
         private Optional<String> authSecret = Optional.empty();
         private Optional<Duration> staleNonce = Optional.empty();
         private Optional<InetSocketAddress> alternateServer = Optional.empty();
+        private Optional<InetAddress> externalIp = Optional.empty();
         private boolean tls = true;
         private boolean listenOnIpv6;
         private boolean relayOnIpv6;
         private int relayPorts = FreePorts.RELAY_BLOCK;
         private Duration startupTimeout = Duration.ofSeconds(10);
         private Path executable = TURNSERVER;
+        private NetworkNamespace namespace;
 
         private Builder() {
         }
@@ -796,6 +812,18 @@ public final class Coturn implements AutoCloseable {
         }
 
         /**
+         * Makes coturn announce {@code address} as the IP of every relayed address (coturn {@code external-ip}),
+         * whatever address it relays on: with an address nobody owns, allocations succeed and relayed data never
+         * arrives from outside, the most frequent real misconfiguration.
+         *
+         * @throws NullPointerException if {@code address} is null
+         */
+        public Builder externalIp(InetAddress address) {
+            this.externalIp = Optional.of(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        /**
          * Sets how many relay ports coturn may use (default 48); a soak with many
          * allocations at once needs more.
          *
@@ -846,6 +874,16 @@ public final class Coturn implements AutoCloseable {
                 throw new IllegalArgumentException("startup timeout must be positive: " + timeout);
             }
             this.startupTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Runs coturn inside {@code namespace} ({@code ip netns exec}), listening and relaying on its
+         * {@link NetworkNamespace#nsAddress()} instead of 127.0.0.1; {@link #address()} and the URLs then name that
+         * address. The namespace stays the caller's to close (after this coturn).
+         */
+        public Builder inNamespace(NetworkNamespace namespace) {
+            this.namespace = Objects.requireNonNull(namespace, "namespace");
             return this;
         }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceEvent;
+import io.iceflux.RelayCheck;
 import java.util.List;
 import java.util.Objects;
 
@@ -89,6 +90,8 @@ public final class ProbeJson {
         ObjectNode node = summaryWithoutT(mapper, checks, exitCode);
         node.putNull("usageError");
         node.put("t", t);
+        // each server's relayCheck (see addRelayChecks), last of its members
+        addRelayChecks(mapper, node, checks);
         return node;
     }
 
@@ -103,6 +106,35 @@ public final class ProbeJson {
         ObjectNode node = summaryWithoutT(mapper, List.of(), ServerChecks.EXIT_USAGE);
         node.put("usageError", Objects.requireNonNull(usageError, "usageError"));
         node.put("t", 0);
+        return node;
+    }
+
+    /**
+     * Give each server of the probe's summary its {@code relayCheck}: the object of {@link #relayCheck} when the
+     * relay data-path check ran for it (a {@code turn:}/{@code turns:} URL that gave a relayed candidate), else
+     * {@code null}.
+     */
+    private static void addRelayChecks(ObjectMapper mapper, ObjectNode summary, List<ServerCheck> checks) {
+        ArrayNode servers = (ArrayNode) summary.get("servers");
+        for (int i = 0; i < checks.size(); i++) {
+            ((ObjectNode) servers.get(i)).set("relayCheck", checks.get(i).relayCheck()
+                    .<com.fasterxml.jackson.databind.JsonNode>map(relay -> relayCheck(mapper, relay))
+                    .orElse(mapper.nullNode()));
+        }
+    }
+
+    /**
+     * Build the {@code relayCheck} member of a {@code turn:}/{@code turns:} server: {@code ok}, {@code rttMs} (median,
+     * null when nothing came back), {@code lossPercent} (null when nothing was sent) and {@code detail}.
+     *
+     * @throws NullPointerException when an argument is null
+     */
+    public static ObjectNode relayCheck(ObjectMapper mapper, RelayCheck check) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("ok", check.ok());
+        node.put("rttMs", check.rttMs());
+        node.put("lossPercent", check.lossPercent());
+        node.put("detail", check.detail());
         return node;
     }
 

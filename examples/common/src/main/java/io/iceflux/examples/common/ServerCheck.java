@@ -4,10 +4,12 @@ import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceServerUrl;
 import io.iceflux.IceTransportPolicy;
+import io.iceflux.RelayCheck;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,6 +45,8 @@ public final class ServerCheck {
     private final IceServerUrl parsed;
     private final Expectation expectation;
     private final List<IceCandidateError> errors = new ArrayList<>();
+    /** The relay data-path check of a {@code turn:}/{@code turns:} URL that gave its relay, once it ran. */
+    private RelayCheck relayCheck;
     private IceCandidate obtained;
     private long obtainedAtMillis = -1;
 
@@ -103,10 +107,29 @@ public final class ServerCheck {
         }
     }
 
-    /** Whether the server gave what its URL promises. */
+    /** Whether a {@code turn:}/{@code turns:} URL gave its relayed candidate (the relay check's precondition). */
+    public boolean relayObtained() {
+        return expectation == Expectation.RELAY && obtained != null;
+    }
+
+    /** The relay data-path check of this URL, if one ran (after a relayed candidate came). */
+    public Optional<RelayCheck> relayCheck() {
+        return Optional.ofNullable(relayCheck);
+    }
+
+    /** Record the relay data-path check of this URL. */
+    void relayCheck(RelayCheck check) {
+        this.relayCheck = Objects.requireNonNull(check, "check");
+    }
+
+    /**
+     * Whether the server gave what its URL promises: for {@code turn:}/{@code turns:} a relayed candidate and, when
+     * the relay check ran, relayed data that flows.
+     */
     public boolean ok() {
         return switch (expectation) {
-            case SRFLX, RELAY -> obtained != null;
+            case SRFLX -> obtained != null;
+            case RELAY -> obtained != null && (relayCheck == null || relayCheck.ok());
             case NO_ERROR -> errors.isEmpty();
             case SKIPPED -> true;
         };
@@ -133,7 +156,9 @@ public final class ServerCheck {
             String verdict = switch (expectation) {
                 case RELAY -> "reachable; credentials accepted; relay "
                         + serverText.apply(hostPort(obtained.address(), obtained.port()))
-                        + " obtained in " + obtainedAtMillis + " ms";
+                        + " obtained in " + obtainedAtMillis + " ms" + (relayCheck == null ? ""
+                                : "; relayed data flows (median rtt " + relayCheck.rttMs() + " ms, "
+                                        + relayCheck.lossPercent() + "% loss)");
                 case SRFLX -> "reachable; server-reflexive address "
                         + serverText.apply(hostPort(obtained.address(), obtained.port()))
                         + " obtained in " + obtainedAtMillis + " ms";
@@ -143,6 +168,11 @@ public final class ServerCheck {
                 verdict += "; " + errors.size() + " other local address(es) reported an error (not fatal)";
             }
             return verdict;
+        }
+        if (relayObtained() && relayCheck != null && !relayCheck.ok()) {
+            // the detail is built by the library; only a server's reason phrase in it came from the network
+            return "relay " + serverText.apply(hostPort(obtained.address(), obtained.port())) + " obtained in "
+                    + obtainedAtMillis + " ms, but the relay check failed: " + TerminalText.line(relayCheck.detail());
         }
         if (errors.isEmpty()) {
             return serverKind + " server gave no " + expectation.jsonName() + " candidate and reported no error";

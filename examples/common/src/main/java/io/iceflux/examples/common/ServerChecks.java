@@ -3,6 +3,7 @@ package io.iceflux.examples.common;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceServer;
+import io.iceflux.RelayCheck;
 import io.iceflux.TurnRestCredentials;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,6 +59,17 @@ public final class ServerChecks {
         } else if (event instanceof IceEvent.CandidateError e) {
             checks.forEach(check -> check.offer(e.error()));
         }
+    }
+
+    /**
+     * Record the relay data-path check of a {@code turn:}/{@code turns:} URL, on every check of that URL (as
+     * configured) that obtained a relayed candidate.
+     *
+     * @throws NullPointerException when {@code check} is null
+     */
+    public void relayChecked(RelayCheck check) {
+        checks.stream().filter(c -> c.url().equals(check.url()) && c.relayObtained())
+                .forEach(c -> c.relayCheck(check));
     }
 
     /** Whether every URL gave what it promises. */

@@ -10,9 +10,12 @@ import io.iceflux.IceServer;
 import io.iceflux.IceServerUrl;
 import io.iceflux.IceTransportPolicy;
 import io.iceflux.InvalidIceServerException;
+import io.iceflux.RelayCheck;
+import io.iceflux.RelayCheckOptions;
 import io.iceflux.StunTimers;
 import io.iceflux.TurnRestCredentials;
 import io.iceflux.examples.common.RtcConfigurationFile;
+import io.iceflux.examples.common.ServerCheck;
 import io.iceflux.examples.common.ServerChecks;
 import io.iceflux.examples.common.TerminalText;
 import io.iceflux.testkit.TestTurnServer;
@@ -148,6 +151,11 @@ public final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = "--insecure", description = "trust every TLS certificate (turns:/stuns: URLs); for tests only")
     private boolean insecure;
+
+    @Option(names = "--no-relay-check", description = "skip the relay check: by default, every turn:/turns: URL "
+            + "that gave a relayed candidate is checked for relayed data that flows (two allocations on the server "
+            + "send each other 10 packets, and 10 go from this host to a relayed address), and FAILs if none does")
+    private boolean noRelayCheck;
 
     @Option(names = "--json", description = "write one JSON object per line (see the README for the contract)")
     private boolean json;
@@ -366,6 +374,9 @@ public final class ProbeCommand implements Callable<Integer> {
                 checks.offer(event, t);
                 output.event(event, t);
             }
+            if (!noRelayCheck) {
+                checkRelays(gatherer, configuration, checks, output, start[0], gathering);
+            }
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(releaseOnSignal);
@@ -376,6 +387,46 @@ public final class ProbeCommand implements Callable<Integer> {
         int exitCode = checks.exitCode();
         output.summary(checks.checks(), exitCode, elapsedMillis(start[0]));
         return exitCode;
+    }
+
+    /**
+     * The relay data-path check, after the gathering, of every {@code turn:}/{@code turns:} URL that gave a relayed
+     * candidate (a URL that did not would only fail again, the same way, and cost its timers once more), with the
+     * configuration's timers, credentials and host interfaces; each server's check is bounded by the gathering
+     * deadline. Each outcome is recorded on its URL's check and written as it ends; {@code running} holds the
+     * subscription for Ctrl-C to cancel, which deletes the check's allocations.
+     */
+    private static void checkRelays(IceGatherer gatherer, IceConfiguration configuration,
+            ServerChecks checks, ProbeOutput output, long startNanos, AtomicReference<Subscription> running) {
+        if (!(gatherer instanceof ProbeGatherers.Gatherer probeGatherer)) {
+            return;
+        }
+        java.util.Set<String> relayed = new java.util.HashSet<>();
+        checks.checks().stream().filter(ServerCheck::relayObtained).forEach(c -> relayed.add(c.url()));
+        List<IceServer> servers = new ArrayList<>();
+        for (IceServer server : configuration.servers()) {
+            List<String> urls = server.urls().stream().filter(relayed::contains).toList();
+            if (!urls.isEmpty()) {
+                IceServer minted = server.usesSharedSecret() ? server.withCredentialsAt(configuration.clock()) : server;
+                servers.add(IceServer.of(urls, minted.username().orElseThrow(), minted.credential().orElseThrow())
+                        .withTimers(configuration.timersFor(server)));
+            }
+        }
+        if (servers.isEmpty()) {
+            return;
+        }
+        IceConfiguration relays = IceConfiguration.builder().servers(servers)
+                .stunTimers(configuration.stunTimers())
+                .hostInterfaces(configuration.hostInterfaces())
+                .clock(configuration.clock())
+                .build();
+        RelayCheckOptions options = RelayCheckOptions.defaults()
+                .withDeadline(configuration.gatheringDeadline().orElse(DEFAULT_DEADLINE));
+        for (RelayCheck check : probeGatherer.checkRelays(relays, options).doOnSubscribe(running::set)
+                .toIterable()) {
+            checks.relayChecked(check);
+            output.relayCheck(check, elapsedMillis(startNanos));
+        }
     }
 
     /**

@@ -3,6 +3,8 @@ package io.iceflux.examples.probe;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceGatherer;
+import io.iceflux.RelayCheck;
+import io.iceflux.RelayCheckOptions;
 import io.iceflux.netty.NettyIceGatherer;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -17,6 +19,14 @@ interface ProbeGatherers {
 
     /** A gatherer the command closes when its run ends. */
     interface Gatherer extends IceGatherer, AutoCloseable {
+        /**
+         * Check that the TURN servers of {@code configuration} relay data ({@link NettyIceGatherer#checkRelays});
+         * a gatherer that cannot checks nothing.
+         */
+        default Flux<RelayCheck> checkRelays(IceConfiguration configuration, RelayCheckOptions options) {
+            return Flux.empty();
+        }
+
         /** Release what the gatherer holds (event loops, DNS resolver). */
         @Override
         void close();
@@ -46,6 +56,11 @@ interface ProbeGatherers {
             @Override
             public Flux<IceEvent> gather(IceConfiguration configuration) {
                 return gatherer.gather(configuration);
+            }
+
+            @Override
+            public Flux<RelayCheck> checkRelays(IceConfiguration configuration, RelayCheckOptions options) {
+                return gatherer.checkRelays(configuration, options);
             }
 
             @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import io.iceflux.IceEvent;
+import io.iceflux.RelayCheck;
 import io.iceflux.examples.common.ProbeJson;
 import io.iceflux.examples.common.ServerCheck;
 import io.iceflux.examples.common.TerminalText;
@@ -15,6 +16,13 @@ import java.util.List;
 
 /** Writes the events of a probe as they happen and the verdicts at the end. */
 interface ProbeOutput {
+
+    /**
+     * Write the outcome of one relay data-path check that ended {@code t} ms after gathering started; the JSON output
+     * carries it in the summary only.
+     */
+    default void relayCheck(RelayCheck check, long t) {
+    }
 
     /** Write one event that happened {@code t} ms after gathering started. */
     void event(IceEvent event, long t);
@@ -33,6 +41,15 @@ interface ProbeOutput {
 
         Human(PrintWriter out) {
             this.out = out;
+        }
+
+        /** One line per relay check: time, OK or FAIL, the URL and the check's detail. */
+        @Override
+        public void relayCheck(RelayCheck check, long t) {
+            // the detail is built by the library; only a server's reason phrase in it came from the network
+            out.printf("%6d ms  relay-check %-4s %s  %s%n", t, check.ok() ? "OK" : "FAIL",
+                    TerminalText.escape(check.url()), TerminalText.line(check.detail()));
+            out.flush();
         }
 
         @Override

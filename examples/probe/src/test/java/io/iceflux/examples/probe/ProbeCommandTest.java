@@ -48,7 +48,11 @@ class ProbeCommandTest {
         assertThat(lines).anyMatch(l -> l.matches("  OK   stun:127\\.0\\.0\\.1:\\d+: reachable; server-reflexive "
                 + "address 127\\.0\\.0\\.1:\\d+ obtained in \\d+ ms"));
         assertThat(lines).anyMatch(l -> l.matches("  OK   turn:127\\.0\\.0\\.1:\\d+\\?transport=udp: reachable; "
-                + "credentials accepted; relay 127\\.0\\.0\\.1:\\d+ obtained in \\d+ ms"));
+                + "credentials accepted; relay 127\\.0\\.0\\.1:\\d+ obtained in \\d+ ms; relayed data flows \\(median rtt "
+                + "\\d+\\.\\d+ ms, 0% loss\\)"));
+        assertThat(lines).anyMatch(l -> l.matches("\\s+\\d+ ms  relay-check OK   turn:127\\.0\\.0\\.1:\\d+\\?transport=udp  "
+                + "relayed data flows: relay <-> relay 10/10 echoed, srflx 127\\.0\\.0\\.1:\\d+ <-> relay 127\\.0\\.0\\.1:\\d+ "
+                + "10/10 echoed; median rtt \\d+\\.\\d{3} ms"));
         assertThat(lines).anyMatch(l -> l.matches("  FAIL turn:127\\.0\\.0\\.1:\\d+\\?transport=tcp: TURN server "
                 + "answered 401 Unauthorized: check the username and password"));
         assertThat(lines).anyMatch(l -> l.matches("  FAIL stun:127\\.0\\.0\\.1:\\d+: no answer \\(701: STUN binding "
@@ -130,7 +134,8 @@ class ProbeCommandTest {
         JsonNode servers = summary.get("servers");
         assertThat(servers).hasSize(4);
         for (JsonNode s : servers) {
-            assertThat(fieldNames(s)).containsExactly("url", "expected", "ok", "obtainedMs", "errors", "verdict");
+            assertThat(fieldNames(s)).containsExactly("url", "expected", "ok", "obtainedMs", "errors", "verdict",
+                    "relayCheck");
         }
         assertThat(servers.get(0).get("expected").asText()).isEqualTo("srflx");
         assertThat(servers.get(0).get("ok").asBoolean()).isTrue();
@@ -139,6 +144,17 @@ class ProbeCommandTest {
         assertThat(servers.get(1).get("expected").asText()).isEqualTo("relay");
         assertThat(servers.get(1).get("ok").asBoolean()).isTrue();
         assertThat(servers.get(1).get("verdict").asText()).startsWith("reachable; credentials accepted; relay ");
+        // the default demo shows a passing relay check; a URL without a relay (or not TURN) has none
+        JsonNode relayCheck = servers.get(1).get("relayCheck");
+        assertThat(fieldNames(relayCheck)).containsExactly("ok", "rttMs", "lossPercent", "detail");
+        assertThat(relayCheck.get("ok").asBoolean()).isTrue();
+        assertThat(relayCheck.get("rttMs").isNumber()).isTrue();
+        assertThat(relayCheck.get("lossPercent").asInt()).isZero();
+        assertThat(relayCheck.get("detail").asText()).startsWith("relayed data flows: relay <-> relay 10/10 echoed, "
+                + "srflx 127.0.0.1:");
+        assertThat(servers.get(0).get("relayCheck").isNull()).isTrue();
+        assertThat(servers.get(2).get("relayCheck").isNull()).isTrue();
+        assertThat(servers.get(3).get("relayCheck").isNull()).isTrue();
         assertThat(servers.get(2).get("expected").asText()).isEqualTo("relay");
         assertThat(servers.get(2).get("ok").asBoolean()).isFalse();
         assertThat(servers.get(2).get("obtainedMs").isNull()).isTrue();

@@ -56,7 +56,7 @@ class ProbeTurnRestTest {
 
     static String okLine() {
         return "  OK   " + Pattern.quote(coturn.turnUdpUrl()) + ": reachable; credentials accepted; relay "
-                + "127\\.0\\.0\\.1:\\d+ obtained in \\d+ ms";
+                + "127\\.0\\.0\\.1:\\d+ obtained in \\d+ ms; relayed data flows \\(median rtt \\d+\\.\\d+ ms, 0% loss\\)";
     }
 
     @Test

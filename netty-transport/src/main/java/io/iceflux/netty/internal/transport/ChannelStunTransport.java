@@ -1,5 +1,6 @@
 package io.iceflux.netty.internal.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
@@ -45,5 +46,15 @@ abstract sealed class ChannelStunTransport implements StunTransport
     @Override
     public Mono<Void> close() {
         return ChannelOpening.close(channel);
+    }
+
+    @Override
+    public void unsolicited(UnsolicitedHandler handler) {
+        transactions.unsolicited(handler);
+    }
+
+    @Override
+    public void send(ByteBuf packet, InetSocketAddress destination) {
+        transactions.send(packet, destination);
     }
 }

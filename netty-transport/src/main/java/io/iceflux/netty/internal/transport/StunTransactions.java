@@ -59,6 +59,8 @@ public final class StunTransactions {
 
     private final Channel channel;
     private final EventLoop eventLoop;
+    /** Takes what no transaction takes (the relay check's Data indications and peer datagrams), or null. */
+    private volatile StunTransport.UnsolicitedHandler unsolicited;
     private final Scheduler scheduler;
     private final ByteBufAllocator allocator;
     private final boolean datagram;
@@ -146,6 +148,9 @@ public final class StunTransactions {
      */
     void onFrame(ByteBuf frame, InetSocketAddress sender) {
         if (StunPacketKind.classify(frame) != StunPacketKind.STUN) {
+            if (takenUnsolicited(frame, null, sender)) {
+                return;
+            }
             listener.packetDropped(DropReason.NOT_STUN);
             return;
         }
@@ -167,6 +172,9 @@ public final class StunTransactions {
      * @param sender where the datagram came from, or {@code null} on a stream
      */
     void onMessage(ByteBuf frame, StunMessage message, InetSocketAddress sender) {
+        if (message.messageClass() == StunClass.INDICATION && takenUnsolicited(frame, message, sender)) {
+            return;
+        }
         Pending p = pending.get(message.transactionId());
         DropReason rejection = rejection(p, frame, message, sender);
         if (rejection != null) {
@@ -178,6 +186,40 @@ public final class StunTransactions {
                     ? TransactionOutcome.SUCCESS : TransactionOutcome.ERROR_RESPONSE);
             p.sink.success(message);
         }
+    }
+
+    /** Set (or, with {@code null}, remove) the handler of what no transaction takes. */
+    void unsolicited(StunTransport.UnsolicitedHandler handler) {
+        this.unsolicited = handler;
+    }
+
+    /** Offer a packet no transaction takes to the unsolicited handler; return whether it took it. */
+    private boolean takenUnsolicited(ByteBuf frame, StunMessage indication, InetSocketAddress sender) {
+        StunTransport.UnsolicitedHandler handler = unsolicited;
+        if (handler == null) {
+            return false;
+        }
+        try {
+            return handler.take(frame, indication, sender);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Write {@code packet} outside any transaction, as {@link StunTransport#send} says; takes ownership of it.
+     *
+     * @throws NullPointerException if an argument is null (the packet is released first)
+     */
+    void send(ByteBuf packet, InetSocketAddress destination) {
+        Objects.requireNonNull(packet, "packet");
+        if (datagram && destination == null) {
+            packet.release();
+            throw new NullPointerException("destination");
+        }
+        Object message = datagram ? new DatagramPacket(packet, destination) : packet;
+        // Netty releases the message when the write fails (a closed channel included); the failure is ignored
+        channel.writeAndFlush(message);
     }
 
     /** Return why {@code message} does not answer {@code p}, or null if it does. */

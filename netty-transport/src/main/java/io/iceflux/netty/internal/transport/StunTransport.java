@@ -5,6 +5,7 @@ import io.iceflux.StunTimers;
 import io.iceflux.netty.DropReason;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
+import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import reactor.core.publisher.Mono;
@@ -78,4 +79,48 @@ public interface StunTransport {
      * once the socket is closed.
      */
     Mono<Void> close();
+
+    /**
+     * Hand every incoming packet that no transaction takes, a STUN indication or a packet that is not STUN at all
+     * (ChannelData, a peer's data), to {@code handler} before it is dropped; {@code null} removes the handler. Used
+     * by the TURN relay check, which receives Data indications and a peer's datagrams on its own sockets. The
+     * default transport takes no handler.
+     *
+     * @throws UnsupportedOperationException if this transport cannot receive anything but responses
+     */
+    default void unsolicited(UnsolicitedHandler handler) {
+        throw new UnsupportedOperationException(this + " takes no handler of unsolicited packets");
+    }
+
+    /**
+     * Write {@code packet} as it is, outside any transaction (a STUN indication, a datagram to a peer): as one
+     * datagram to {@code destination} over UDP, on the connection over TCP/TLS (where {@code destination} is
+     * ignored). Fire and forget, like UDP: a write that fails is not reported. Takes ownership of {@code packet},
+     * which is released once written or if it cannot be.
+     *
+     * @throws UnsupportedOperationException if this transport cannot send anything but requests (the packet is
+     *     released first)
+     */
+    default void send(ByteBuf packet, InetSocketAddress destination) {
+        packet.release();
+        throw new UnsupportedOperationException(this + " sends requests only");
+    }
+
+    /**
+     * Takes the packets no transaction took. Called on the transport's event loop; the buffer is the transport's
+     * and valid only during the call (copy what is kept). Must be quick and must not throw (what it throws is
+     * ignored and the packet dropped).
+     */
+    @FunctionalInterface
+    interface UnsolicitedHandler {
+        /**
+         * Look at one packet.
+         *
+         * @param frame      the packet's bytes
+         * @param indication the decoded STUN indication, or {@code null} when the packet is not STUN
+         * @param sender     where the datagram came from, or {@code null} on a stream
+         * @return whether the packet was taken; one not taken is dropped and counted as before
+         */
+        boolean take(ByteBuf frame, StunMessage indication, InetSocketAddress sender);
+    }
 }

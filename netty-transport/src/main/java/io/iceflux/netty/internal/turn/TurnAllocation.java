@@ -3,7 +3,19 @@ package io.iceflux.netty.internal.turn;
 import io.iceflux.netty.internal.transport.StunTransport;
 import io.iceflux.netty.internal.transport.StunTransportException;
 import io.iceflux.netty.stun.StunAttribute.Lifetime;
+import io.iceflux.netty.stun.StunAttribute.Data;
+import io.iceflux.netty.stun.StunAttribute.XorPeerAddress;
+import io.iceflux.netty.stun.StunClass;
+import io.iceflux.netty.stun.StunCodec;
+import io.iceflux.netty.stun.StunEncodeOptions;
+import io.iceflux.netty.stun.StunMessage;
+import io.iceflux.netty.stun.StunMethod;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.function.BiConsumer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -209,6 +221,77 @@ public final class TurnAllocation implements Relay {
                     .then(close)
                     .doOnCancel(() -> close.subscribe())
                     .doFinally(signal -> releaseDone.tryEmitEmpty());
+        });
+    }
+
+    /**
+     * Install permissions for the IP addresses of {@code peers} (CreatePermission, RFC 8656 §9), signed with the
+     * allocation's credentials (a 438 answered with its new NONCE). Lazy; cancelling stops the transaction.
+     *
+     * @return completes once the server installed them; fails as {@link TurnClient#createPermission} says, or with
+     *     {@link IllegalStateException} once {@link #release()} has started
+     */
+    Mono<Void> permit(List<InetSocketAddress> peers) {
+        Objects.requireNonNull(peers, "peers");
+        return Mono.defer(() -> released
+                ? Mono.error(new IllegalStateException("the TURN allocation on " + server + " is released"))
+                : client.createPermission(transport, server, credentials, peers));
+    }
+
+    /**
+     * Send {@code data} to {@code peer} through the relay: a Send indication (RFC 8656 §11) with XOR-PEER-ADDRESS,
+     * DATA and FINGERPRINT, written on the allocation's transport. Fire and forget; nothing is sent once
+     * {@link #release()} has started.
+     */
+    void sendTo(InetSocketAddress peer, byte[] data) {
+        if (released) {
+            return;
+        }
+        StunMessage send = StunMessage.builder(StunClass.INDICATION, StunMethod.SEND)
+                .add(new XorPeerAddress(peer)).add(new Data(data)).build();
+        transport.send(StunCodec.encode(send, ByteBufAllocator.DEFAULT, StunEncodeOptions.defaults().fingerprint(true)),
+                server);
+    }
+
+    /**
+     * Send {@code data} as a plain datagram from the allocation's UDP socket to {@code destination}, beside the
+     * relay (as the host itself would answer a peer on its server-reflexive address). Fire and forget.
+     */
+    void sendDirect(InetSocketAddress destination, byte[] data) {
+        if (!released) {
+            transport.send(Unpooled.wrappedBuffer(data), destination);
+        }
+    }
+
+    /**
+     * Listen on the allocation's transport: {@code relayed} gets the peer and data of each Data indication from the
+     * server (RFC 8656 §11.4), {@code direct} the sender and bytes of each datagram that is not STUN and comes from
+     * anyone but the server. Both are called on the transport's event loop with copies; they must be quick. A
+     * later call replaces both.
+     */
+    void listen(BiConsumer<InetSocketAddress, byte[]> relayed, BiConsumer<InetSocketAddress, byte[]> direct) {
+        Objects.requireNonNull(relayed, "relayed");
+        Objects.requireNonNull(direct, "direct");
+        transport.unsolicited((frame, indication, sender) -> {
+            boolean fromServer = sender == null || sender.equals(server);
+            if (indication != null) {
+                if (!fromServer || indication.method() != StunMethod.DATA) {
+                    return false;
+                }
+                InetSocketAddress peer = indication.attribute(XorPeerAddress.class).map(XorPeerAddress::address)
+                        .orElse(null);
+                byte[] data = indication.attribute(Data.class).map(Data::value).orElse(null);
+                if (peer == null || data == null) {
+                    return false;
+                }
+                relayed.accept(peer, data);
+                return true;
+            }
+            if (fromServer) {
+                return false;
+            }
+            direct.accept(sender, ByteBufUtil.getBytes(frame));
+            return true;
         });
     }
 

@@ -17,6 +17,7 @@ import io.iceflux.netty.stun.StunAttribute.RequestedTransport;
 import io.iceflux.netty.stun.StunAttribute.Software;
 import io.iceflux.netty.stun.StunAttribute.Unknown;
 import io.iceflux.netty.stun.StunAttribute.XorMappedAddress;
+import io.iceflux.netty.stun.StunAttribute.XorPeerAddress;
 import io.iceflux.netty.stun.StunAttribute.XorRelayedAddress;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunCredentials;
@@ -138,6 +139,8 @@ public final class TurnClient {
 
     /** The errorText of a Refresh error response without ERROR-CODE (code 600). */
     static final String REFRESH_NO_ERROR_CODE = "TURN refresh response with no error code attribute.";
+    /** The errorText of a CreatePermission error response without ERROR-CODE (code 600). */
+    static final String PERMISSION_NO_ERROR_CODE = "TURN create permission response with no error code attribute.";
 
     private final TurnRequest request;
 
@@ -200,6 +203,39 @@ public final class TurnClient {
     /** Delete an allocation: {@link #refresh} with LIFETIME 0. */
     Mono<Void> delete(StunTransport via, InetSocketAddress to, Challenge credentials) {
         return refresh(via, to, credentials, 0).then();
+    }
+
+    /**
+     * Send a CreatePermission for the IP addresses of {@code peers} (one XOR-PEER-ADDRESS each, RFC 8656 §9) on
+     * {@code via} to {@code to}, signed with {@code credentials} and answering its challenges as {@link #refresh}
+     * does. Runs on the event loop of {@code via}. Lazy; cancelling stops the transaction.
+     *
+     * @return completes when the server installed the permissions; fails with
+     *     {@link StunTransportException.ErrorResponse} (600 and {@value #PERMISSION_NO_ERROR_CODE} without
+     *     ERROR-CODE), {@link StunTransportException.Timeout} or {@link StunTransportException.Closed}
+     */
+    Mono<Void> createPermission(StunTransport via, InetSocketAddress to, Challenge credentials,
+            List<InetSocketAddress> peers) {
+        return onLoop(via.executor(), () -> {
+            credentials.newSeries();
+            return permissionStep(via, to, credentials, List.copyOf(peers));
+        });
+    }
+
+    private Mono<Void> permissionStep(StunTransport via, InetSocketAddress to, Challenge credentials,
+            List<InetSocketAddress> peers) {
+        StunMessage.Builder permission = StunMessage.builder(StunClass.REQUEST, StunMethod.CREATE_PERMISSION);
+        peers.forEach(peer -> permission.add(new XorPeerAddress(peer)));
+        return transaction(via, to, permission, credentials.auth()).flatMap(response -> onLoop(via.executor(), () -> {
+            if (response.messageClass() == StunClass.SUCCESS_RESPONSE) {
+                return Mono.<Void>empty();
+            }
+            StunTransportException.ErrorResponse error = errorOf(response, PERMISSION_NO_ERROR_CODE);
+            if (credentials.answer(request.credentials(), response, error.code())) {
+                return permissionStep(via, to, credentials, peers);
+            }
+            return Mono.<Void>error(error);
+        }));
     }
 
     private Mono<StunMessage> refreshStep(StunTransport via, InetSocketAddress to, Challenge credentials,

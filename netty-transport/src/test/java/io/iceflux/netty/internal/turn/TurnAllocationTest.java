@@ -7,7 +7,9 @@ import io.iceflux.netty.internal.transport.StunTransportException;
 import io.iceflux.netty.internal.turn.ScriptedTransport.Sent;
 import io.iceflux.netty.stun.StunAttribute.Lifetime;
 import io.iceflux.netty.stun.StunAttribute.Software;
+import io.iceflux.netty.stun.StunAttribute.XorPeerAddress;
 import io.iceflux.netty.stun.StunMethod;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,6 +95,36 @@ class TurnAllocationTest extends TurnFixture {
             assertThat(((StunTransportException.ErrorResponse) failure).response().method())
                     .isEqualTo(StunMethod.REFRESH);
         });
+    }
+
+    @Test
+    void permitSendsOneSignedCreatePermissionWithEveryPeerAndAnswers438() {
+        TurnAllocation allocation = allocation();
+        InetSocketAddress peer = new InetSocketAddress("192.0.2.7", 40_000);
+        script.respond(r -> Script.staleNonce(r, REALM, "nonce-2")).respond(r -> Script.success(r));
+
+        StepVerifier.create(allocation.permit(List.of(RELAYED, peer))).verifyComplete();
+
+        List<Sent> permissions = sentAfterAllocation(2);
+        assertThat(permissions).hasSize(2);
+        assertMd5Request(permissions.get(0), StunMethod.CREATE_PERMISSION, "nonce-1", new XorPeerAddress(RELAYED),
+                new XorPeerAddress(peer), new Software(SOFTWARE));
+        assertMd5Request(permissions.get(1), StunMethod.CREATE_PERMISSION, "nonce-2", new XorPeerAddress(RELAYED),
+                new XorPeerAddress(peer), new Software(SOFTWARE));
+    }
+
+    @Test
+    void permitFailsWithTheServersErrorVerbatimAndOnceReleased() {
+        TurnAllocation allocation = allocation();
+        script.respond(r -> Script.error(r, 403, "Forbidden"));
+
+        StepVerifier.create(allocation.permit(List.of(RELAYED))).verifyErrorSatisfies(failure ->
+                assertThat(failure).isInstanceOf(StunTransportException.ErrorResponse.class)
+                        .hasMessage("403 Forbidden"));
+
+        script.respond(r -> Script.success(r));
+        allocation.release().block();
+        StepVerifier.create(allocation.permit(List.of(RELAYED))).verifyError(IllegalStateException.class);
     }
 
     @Test
