@@ -1,5 +1,6 @@
 package io.iceflux.examples.common;
 
+import io.iceflux.IceCandidate;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceServer;
@@ -26,13 +27,34 @@ public final class ServerChecks {
     public static final int EXIT_USAGE = 2;
 
     private final List<ServerCheck> checks = new ArrayList<>();
+    private final List<IceCandidate> candidates = new ArrayList<>();
+    private final int generation;
+    private final List<DiagnosisRule> rules;
+    private long responsesFromWrongAddress = -1;
 
     /**
-     * Start tracking every URL of the configuration, in configuration order.
+     * Start tracking every URL of the configuration, in configuration order, for generation 0 with the
+     * {@linkplain DiagnosisRules#DEFAULTS default diagnosis rules}.
      *
      * @throws NullPointerException when {@code configuration} is null
      */
     public ServerChecks(IceConfiguration configuration) {
+        this(configuration, 0, DiagnosisRules.DEFAULTS);
+    }
+
+    /**
+     * Start tracking every URL of the configuration, in configuration order, for the events of {@code generation}
+     * (0, then one more per ICE restart), diagnosing with {@code rules} in their order.
+     *
+     * @throws NullPointerException     when {@code configuration} or {@code rules} is null
+     * @throws IllegalArgumentException when {@code generation} is negative
+     */
+    public ServerChecks(IceConfiguration configuration, int generation, List<DiagnosisRule> rules) {
+        if (generation < 0) {
+            throw new IllegalArgumentException("generation must be >= 0, not " + generation);
+        }
+        this.generation = generation;
+        this.rules = List.copyOf(rules);
         for (IceServer server : configuration.servers()) {
             // a TURN REST server: when the credentials minted for this gathering expire (same clock as the gatherer)
             Instant restExpiry = server.usesSharedSecret()
@@ -54,6 +76,7 @@ public final class ServerChecks {
      */
     public void offer(IceEvent event, long t) {
         if (event instanceof IceEvent.CandidateGathered c) {
+            candidates.add(c.candidate());
             checks.forEach(check -> check.offer(c.candidate(), t));
         } else if (event instanceof IceEvent.CandidateError e) {
             checks.forEach(check -> check.offer(e.error()));
@@ -70,8 +93,38 @@ public final class ServerChecks {
         return ok() ? EXIT_OK : EXIT_SOME_FAILED;
     }
 
-    /** The check of every URL, in configuration order. */
+    /**
+     * Record how many responses the gatherer dropped during this generation because they came from another address
+     * than the one their request went to ({@code DropReason.WRONG_SOURCE}); the {@code wrong-source} rule uses it.
+     * Unknown until set: only a gatherer that runs this gathering alone can tell.
+     *
+     * @throws IllegalArgumentException when {@code count} is negative
+     */
+    public void responsesFromWrongAddress(long count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, not " + count);
+        }
+        this.responsesFromWrongAddress = count;
+    }
+
+    /** The generation whose events these checks record. */
+    public int generation() {
+        return generation;
+    }
+
+    /** The check of every URL, in configuration order, each diagnosed with the rules from what was recorded. */
     public List<ServerCheck> checks() {
+        Instant now = Instant.now(); // the server judges credentials by real time, whatever clock minted them
+        for (ServerCheck check : checks) {
+            GatheringFacts facts = new GatheringFacts(check, checks, candidates, responsesFromWrongAddress, now);
+            List<Diagnosis> found = new ArrayList<>();
+            for (DiagnosisRule rule : rules) {
+                if (rule.applies().test(facts)) {
+                    found.add(new Diagnosis(rule, facts));
+                }
+            }
+            check.diagnosis(found);
+        }
         return List.copyOf(checks);
     }
 }

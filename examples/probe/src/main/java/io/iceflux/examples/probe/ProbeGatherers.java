@@ -3,7 +3,9 @@ package io.iceflux.examples.probe;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceGatherer;
+import io.iceflux.netty.DroppedPackets;
 import io.iceflux.netty.NettyIceGatherer;
+import java.util.Optional;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
@@ -20,6 +22,14 @@ interface ProbeGatherers {
         /** Release what the gatherer holds (event loops, DNS resolver). */
         @Override
         void close();
+
+        /**
+         * How many incoming packets the gatherer has dropped so far, by reason; empty when it cannot tell. The probe
+         * runs one gathering per gatherer, so the growth over a generation is that generation's.
+         */
+        default Optional<DroppedPackets> droppedPackets() {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -51,6 +61,11 @@ interface ProbeGatherers {
             @Override
             public Flux<IceEvent> gather(IceConfiguration configuration, Publisher<?> restarts) {
                 return gatherer.gather(configuration, restarts);
+            }
+
+            @Override
+            public Optional<DroppedPackets> droppedPackets() {
+                return Optional.of(gatherer.droppedPackets());
             }
 
             @Override

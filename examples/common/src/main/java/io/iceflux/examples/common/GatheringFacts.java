@@ -1,0 +1,86 @@
+package io.iceflux.examples.common;
+
+import io.iceflux.IceCandidate;
+import io.iceflux.IceCandidateError;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What one gathering generation showed, seen from one configured server URL: what a {@link DiagnosisRule} decides
+ * on. Everything here comes from the public events (candidates and candidate errors) plus, when the caller knows
+ * it, how many responses the gatherer dropped because they came from the wrong address.
+ */
+public final class GatheringFacts {
+
+    private final ServerCheck check;
+    private final List<ServerCheck> checks;
+    private final List<IceCandidate> candidates;
+    private final long responsesFromWrongAddress;
+    private final Instant now;
+
+    GatheringFacts(ServerCheck check, List<ServerCheck> checks, List<IceCandidate> candidates,
+            long responsesFromWrongAddress, Instant now) {
+        this.check = Objects.requireNonNull(check, "check");
+        this.checks = List.copyOf(checks);
+        this.candidates = List.copyOf(candidates);
+        this.responsesFromWrongAddress = responsesFromWrongAddress;
+        this.now = Objects.requireNonNull(now, "now");
+    }
+
+    /** The check of the URL being diagnosed. */
+    public ServerCheck check() {
+        return check;
+    }
+
+    /** The checks of every configured URL of the gathering, in configuration order (this one included). */
+    public List<ServerCheck> checks() {
+        return checks;
+    }
+
+    /** Every candidate the generation gave, of every URL and the host candidates, in the order they came. */
+    public List<IceCandidate> candidates() {
+        return candidates;
+    }
+
+    /** The candidates of the diagnosed URL of {@code type}. */
+    public List<IceCandidate> candidates(IceCandidate.Type type) {
+        return candidates.stream().filter(c -> c.type() == type && check.url().equals(c.url())).toList();
+    }
+
+    /**
+     * How many responses the gatherer dropped in this generation because they came from another address than the
+     * one their request went to ({@code DropReason.WRONG_SOURCE} of {@code NettyIceGatherer}); empty when the
+     * caller does not know (a gatherer shared with other gatherings cannot tell).
+     */
+    public OptionalLong responsesFromWrongAddress() {
+        return responsesFromWrongAddress < 0 ? OptionalLong.empty() : OptionalLong.of(responsesFromWrongAddress);
+    }
+
+    /** When the verdicts are made. */
+    public Instant now() {
+        return now;
+    }
+
+    /** The diagnosed URL's first error that is an answer of the server, else its first error. */
+    public Optional<IceCandidateError> error() {
+        return check.firstError();
+    }
+
+    /** Whether the diagnosed URL did not give what it promises and its first error has {@code code}. */
+    public boolean failedWith(int code) {
+        return !check.ok() && error().filter(e -> e.errorCode() == code).isPresent();
+    }
+
+    /**
+     * Whether the diagnosed URL did not give what it promises and its first error is a 701 whose text contains
+     * {@code part} (case-insensitive).
+     */
+    public boolean failedWith701Containing(String part) {
+        return failedWith(IceCandidateError.SERVER_NOT_REACHABLE)
+                && error().orElseThrow().errorText().toLowerCase(java.util.Locale.ROOT)
+                        .contains(part.toLowerCase(java.util.Locale.ROOT));
+    }
+}
