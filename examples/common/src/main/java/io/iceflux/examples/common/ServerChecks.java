@@ -70,11 +70,14 @@ public final class ServerChecks {
 
     /**
      * Record an event that happened {@code t} ms after gathering started; events other than candidates and
-     * candidate errors change nothing.
+     * candidate errors change nothing, nor do events of another generation than {@link #generation()}.
      *
      * @throws NullPointerException when {@code event} is null
      */
     public void offer(IceEvent event, long t) {
+        if (event.generation() != generation) {
+            return;
+        }
         if (event instanceof IceEvent.CandidateGathered c) {
             candidates.add(c.candidate());
             checks.forEach(check -> check.offer(c.candidate(), t));

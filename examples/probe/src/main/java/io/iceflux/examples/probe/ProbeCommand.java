@@ -388,6 +388,10 @@ public final class ProbeCommand implements Callable<Integer> {
         try {
             for (IceEvent event : events) {
                 long t = elapsedMillis(start[0]);
+                if (event.generation() > 0 && event instanceof IceEvent.GatheringStateChanged began
+                        && began.state() == IceGatheringState.GATHERING) {
+                    generation.startMillis = t; // a restarted generation's obtainedMs count from its own start
+                }
                 generation.checks.offer(event, t - generation.startMillis);
                 output.event(event, t);
                 if (restartCount > 0 && event instanceof IceEvent.GatheringStateChanged changed
@@ -423,7 +427,7 @@ public final class ProbeCommand implements Callable<Integer> {
     /** The checks of one gathering generation: its events, its dropped packets, its verdicts. */
     private static final class Generation {
         final ServerChecks checks;
-        final long startMillis;
+        long startMillis;
         final Optional<DroppedPackets> droppedAtStart;
         boolean summarized;
 

@@ -46,8 +46,9 @@ class ProbeDiagnosisTest {
 
     /** The one verdict line of {@code url}. */
     static String verdictLine(Run run, String url) {
-        return run.lines().stream().filter(l -> l.startsWith("  OK   " + url + ": ") || l.startsWith("  FAIL " + url
-                + ": ")).findFirst().orElseThrow(() -> new AssertionError("no verdict for " + url + " in " + run.out()));
+        return run.lines().stream()
+                .filter(l -> l.startsWith("  OK   " + url + ": ") || l.startsWith("  FAIL " + url + ": "))
+                .findFirst().orElseThrow(() -> new AssertionError("no verdict for " + url + " in " + run.out()));
     }
 
     static JsonNode server(Run run, String url) {
@@ -75,8 +76,8 @@ class ProbeDiagnosisTest {
                     + "TCP or TLS (turn:…?transport=tcp, turns:) gets through [udp-blocked: " + tcp + " reached "
                     + "127.0.0.1 over TCP (relay 127.0.0.1:") + "\\d+" + Pattern.quote("), while no UDP request to "
                     + "127.0.0.1 was answered (701 STUN binding request timed out.)]"));
-            assertThat(verdictLine(run, tcp)).startsWith("  OK   " + tcp + ": reachable; credentials accepted; relay ")
-                    .doesNotContain("[");
+            assertThat(verdictLine(run, tcp))
+                    .startsWith("  OK   " + tcp + ": reachable; credentials accepted; relay ").doesNotContain("[");
         }
     }
 
@@ -109,7 +110,7 @@ class ProbeDiagnosisTest {
         }
     }
 
-    /** Answer every STUN request that {@code asked} receives with a Binding success header sent from {@code answering}. */
+    /** Answer every request that {@code asked} receives with a Binding success header sent from {@code answering}. */
     private static void answerFromAnotherPort(DatagramSocket asked, DatagramSocket answering) {
         byte[] buffer = new byte[1500];
         while (!asked.isClosed()) {
@@ -140,8 +141,8 @@ class ProbeDiagnosisTest {
         assertThat(run.exitCode()).isEqualTo(ProbeCommand.SOME_FAILED);
         String text = "TLS handshake with localhost failed: certificate not trusted (unable to find valid "
                 + "certification path to requested target).";
-        assertThat(verdictLine(run, url)).isEqualTo("  FAIL " + url + ": no answer (701: " + text + ") — not fatal for "
-                + "the other servers; likely cause: the server's TLS certificate is not trusted here (self-signed, "
+        assertThat(verdictLine(run, url)).isEqualTo("  FAIL " + url + ": no answer (701: " + text + ") — not fatal "
+                + "for the other servers; likely cause: the server's TLS certificate is not trusted here (self-signed, "
                 + "from a private CA, or sent without its intermediate certificates): add the CA to the trust store, "
                 + "or fix the chain [tls-untrusted: 701 " + text + "]");
     }
@@ -167,8 +168,8 @@ class ProbeDiagnosisTest {
                     passwordFile(server.password())));
 
             assertThat(run.exitCode()).isEqualTo(ProbeCommand.SOME_FAILED);
-            assertThat(server(run, url).get("verdict").asText()).isEqualTo("TURN server answered 486 Allocation Quota "
-                    + "Reached — not fatal for the other servers; likely cause: the server's allocation quota is used "
+            assertThat(server(run, url).get("verdict").asText()).isEqualTo("TURN server answered 486 Allocation "
+                    + "Quota Reached — not fatal for the other servers; likely cause: the server's allocation quota is used "
                     + "up (too many allocations alive for this user or in total): wait for them to expire, or raise "
                     + "the quota (coturn user-quota, total-quota) [quota-reached: the TURN Allocate was answered 486 "
                     + "Allocation Quota Reached]");
@@ -191,9 +192,9 @@ class ProbeDiagnosisTest {
             JsonNode refused = servers.stream().filter(s -> !s.get("ok").asBoolean()).findFirst().orElseThrow();
             assertThat(refused.get("errors").get(0).get("errorCode").asInt()).isEqualTo(486);
             assertThat(refused.get("diagnosis").get(0).get("rule").asText()).isEqualTo("quota-reached");
+            String reason = refused.get("errors").get(0).get("errorText").asText();
             assertThat(refused.get("diagnosis").get(0).get("evidence").asText())
-                    .isEqualTo("the TURN Allocate was answered 486 " + refused.get("errors").get(0)
-                            .get("errorText").asText());
+                    .isEqualTo("the TURN Allocate was answered 486 " + reason);
         }
     }
 }

@@ -102,6 +102,30 @@ class ProbeRestartsTest {
                 .isEqualTo("dns-lookup-failed");
     }
 
+    @Test
+    void theDemoRestartsToo() {
+        Run run = run("--restarts", "1");
+
+        assertThat(run.exitCode()).isEqualTo(ProbeCommand.SOME_FAILED);
+        assertThat(run.lines()).filteredOn(l -> l.startsWith("  FAIL ")).hasSize(4);
+        assertThat(run.lines()).contains("2 of 4 server URL(s) did not give what the URL promises in generation 0.",
+                "2 of 4 server URL(s) did not give what the URL promises in generation 1.");
+        // generation 1's obtainedMs counts from its own "gathering" line, not from the start of the run
+        List<String> lines = run.lines();
+        String restarted = "\\s+\\d+ ms  state\\s+gathering \\(generation 1\\)";
+        int restart = lines.indexOf(lines.stream().filter(l -> l.matches(restarted)).findFirst().orElseThrow());
+        String srflx = lines.subList(restart, lines.size()).stream()
+                .filter(l -> l.matches("\\s+\\d+ ms  candidate srflx .* from stun:.*")).findFirst().orElseThrow();
+        List<String> okStun = lines.stream().filter(l -> l.matches("  OK   stun:.* obtained in \\d+ ms")).toList();
+        assertThat(okStun).hasSize(2);
+        assertThat(millis(okStun.get(1).replaceAll(".* obtained in (\\d+) ms", "$1")))
+                .isEqualTo(millis(srflx) - millis(lines.get(restart)));
+    }
+
+    private static long millis(String line) {
+        return Long.parseLong(line.strip().replaceAll("^(\\d+)( ms.*)?$", "$1"));
+    }
+
     @ParameterizedTest(name = "json {0}")
     @ValueSource(booleans = {false, true})
     void badValuesAreOneLineUsageErrors(boolean json) {
