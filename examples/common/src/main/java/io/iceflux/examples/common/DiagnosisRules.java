@@ -32,11 +32,27 @@ public final class DiagnosisRules {
             (f, text) -> "401 " + text.apply(f.error().orElseThrow().errorText())
                     + " to credentials whose TURN REST username expired at " + f.check().restExpiry().orElseThrow());
 
+    /** A 401 without REALM or NONCE: no TURN client can answer it. */
+    public static final DiagnosisRule CHALLENGE_WITHOUT_REALM = new DiagnosisRule("challenge-without-realm",
+            "the server's 401 is not a challenge a TURN client can answer (no REALM or NONCE): no working TURN server "
+                    + "listens there (a STUN-only server, or another service), or its authentication is misconfigured",
+            f -> f.check().parsed().scheme().isTurn() && f.failedWith(401) && withoutRealm(f),
+            (f, text) -> "the TURN Allocate's 401 " + text.apply(f.error().orElseThrow().errorText())
+                    + " could not be answered: " + text.apply(f.unansweredChallenge().orElseThrow()));
+
     /** A final 401 to the Allocate: the server refused the username and password. */
     public static final DiagnosisRule WRONG_CREDENTIALS = new DiagnosisRule("wrong-credentials",
             "the username or password is wrong: check both",
-            f -> f.check().parsed().scheme().isTurn() && f.failedWith(401) && !expired(f),
-            (f, text) -> "the TURN Allocate ended with 401 " + text.apply(f.error().orElseThrow().errorText()));
+            f -> f.check().parsed().scheme().isTurn() && f.failedWith(401) && !expired(f) && !withoutRealm(f),
+            (f, text) -> {
+                String answer = "401 " + text.apply(f.error().orElseThrow().errorText());
+                if (!f.challengesKnown()) {
+                    return "the TURN Allocate ended with " + answer;
+                }
+                return f.unansweredChallenge().map(why -> "the server's " + answer + " could not be answered: "
+                        + text.apply(why)).orElse("the server answered " + answer + " to the TURN Allocate signed "
+                        + "with the configured credentials, after its challenge (REALM and NONCE) had been answered");
+            });
 
     /** 486 Allocation Quota Reached. */
     public static final DiagnosisRule QUOTA_REACHED = new DiagnosisRule("quota-reached",
@@ -134,7 +150,8 @@ public final class DiagnosisRules {
                     .distinct().collect(Collectors.joining("; ")));
 
     /** Every rule, in the order their findings are shown. */
-    public static final List<DiagnosisRule> DEFAULTS = List.of(TURN_REST_EXPIRED, WRONG_CREDENTIALS, QUOTA_REACHED,
+    public static final List<DiagnosisRule> DEFAULTS = List.of(TURN_REST_EXPIRED, CHALLENGE_WITHOUT_REALM,
+            WRONG_CREDENTIALS, QUOTA_REACHED,
             TLS_EXPIRED, TLS_WRONG_NAME, TLS_UNTRUSTED, NOT_TLS, DNS_LOOKUP_FAILED, DNS_FAMILY_MISMATCH, UDP_BLOCKED,
             WRONG_SOURCE, PRIVATE_RELAY, SYMMETRIC_NAT);
 
@@ -146,6 +163,10 @@ public final class DiagnosisRules {
 
     private static boolean expired(GatheringFacts f) {
         return f.check().restExpiry().filter(expiry -> expiry.isBefore(f.now())).isPresent();
+    }
+
+    private static boolean withoutRealm(GatheringFacts f) {
+        return f.unansweredChallenge().filter(why -> why.contains("no REALM") || why.contains("no NONCE")).isPresent();
     }
 
     private static boolean tlsCertificateFailure(GatheringFacts f) {

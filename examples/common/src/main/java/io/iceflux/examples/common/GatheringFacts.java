@@ -4,6 +4,7 @@ import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -19,14 +20,16 @@ public final class GatheringFacts {
     private final List<ServerCheck> checks;
     private final List<IceCandidate> candidates;
     private final long responsesFromWrongAddress;
+    private final Map<String, String> unansweredChallenges;
     private final Instant now;
 
     GatheringFacts(ServerCheck check, List<ServerCheck> checks, List<IceCandidate> candidates,
-            long responsesFromWrongAddress, Instant now) {
+            long responsesFromWrongAddress, Map<String, String> unansweredChallenges, Instant now) {
         this.check = Objects.requireNonNull(check, "check");
         this.checks = List.copyOf(checks);
         this.candidates = List.copyOf(candidates);
         this.responsesFromWrongAddress = responsesFromWrongAddress;
+        this.unansweredChallenges = unansweredChallenges;
         this.now = Objects.requireNonNull(now, "now");
     }
 
@@ -57,6 +60,23 @@ public final class GatheringFacts {
      */
     public OptionalLong responsesFromWrongAddress() {
         return responsesFromWrongAddress < 0 ? OptionalLong.empty() : OptionalLong.of(responsesFromWrongAddress);
+    }
+
+    /**
+     * Whether the caller told which TURN challenges could not be answered
+     * ({@link ServerChecks#unansweredChallenges}); without it a 401 without REALM cannot be told from a wrong password.
+     */
+    public boolean challengesKnown() {
+        return unansweredChallenges != null;
+    }
+
+    /**
+     * Why the gatherer could not answer the diagnosed URL's TURN challenge (e.g. {@code "cannot answer the 401
+     * challenge: it has no REALM"}); empty when it answered every one, or when that is not known.
+     */
+    public Optional<String> unansweredChallenge() {
+        return unansweredChallenges == null ? Optional.empty()
+                : Optional.ofNullable(unansweredChallenges.get(check.parsed().canonical()));
     }
 
     /** When the verdicts are made. */

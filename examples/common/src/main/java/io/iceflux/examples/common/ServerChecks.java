@@ -8,6 +8,7 @@ import io.iceflux.TurnRestCredentials;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Tracks, for every URL of a configuration, what the URL promises, what the gathering gave and the verdict; the
@@ -31,6 +32,7 @@ public final class ServerChecks {
     private final int generation;
     private final List<DiagnosisRule> rules;
     private long responsesFromWrongAddress = -1;
+    private Map<String, String> unansweredChallenges;
 
     /**
      * Start tracking every URL of the configuration, in configuration order, for generation 0 with the
@@ -110,6 +112,18 @@ public final class ServerChecks {
         this.responsesFromWrongAddress = count;
     }
 
+    /**
+     * Record the TURN challenges the gatherer could not answer during this generation, by the canonical URL of their
+     * server, each with why ({@code GathererMetrics.challengeUnanswered} of {@code NettyIceGatherer}): a 401 without
+     * REALM or NONCE is then told apart from a wrong password. Unknown until set (the {@code wrong-credentials} rule
+     * then says less): only a gatherer that runs this gathering alone can tell.
+     *
+     * @throws NullPointerException when {@code byCanonicalUrl} is null
+     */
+    public void unansweredChallenges(Map<String, String> byCanonicalUrl) {
+        this.unansweredChallenges = Map.copyOf(byCanonicalUrl);
+    }
+
     /** The generation whose events these checks record. */
     public int generation() {
         return generation;
@@ -119,7 +133,8 @@ public final class ServerChecks {
     public List<ServerCheck> checks() {
         Instant now = Instant.now(); // the server judges credentials by real time, whatever clock minted them
         for (ServerCheck check : checks) {
-            GatheringFacts facts = new GatheringFacts(check, checks, candidates, responsesFromWrongAddress, now);
+            GatheringFacts facts = new GatheringFacts(check, checks, candidates, responsesFromWrongAddress,
+                    unansweredChallenges, now);
             List<Diagnosis> found = new ArrayList<>();
             for (DiagnosisRule rule : rules) {
                 if (rule.applies().test(facts)) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -112,6 +113,44 @@ class DiagnosisRulesTest {
         assertThat(check(checks, TURN).verdict()).isEqualTo("TURN server answered 401 Unauthorized — not fatal for "
                 + "the other servers; likely cause: the username or password is wrong: check both "
                 + "[wrong-credentials: the TURN Allocate ended with 401 Unauthorized]");
+    }
+
+    @Test
+    void wrongCredentialsWhenTheGathererAnsweredTheChallenge() {
+        ServerChecks checks = checks(List.of(turn(TURN)), error(TURN, 401, "Unauthorized"));
+        checks.unansweredChallenges(Map.of());
+
+        assertThat(check(checks, TURN).diagnosis()).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("wrong-credentials");
+            assertThat(d.evidence()).isEqualTo("the server answered 401 Unauthorized to the TURN Allocate signed "
+                    + "with the configured credentials, after its challenge (REALM and NONCE) had been answered");
+        });
+    }
+
+    @Test
+    void wrongCredentialsWhenTheConfiguredOnesCannotAnswerTheChallenge() {
+        ServerChecks checks = checks(List.of(turn(TURN)), error(TURN, 401, "Unauthorized"));
+        checks.unansweredChallenges(Map.of("turn:turn.example.org:3478?transport=udp", "cannot answer the 401 "
+                + "challenge: the configured credentials cannot answer it: the username is empty"));
+
+        assertThat(check(checks, TURN).diagnosis()).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("wrong-credentials");
+            assertThat(d.evidence()).isEqualTo("the server's 401 Unauthorized could not be answered: cannot answer "
+                    + "the 401 challenge: the configured credentials cannot answer it: the username is empty");
+        });
+    }
+
+    @Test
+    void challengeWithoutRealm() {
+        ServerChecks checks = checks(List.of(turn(TURN)), error(TURN, 401, "Unauthorized"));
+        checks.unansweredChallenges(Map.of("turn:turn.example.org:3478?transport=udp",
+                "cannot answer the 401 challenge: it has no REALM"));
+
+        assertThat(check(checks, TURN).verdict()).isEqualTo("TURN server answered 401 Unauthorized — not fatal for "
+                + "the other servers; likely cause: the server's 401 is not a challenge a TURN client can answer (no "
+                + "REALM or NONCE): no working TURN server listens there (a STUN-only server, or another service), or "
+                + "its authentication is misconfigured [challenge-without-realm: the TURN Allocate's 401 Unauthorized "
+                + "could not be answered: cannot answer the 401 challenge: it has no REALM]");
     }
 
     @Test

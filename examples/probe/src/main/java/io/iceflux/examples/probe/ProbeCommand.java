@@ -35,7 +35,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -384,7 +386,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 .toIterable();
         Thread releaseOnSignal = releaseOnSignal(gathering, gatherer);
         int exitCode = OK;
-        Generation generation = new Generation(configuration, 0, 0, gatherer.droppedPackets());
+        Generation generation = new Generation(configuration, 0, 0, gatherer);
         try {
             for (IceEvent event : events) {
                 long t = elapsedMillis(start[0]);
@@ -401,7 +403,7 @@ public final class ProbeCommand implements Callable<Integer> {
                         break;
                     }
                     generation = new Generation(configuration, changed.generation() + 1, elapsedMillis(start[0]),
-                            gatherer.droppedPackets());
+                            gatherer);
                     restartSignals.emitNext(changed.generation() + 1, Sinks.EmitFailureHandler.FAIL_FAST);
                 }
             }
@@ -429,13 +431,15 @@ public final class ProbeCommand implements Callable<Integer> {
         final ServerChecks checks;
         long startMillis;
         final Optional<DroppedPackets> droppedAtStart;
+        final int challengesAtStart;
         boolean summarized;
 
         Generation(IceConfiguration configuration, int generation, long startMillis,
-                Optional<DroppedPackets> droppedAtStart) {
+                ProbeGatherers.Gatherer gatherer) {
             this.checks = new ServerChecks(configuration, generation, DiagnosisRules.DEFAULTS);
             this.startMillis = startMillis;
-            this.droppedAtStart = droppedAtStart;
+            this.droppedAtStart = gatherer.droppedPackets();
+            this.challengesAtStart = gatherer.unansweredChallenges().map(List::size).orElse(0);
         }
 
         /** Write the verdicts of the generation; return its exit status. */
@@ -445,6 +449,11 @@ public final class ProbeCommand implements Callable<Integer> {
             if (now.isPresent() && droppedAtStart.isPresent()) {
                 checks.responsesFromWrongAddress(now.get().since(droppedAtStart.get()).count(DropReason.WRONG_SOURCE));
             }
+            gatherer.unansweredChallenges().ifPresent(all -> {
+                Map<String, String> byServer = new HashMap<>();
+                all.subList(challengesAtStart, all.size()).forEach(c -> byServer.put(c.server(), c.reason()));
+                checks.unansweredChallenges(byServer);
+            });
             int exitCode = checks.exitCode();
             output.summary(checks.checks(), exitCode, checks.generation(), t);
             return exitCode;

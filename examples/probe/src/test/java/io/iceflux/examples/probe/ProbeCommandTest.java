@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +25,9 @@ class ProbeCommandTest {
 
     /** The verdict of a TURN URL whose password is wrong. */
     static final String WRONG_PASSWORD_VERDICT = "TURN server answered 401 Unauthorized — not fatal for the other "
-            + "servers; likely cause: the username or password is wrong: check both [wrong-credentials: the TURN "
-            + "Allocate ended with 401 Unauthorized]";
+            + "servers; likely cause: the username or password is wrong: check both [wrong-credentials: the server "
+            + "answered 401 Unauthorized to the TURN Allocate signed with the configured credentials, after its "
+            + "challenge (REALM and NONCE) had been answered]";
 
     @RegisterExtension
     static final TestTurnServerExtension TURN = TestTurnServerExtension.perClass(TestTurnServer.builder());
@@ -54,10 +56,8 @@ class ProbeCommandTest {
                 + "address 127\\.0\\.0\\.1:\\d+ obtained in \\d+ ms"));
         assertThat(lines).anyMatch(l -> l.matches("  OK   turn:127\\.0\\.0\\.1:\\d+\\?transport=udp: reachable; "
                 + "credentials accepted; relay 127\\.0\\.0\\.1:\\d+ obtained in \\d+ ms"));
-        assertThat(lines).anyMatch(l -> l.matches("  FAIL turn:127\\.0\\.0\\.1:\\d+\\?transport=tcp: TURN server "
-                + "answered 401 Unauthorized — not fatal for the other servers; likely cause: the username or "
-                + "password is wrong: check both \\[wrong-credentials: the TURN Allocate ended with 401 "
-                + "Unauthorized\\]"));
+        assertThat(lines).anyMatch(l -> l.matches("  FAIL turn:127\\.0\\.0\\.1:\\d+\\?transport=tcp: "
+                + Pattern.quote(WRONG_PASSWORD_VERDICT)));
         assertThat(lines).anyMatch(l -> l.matches("  FAIL stun:127\\.0\\.0\\.1:\\d+: no answer \\(701: STUN binding "
                 + "request timed out\\.\\) — not fatal for the other servers"));
         assertThat(lines.get(lines.size() - 1))
@@ -159,8 +159,9 @@ class ProbeCommandTest {
         assertThat(servers.get(3).get("ok").asBoolean()).isFalse();
         assertThat(servers.get(3).get("errors").get(0).get("errorCode").asInt()).isEqualTo(701);
         assertThat(servers.get(2).get("diagnosis").toString()).isEqualTo("[{\"rule\":\"wrong-credentials\","
-                + "\"cause\":\"the username or password is wrong: check both\",\"evidence\":\"the TURN Allocate "
-                + "ended with 401 Unauthorized\"}]");
+                + "\"cause\":\"the username or password is wrong: check both\",\"evidence\":\"the server answered "
+                + "401 Unauthorized to the TURN Allocate signed with the configured credentials, after its challenge "
+                + "(REALM and NONCE) had been answered\"}]");
         assertThat(servers.get(3).get("verdict").asText())
                 .isEqualTo("no answer (701: STUN binding request timed out.) — not fatal for the other servers");
         assertThat(servers.get(3).get("diagnosis")).isEmpty();

@@ -159,6 +159,37 @@ class ProbeDiagnosisTest {
     }
 
     @Test
+    void challengeWithoutRealmWhenTheServersOwn401HasNoRealmOrNonce() throws IOException {
+        try (TestTurnServer server = TestTurnServer.builder().bindAddress(LOOPBACK).start()) {
+            server.respondWithError(TurnMethod.ALLOCATE, 401, "Unauthorized");
+            String url = server.turnTcpUrl();
+
+            Run run = run(fast(url, "-u", server.username(), "--password-file", passwordFile(server.password())));
+
+            assertThat(run.exitCode()).isEqualTo(ProbeCommand.SOME_FAILED);
+            assertThat(verdictLine(run, url)).isEqualTo("  FAIL " + url + ": TURN server answered 401 Unauthorized — "
+                    + "not fatal for the other servers; likely cause: the server's 401 is not a challenge a TURN "
+                    + "client can answer (no REALM or NONCE): no working TURN server listens there (a STUN-only "
+                    + "server, or another service), or its authentication is misconfigured [challenge-without-realm: "
+                    + "the TURN Allocate's 401 Unauthorized could not be answered: cannot answer the 401 challenge: it "
+                    + "has no NONCE]");
+        }
+    }
+
+    @Test
+    void wrongCredentialsAfterTheChallengeWasAnswered() throws IOException {
+        String url = TURN.server().turnUdpUrl();
+
+        Run run = run(fast("--json", url, "-u", TURN.server().username(), "--password-file", passwordFile("wrong")));
+
+        assertThat(run.exitCode()).isEqualTo(ProbeCommand.SOME_FAILED);
+        assertThat(server(run, url).get("diagnosis").toString()).isEqualTo("[{\"rule\":\"wrong-credentials\","
+                + "\"cause\":\"the username or password is wrong: check both\",\"evidence\":\"the server answered "
+                + "401 Unauthorized to the TURN Allocate signed with the configured credentials, after its challenge "
+                + "(REALM and NONCE) had been answered\"}]");
+    }
+
+    @Test
     void quotaReachedWhenTheTestServerAnswers486() throws IOException {
         try (TestTurnServer server = TestTurnServer.builder().bindAddress(LOOPBACK).start()) {
             server.respondWithError(TurnMethod.ALLOCATE, 486, "Allocation Quota Reached");
