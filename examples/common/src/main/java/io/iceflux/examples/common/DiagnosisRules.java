@@ -290,7 +290,7 @@ public final class DiagnosisRules {
         return a.isSiteLocalAddress() || a.isLinkLocalAddress();
     }
 
-    /** A literal address that is none of private, loopback, unspecified, multicast or documentation-free checks. */
+    /** A literal address that is not private, loopback, unspecified or multicast. */
     static boolean isPublic(String address) {
         InetAddress a = literal(address);
         return a != null && !isPrivate(address) && !a.isLoopbackAddress() && !a.isAnyLocalAddress()

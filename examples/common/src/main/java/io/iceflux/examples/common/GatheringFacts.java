@@ -4,6 +4,7 @@ import io.iceflux.IceCandidate;
 import io.iceflux.IceCandidateError;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -100,7 +101,7 @@ public final class GatheringFacts {
      */
     public boolean failedWith701Containing(String part) {
         return failedWith(IceCandidateError.SERVER_NOT_REACHABLE)
-                && error().orElseThrow().errorText().toLowerCase(java.util.Locale.ROOT)
-                        .contains(part.toLowerCase(java.util.Locale.ROOT));
+                && error().orElseThrow().errorText().toLowerCase(Locale.ROOT)
+                        .contains(part.toLowerCase(Locale.ROOT));
     }
 }
