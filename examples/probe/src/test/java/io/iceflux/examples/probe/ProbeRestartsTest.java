@@ -50,8 +50,11 @@ class ProbeRestartsTest {
         assertThat(nodes).allSatisfy(n -> assertThat(n.has("generation")).as("generation of %s", n).isTrue());
         // generation by generation: gathering, candidates, end-of-candidates, complete, then its summary
         int generation = 0;
+        long previousT = 0;
         List<String> kinds = new ArrayList<>();
         for (JsonNode node : nodes) {
+            assertThat(node.get("t").asLong()).as("t of %s", node).isGreaterThanOrEqualTo(previousT);
+            previousT = node.get("t").asLong();
             assertThat(node.get("generation").asInt()).as("%s", node).isEqualTo(generation);
             String type = node.get("type").asText();
             kinds.add(type.equals("state") ? node.get("state").asText() : type);
