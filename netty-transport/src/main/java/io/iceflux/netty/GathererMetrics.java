@@ -75,6 +75,22 @@ public interface GathererMetrics {
     }
 
     /**
+     * Note an authentication challenge of a TURN server that the client could not answer, so that the Allocate
+     * ended with the challenge itself as its candidate error (e.g. {@code 401 Unauthorized}): a 401 or 438 without
+     * REALM or NONCE (a server that is not a working TURN server), a NONCE announcing PASSWORD-ALGORITHMS without the
+     * attribute, no algorithm the client knows, or credentials that cannot be prepared for the realm. The candidate
+     * error cannot tell this from a wrong password (its text is the server's reason phrase, verbatim); this can. A
+     * 401 that answers credentials the client sent (a wrong password) is not reported here.
+     *
+     * @param server the canonical URL of the server
+     * @param code   the challenge's error code, 401 or 438
+     * @param reason why it could not be answered, a phrase for people, e.g.
+     *               {@code "cannot answer the 401 challenge: it has no REALM"}
+     */
+    default void challengeUnanswered(String server, int code, String reason) {
+    }
+
+    /**
      * Note an incoming packet that was dropped.
      *
      * @param reason why it was dropped

@@ -12,6 +12,7 @@ import io.iceflux.IceEvent;
 import io.iceflux.IceProtocol;
 import io.iceflux.IceServer;
 import io.iceflux.IceServerUrl;
+import io.iceflux.IceTransportPolicy;
 import io.iceflux.ServerTransport;
 import io.iceflux.StunTimers;
 import io.iceflux.netty.GathererMetrics.GatheringOutcome;
@@ -21,6 +22,7 @@ import io.iceflux.netty.fixtures.FakeStunServer;
 import io.iceflux.netty.fixtures.RecordingMetrics;
 import io.iceflux.netty.fixtures.TestLoops;
 import io.iceflux.netty.internal.gather.GathererAccounting;
+import io.iceflux.netty.stun.StunMethod;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -57,6 +59,34 @@ class GathererMetricsTest {
         server = LOOPS.udpServer()
                 .responder((request, from) -> List.of(Reply.of(FakeStunServer.success(request, from))));
         return "stun:127.0.0.1:" + server.address().getPort();
+    }
+
+    @Test
+    void aTurnChallengeWithoutNonceOrRealmIsReportedAsUnanswered() throws Exception {
+        // an "Allocate" answered 401 with neither REALM nor NONCE: not a working TURN server
+        server = LOOPS.udpServer().responder((request, from) -> List.of(Reply.of(
+                request.method() == StunMethod.ALLOCATE ? FakeStunServer.error(request, 401, "Unauthorized")
+                        : FakeStunServer.success(request, from))));
+        String url = "turn:127.0.0.1:" + server.address().getPort();
+        IceConfiguration config = IceConfiguration.builder()
+                .servers(List.of(IceServer.of(List.of(url), "alice", "secret"))).stunTimers(FAST)
+                .transportPolicy(IceTransportPolicy.RELAY)
+                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only()).build();
+        try (NettyIceGatherer gatherer = NettyIceGatherer.builder().threads(1).metrics(recorder).build()) {
+            List<IceEvent> events = gatherer.gather(config).collectList().block(Duration.ofSeconds(20));
+
+            assertThat(events).filteredOn(e -> e instanceof IceEvent.CandidateError)
+                    .extracting(e -> ((IceEvent.CandidateError) e).error().errorCode() + " "
+                            + ((IceEvent.CandidateError) e).error().errorText())
+                    .containsExactly("401 Unauthorized");
+        }
+
+        String canonical = IceServerUrl.parse(url).canonical();
+        assertThat(recorder.calls).filteredOn(c -> c.startsWith("challenge "))
+                .containsExactly("challenge 401 " + canonical + " cannot answer the 401 challenge: it has no NONCE");
+        assertThat(recorder.calls.indexOf("challenge 401 " + canonical + " cannot answer the 401 challenge: it has "
+                + "no NONCE")).as("before the error it explains").isLessThan(recorder.calls.indexOf("error 401 "
+                + canonical));
     }
 
     @Test

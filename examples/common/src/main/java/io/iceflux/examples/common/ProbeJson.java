@@ -21,7 +21,7 @@ public final class ProbeJson {
 
     /**
      * Build the object of one event that happened {@code t} ms after gathering started; absent values are JSON
-     * {@code null}, never left out.
+     * {@code null}, never left out. Every object has the {@code generation} of its event.
      *
      * @throws NullPointerException when {@code mapper} or {@code event} is null
      */
@@ -42,6 +42,7 @@ public final class ProbeJson {
             node.put("relatedAddress", cand.relatedAddress());
             node.put("relatedPort", cand.relatedPort());
             node.put("url", cand.url());
+            node.put("generation", c.generation());
         } else if (event instanceof IceEvent.CandidateError e) {
             IceCandidateError err = e.error();
             node.put("type", "error");
@@ -50,6 +51,7 @@ public final class ProbeJson {
             node.put("errorText", err.errorText());
             node.put("address", err.address());
             node.put("port", err.port());
+            node.put("generation", e.generation());
         } else {
             node.put("type", "end-of-candidates");
             node.put("generation", event.generation());
@@ -65,30 +67,35 @@ public final class ProbeJson {
      * @throws NullPointerException when {@code mapper} or {@code checks} is null
      */
     public static ObjectNode summary(ObjectMapper mapper, ServerChecks checks, long t) {
-        return summary(mapper, checks.checks(), checks.exitCode(), t);
+        return summary(mapper, checks.checks(), checks.exitCode(), checks.generation(), t);
     }
 
     /**
-     * Build the summary object at {@code t} ms from the checks of every URL, in configuration order, and the exit
-     * status they give.
+     * Build the summary object of {@code generation} at {@code t} ms from the checks of every URL, in configuration
+     * order, and the exit status they give.
      *
      * @throws NullPointerException when {@code mapper} or {@code checks} is null
      */
-    public static ObjectNode summary(ObjectMapper mapper, List<ServerCheck> checks, int exitCode, long t) {
+    public static ObjectNode summary(ObjectMapper mapper, List<ServerCheck> checks, int exitCode, int generation,
+            long t) {
         ObjectNode node = summaryWithoutT(mapper, checks, exitCode);
+        node.put("generation", generation);
         node.put("t", t);
         return node;
     }
 
     /**
-     * Build the probe's summary object at {@code t} ms: {@link #summary(ObjectMapper, List, int, long)} with a
-     * {@code usageError} of {@code null} before {@code t}.
+     * Build the probe's summary object of {@code generation} at {@code t} ms:
+     * {@link #summary(ObjectMapper, List, int, int, long)} with a {@code usageError} of {@code null} before
+     * {@code generation}.
      *
      * @throws NullPointerException when {@code mapper} or {@code checks} is null
      */
-    public static ObjectNode probeSummary(ObjectMapper mapper, List<ServerCheck> checks, int exitCode, long t) {
+    public static ObjectNode probeSummary(ObjectMapper mapper, List<ServerCheck> checks, int exitCode, int generation,
+            long t) {
         ObjectNode node = summaryWithoutT(mapper, checks, exitCode);
         node.putNull("usageError");
+        node.put("generation", generation);
         node.put("t", t);
         // each server's relayCheck (see addRelayChecks), last of its members
         addRelayChecks(mapper, node, checks);
@@ -97,14 +104,15 @@ public final class ProbeJson {
 
     /**
      * Build the probe's summary of a run that probed nothing because of a usage error (exit status
-     * {@link ServerChecks#EXIT_USAGE}): {@code servers} is empty, {@code usageError} the one-line message, {@code t}
-     * 0.
+     * {@link ServerChecks#EXIT_USAGE}): {@code servers} is empty, {@code usageError} the one-line message,
+     * {@code generation} null (nothing was gathered), {@code t} 0.
      *
      * @throws NullPointerException when {@code mapper} or {@code usageError} is null
      */
     public static ObjectNode usageErrorSummary(ObjectMapper mapper, String usageError) {
         ObjectNode node = summaryWithoutT(mapper, List.of(), ServerChecks.EXIT_USAGE);
         node.put("usageError", Objects.requireNonNull(usageError, "usageError"));
+        node.putNull("generation");
         node.put("t", 0);
         return node;
     }
@@ -157,6 +165,10 @@ public final class ProbeJson {
                 error.put("errorText", err.errorText());
             }
             server.put("verdict", check.verdict());
+            ArrayNode diagnosis = server.putArray("diagnosis");
+            for (Diagnosis d : check.diagnosis()) {
+                diagnosis.addObject().put("rule", d.rule()).put("cause", d.cause()).put("evidence", d.evidence());
+            }
         }
         return node;
     }

@@ -49,6 +49,7 @@ public final class ServerCheck {
     private RelayCheck relayCheck;
     private IceCandidate obtained;
     private long obtainedAtMillis = -1;
+    private List<Diagnosis> diagnosis = List.of();
 
     ServerCheck(String url, IceServerUrl parsed, IceTransportPolicy policy) {
         this(url, parsed, policy, null);
@@ -77,8 +78,36 @@ public final class ServerCheck {
         return expectation;
     }
 
-    List<IceCandidateError> errors() {
+    /** The URL as parsed. */
+    public IceServerUrl parsed() {
+        return parsed;
+    }
+
+    /** Every error reported for this URL, in the order they came. */
+    public List<IceCandidateError> errors() {
         return List.copyOf(errors);
+    }
+
+    /** The promised candidate (the first one), if it came. */
+    public Optional<IceCandidate> obtained() {
+        return Optional.ofNullable(obtained);
+    }
+
+    /** When this URL's TURN REST credentials expire, if they are TURN REST ones. */
+    public Optional<Instant> restExpiry() {
+        return Optional.ofNullable(restExpiry);
+    }
+
+    /**
+     * What the {@linkplain DiagnosisRules diagnosis rules} found for this URL, in rule order: for a FAIL verdict the
+     * likely cause, for an OK one a note; empty when no rule applies.
+     */
+    public List<Diagnosis> diagnosis() {
+        return diagnosis;
+    }
+
+    void diagnosis(List<Diagnosis> found) {
+        this.diagnosis = List.copyOf(found);
     }
 
     /** Milliseconds from the start of gathering to the promised candidate, or -1 when none came. */
@@ -148,6 +177,16 @@ public final class ServerCheck {
      */
     public String verdict(UnaryOperator<String> serverText) {
         Objects.requireNonNull(serverText, "serverText");
+        StringBuilder verdict = new StringBuilder(baseVerdict(serverText));
+        for (Diagnosis d : diagnosis) {
+            verdict.append(ok() ? "; note: " : "; likely cause: ").append(d.cause()).append(" [").append(d.rule())
+                    .append(": ").append(d.evidence(serverText)).append(']');
+        }
+        return verdict.toString();
+    }
+
+    /** The verdict without the diagnosis: what the URL gave or what failed. */
+    private String baseVerdict(UnaryOperator<String> serverText) {
         String serverKind = parsed.scheme().isTurn() ? "TURN" : "STUN";
         if (expectation == Expectation.SKIPPED) {
             return "skipped: the relay-only policy uses TURN servers only";
@@ -180,13 +219,6 @@ public final class ServerCheck {
         IceCandidateError error = firstServerAnswer();
         int code = error.errorCode();
         String text = serverText.apply(error.errorText());
-        if (code == 401 && restExpiry != null && restExpiry.isBefore(Instant.now())) {
-            return serverKind + " server answered 401 " + text + ": credentials expired (the TURN REST username "
-                    + "expired at " + restExpiry + "; check the clocks and the TTL)";
-        }
-        if (code == 401) {
-            return serverKind + " server answered 401 " + text + ": check the username and password";
-        }
         if (code == IceCandidateError.SERVER_NOT_REACHABLE) {
             return "no answer (701: " + text + ") — not fatal for the other servers";
         }
@@ -196,6 +228,11 @@ public final class ServerCheck {
     /** {@code address:port}, with an IPv6 address in brackets, as the verdicts and the probe's lines write it. */
     public static String hostPort(String address, Integer port) {
         return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+    }
+
+    /** The first error that is an answer of the server (300-699), else the first error; empty without errors. */
+    public Optional<IceCandidateError> firstError() {
+        return errors.isEmpty() ? Optional.empty() : Optional.of(firstServerAnswer());
     }
 
     /** The first error that is an answer of the server (300-699), else the first error. */

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,8 @@ class DiagnosticsEndpointTest {
     private static int assertCandidate(Event event, String type, String url, Integer relatedPort) {
         JsonNode c = event.data();
         assertThat(c.properties()).extracting(Map.Entry::getKey).containsExactly("type", "candidate",
-                "candidateType", "protocol", "address", "port", "relatedAddress", "relatedPort", "url", "t");
+                "candidateType", "protocol", "address", "port", "relatedAddress", "relatedPort", "url", "generation", "t");
+        assertThat(c.get("generation").asInt()).isZero();
         assertThat(c.get("candidateType").asText()).isEqualTo(type);
         assertThat(c.get("protocol").asText()).isEqualTo("udp");
         assertThat(c.get("address").asText()).isEqualTo("127.0.0.1");
@@ -93,7 +95,8 @@ class DiagnosticsEndpointTest {
     private static void assertError(Event event, String url, int code, String text, Integer localPort) {
         JsonNode e = event.data();
         assertThat(e.properties()).extracting(Map.Entry::getKey)
-                .containsExactly("type", "url", "errorCode", "errorText", "address", "port", "t");
+                .containsExactly("type", "url", "errorCode", "errorText", "address", "port", "generation", "t");
+        assertThat(e.get("generation").asInt()).isZero();
         assertThat(e.get("url").asText()).isEqualTo(url);
         assertThat(e.get("errorCode").asInt()).isEqualTo(code);
         assertThat(e.get("errorText").asText()).isEqualTo(text);
@@ -110,13 +113,14 @@ class DiagnosticsEndpointTest {
             List<String> errors) {
         JsonNode s = event.data();
         assertThat(s.properties()).extracting(Map.Entry::getKey)
-                .containsExactly("type", "ok", "exitCode", "servers", "t");
+                .containsExactly("type", "ok", "exitCode", "servers", "generation", "t");
+        assertThat(s.get("generation").asInt()).isZero();
         assertThat(s.get("ok").asBoolean()).isEqualTo(ok);
         assertThat(s.get("exitCode").asInt()).isEqualTo(ok ? 0 : 1);
         assertThat(s.get("servers")).hasSize(1);
         JsonNode server = s.get("servers").get(0);
         assertThat(server.properties()).extracting(Map.Entry::getKey)
-                .containsExactly("url", "expected", "ok", "obtainedMs", "errors", "verdict");
+                .containsExactly("url", "expected", "ok", "obtainedMs", "errors", "verdict", "diagnosis");
         assertThat(server.get("url").asText()).isEqualTo(url);
         assertThat(server.get("expected").asText()).isEqualTo(expected);
         assertThat(server.get("ok").asBoolean()).isEqualTo(ok);
@@ -178,7 +182,12 @@ class DiagnosticsEndpointTest {
         assertEndOfCandidates(events.get(3));
         assertState(events.get(4), "complete");
         assertSummary(events.get(5), false, url, "relay",
-                "TURN server answered 401 Unauthorized: check the username and password", List.of("401 Unauthorized"));
+                Pattern.quote("TURN server answered 401 Unauthorized — not fatal for the other servers; likely cause: "
+                        + "the username or password is wrong: check both [wrong-credentials: the TURN Allocate ended "
+                        + "with 401 Unauthorized]"), List.of("401 Unauthorized"));
+        assertThat(events.get(5).data().get("servers").get(0).get("diagnosis").toString()).isEqualTo("[{\"rule\":"
+                + "\"wrong-credentials\",\"cause\":\"the username or password is wrong: check both\",\"evidence\":"
+                + "\"the TURN Allocate ended with 401 Unauthorized\"}]");
     }
 
     @Test

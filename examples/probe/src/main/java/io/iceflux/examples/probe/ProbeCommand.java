@@ -5,6 +5,7 @@ import io.iceflux.HostInterfaces;
 import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceGatherer;
+import io.iceflux.IceGatheringState;
 import io.iceflux.IceLimitExceededException;
 import io.iceflux.IceServer;
 import io.iceflux.IceServerUrl;
@@ -14,10 +15,13 @@ import io.iceflux.RelayCheck;
 import io.iceflux.RelayCheckOptions;
 import io.iceflux.StunTimers;
 import io.iceflux.TurnRestCredentials;
+import io.iceflux.examples.common.DiagnosisRules;
 import io.iceflux.examples.common.RtcConfigurationFile;
 import io.iceflux.examples.common.ServerCheck;
 import io.iceflux.examples.common.ServerChecks;
 import io.iceflux.examples.common.TerminalText;
+import io.iceflux.netty.DropReason;
+import io.iceflux.netty.DroppedPackets;
 import io.iceflux.testkit.TestTurnServer;
 import java.io.Console;
 import java.io.IOException;
@@ -34,7 +38,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,6 +52,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
  * The {@code iceflux-probe} command: gather candidates from the STUN/TURN servers given as URLs or in an
@@ -159,6 +167,14 @@ public final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "write one JSON object per line (see the README for the contract)")
     private boolean json;
+
+    @Option(names = "--restarts", paramLabel = "N",
+            description = "after each generation completes, restart ICE gathering (a new generation), N times: "
+                    + "every generation gets its events and its verdicts (default 0, at most " + MAX_RESTARTS + ")")
+    private String restarts;
+
+    /** The most ICE restarts one run makes ({@code --restarts}). */
+    public static final int MAX_RESTARTS = 10;
 
     /** The environment variable the TURN REST shared secret is read from when no --auth-secret-file is given. */
     public static final String SECRET_ENV = "ICEFLUX_TURN_SECRET";
@@ -357,36 +373,107 @@ public final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    private int probe(IceGatherer gatherer, IceConfiguration configuration, ObjectMapper mapper) {
+    /**
+     * Gather, write every event as it comes and, when each generation completes, its verdicts; with
+     * {@code --restarts N}, signal an ICE restart after each of the first N generations completes and stop after
+     * the last one. Returns 1 when any generation had a URL that did not give what it promises, else 0.
+     */
+    private int probe(ProbeGatherers.Gatherer gatherer, IceConfiguration configuration, ObjectMapper mapper)
+            throws UsageException {
         PrintWriter out = spec.commandLine().getOut();
-        ProbeOutput output = json ? new ProbeOutput.Json(out, mapper) : new ProbeOutput.Human(out);
-        ServerChecks checks = new ServerChecks(configuration);
+        int restartCount = restartCount();
+        ProbeOutput output = json ? new ProbeOutput.Json(out, mapper) : new ProbeOutput.Human(out, restartCount > 0);
         long[] start = new long[1];
         AtomicReference<Subscription> gathering = new AtomicReference<>();
-        Iterable<IceEvent> events = gatherer.gather(configuration)
+        Sinks.Many<Integer> restartSignals = Sinks.many().unicast().onBackpressureBuffer();
+        Flux<IceEvent> flux = restartCount == 0 ? gatherer.gather(configuration)
+                : gatherer.gather(configuration, restartSignals.asFlux());
+        Iterable<IceEvent> events = flux
                 .doOnSubscribe(s -> start[0] = System.nanoTime())
                 .doOnSubscribe(gathering::set)
                 .toIterable();
         Thread releaseOnSignal = releaseOnSignal(gathering, gatherer);
+        int exitCode = OK;
+        Generation generation = new Generation(configuration, 0, 0, gatherer);
         try {
             for (IceEvent event : events) {
                 long t = elapsedMillis(start[0]);
-                checks.offer(event, t);
+                if (event.generation() > 0 && event instanceof IceEvent.GatheringStateChanged began
+                        && began.state() == IceGatheringState.GATHERING) {
+                    generation.startMillis = t; // a restarted generation's obtainedMs count from its own start
+                }
+                generation.checks.offer(event, t - generation.startMillis);
                 output.event(event, t);
+                if (restartCount > 0 && event instanceof IceEvent.GatheringStateChanged changed
+                        && changed.state() == IceGatheringState.COMPLETE) {
+                    if (changed.generation() >= restartCount) {
+                        break; // the last generation is summarized below, after the relay check
+                    }
+                    exitCode = Math.max(exitCode, generation.summarize(output, gatherer, elapsedMillis(start[0])));
+                    generation = new Generation(configuration, changed.generation() + 1, elapsedMillis(start[0]),
+                            gatherer);
+                    restartSignals.emitNext(changed.generation() + 1, Sinks.EmitFailureHandler.FAIL_FAST);
+                }
+            }
+            Subscription session = gathering.get();
+            if (restartCount > 0 && session != null) {
+                // session style never completes: cancelling releases its allocations before the relay check runs
+                session.cancel();
             }
             if (!noRelayCheck) {
-                checkRelays(gatherer, configuration, checks, output, start[0], gathering);
+                checkRelays(gatherer, configuration, generation.checks, output, start[0], gathering);
             }
         } finally {
+            Subscription running = gathering.get();
+            if (restartCount > 0 && running != null) {
+                // session style never completes: cancelling releases the allocations (closing the gatherer waits)
+                running.cancel();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(releaseOnSignal);
             } catch (IllegalStateException exiting) {
                 // the JVM is exiting: the hook is running or has run
             }
         }
-        int exitCode = checks.exitCode();
-        output.summary(checks.checks(), exitCode, elapsedMillis(start[0]));
+        if (!generation.summarized) {
+            // without restarts: the stream completed, its resources released; with restarts: it ended early
+            exitCode = Math.max(exitCode, generation.summarize(output, gatherer, elapsedMillis(start[0])));
+        }
         return exitCode;
+    }
+
+    /** The checks of one gathering generation: its events, its dropped packets, its verdicts. */
+    private static final class Generation {
+        final ServerChecks checks;
+        long startMillis;
+        final Optional<DroppedPackets> droppedAtStart;
+        final int challengesAtStart;
+        boolean summarized;
+
+        Generation(IceConfiguration configuration, int generation, long startMillis,
+                ProbeGatherers.Gatherer gatherer) {
+            this.checks = new ServerChecks(configuration, generation, DiagnosisRules.DEFAULTS);
+            this.startMillis = startMillis;
+            this.droppedAtStart = gatherer.droppedPackets();
+            this.challengesAtStart = gatherer.unansweredChallenges().map(List::size).orElse(0);
+        }
+
+        /** Write the verdicts of the generation; return its exit status. */
+        int summarize(ProbeOutput output, ProbeGatherers.Gatherer gatherer, long t) {
+            summarized = true;
+            Optional<DroppedPackets> now = gatherer.droppedPackets();
+            if (now.isPresent() && droppedAtStart.isPresent()) {
+                checks.responsesFromWrongAddress(now.get().since(droppedAtStart.get()).count(DropReason.WRONG_SOURCE));
+            }
+            gatherer.unansweredChallenges().ifPresent(all -> {
+                Map<String, String> byServer = new HashMap<>();
+                all.subList(challengesAtStart, all.size()).forEach(c -> byServer.put(c.server(), c.reason()));
+                checks.unansweredChallenges(byServer);
+            });
+            int exitCode = checks.exitCode();
+            output.summary(checks.checks(), exitCode, checks.generation(), t);
+            return exitCode;
+        }
     }
 
     /**
@@ -506,6 +593,30 @@ public final class ProbeCommand implements Callable<Integer> {
         if (loopbackOnly && !interfaces.isEmpty()) {
             throw new UsageException("--loopback-only and --interface exclude each other");
         }
+        restartCount();
+    }
+
+    /** The value of {@code --restarts}: 0 to {@value #MAX_RESTARTS}, 0 when not given. */
+    private int restartCount() throws UsageException {
+        if (restarts == null) {
+            return 0;
+        }
+        String value = restarts.strip();
+        if (!value.matches("[+-]?\\d+")) {
+            throw new UsageException("--restarts must be a whole number from 0 to " + MAX_RESTARTS + ", not "
+                    + quoted(restarts));
+        }
+        java.math.BigInteger n = new java.math.BigInteger(value);
+        if (n.signum() < 0 || n.compareTo(java.math.BigInteger.valueOf(MAX_RESTARTS)) > 0) {
+            throw new UsageException("--restarts must be 0 to " + MAX_RESTARTS + " (each restart is a whole new "
+                    + "gathering), not " + quoted(value));
+        }
+        return n.intValueExact();
+    }
+
+    /** {@code value} in quotes, escaped for the terminal and cut after 40 characters. */
+    private static String quoted(String value) {
+        return "\"" + TerminalText.escape(value.length() > 40 ? value.substring(0, 40) + "…" : value) + "\"";
     }
 
     /**

@@ -27,8 +27,11 @@ interface ProbeOutput {
     /** Write one event that happened {@code t} ms after gathering started. */
     void event(IceEvent event, long t);
 
-    /** Write the per-server verdicts at {@code t} ms; {@code exitCode} is what the probe returns. */
-    void summary(List<ServerCheck> checks, int exitCode, long t);
+    /**
+     * Write the per-server verdicts of {@code generation} at {@code t} ms; {@code exitCode} is that generation's
+     * (what the probe returns when it is the only one).
+     */
+    void summary(List<ServerCheck> checks, int exitCode, int generation, long t);
 
     /**
      * Lines for people: time, type and details of each event, then one verdict per server. Every text that came
@@ -38,9 +41,12 @@ interface ProbeOutput {
      */
     final class Human implements ProbeOutput {
         private final PrintWriter out;
+        private final boolean restarting;
 
-        Human(PrintWriter out) {
+        /** Lines on {@code out}; {@code restarting}: more than one generation, each verdict names its own. */
+        Human(PrintWriter out, boolean restarting) {
             this.out = out;
+            this.restarting = restarting;
         }
 
         /** One line per relay check: time, OK or FAIL, the URL and the check's detail. */
@@ -79,15 +85,22 @@ interface ProbeOutput {
         }
 
         @Override
-        public void summary(List<ServerCheck> checks, int exitCode, long t) {
+        public void summary(List<ServerCheck> checks, int exitCode, int generation, long t) {
             out.println();
-            out.printf("Verdict after %d ms:%n", t);
+            if (restarting) {
+                out.printf("Verdict of generation %d after %d ms:%n", generation, t);
+            } else {
+                out.printf("Verdict after %d ms:%n", t);
+            }
             for (ServerCheck check : checks) {
                 out.printf("  %-4s %s: %s%n", check.ok() ? "OK" : "FAIL", TerminalText.escape(check.url()),
                         check.verdict(TerminalText::field));
             }
             long failed = checks.stream().filter(c -> !c.ok()).count();
-            if (failed == 0) {
+            if (restarting) {
+                out.printf("%d of %d server URL(s) did not give what the URL promises in generation %d.%n", failed,
+                        checks.size(), generation);
+            } else if (failed == 0) {
                 out.println("Every server gave what its URL promises (exit status 0).");
             } else {
                 out.printf("%d of %d server URL(s) did not give what the URL promises (exit status %d).%n", failed,
@@ -113,8 +126,8 @@ interface ProbeOutput {
         }
 
         @Override
-        public void summary(List<ServerCheck> checks, int exitCode, long t) {
-            write(ProbeJson.probeSummary(mapper, checks, exitCode, t));
+        public void summary(List<ServerCheck> checks, int exitCode, int generation, long t) {
+            write(ProbeJson.probeSummary(mapper, checks, exitCode, generation, t));
         }
 
         /** Write the summary of a run that probed nothing because of a usage error (exit status 2). */

@@ -16,11 +16,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProbeCommandTest {
+
+    /** The verdict of a TURN URL whose password is wrong. */
+    static final String WRONG_PASSWORD_VERDICT = "TURN server answered 401 Unauthorized — not fatal for the other "
+            + "servers; likely cause: the username or password is wrong: check both [wrong-credentials: the server "
+            + "answered 401 Unauthorized to the TURN Allocate signed with the configured credentials, after its "
+            + "challenge (REALM and NONCE) had been answered]";
 
     @RegisterExtension
     static final TestTurnServerExtension TURN = TestTurnServerExtension.perClass(TestTurnServer.builder());
@@ -53,8 +60,8 @@ class ProbeCommandTest {
         assertThat(lines).anyMatch(l -> l.matches("\\s+\\d+ ms  relay-check OK   turn:127\\.0\\.0\\.1:\\d+\\?transport=udp  "
                 + "relayed data flows: relay <-> relay 10/10 echoed, srflx 127\\.0\\.0\\.1:\\d+ <-> relay 127\\.0\\.0\\.1:\\d+ "
                 + "10/10 echoed; median rtt \\d+\\.\\d{3} ms"));
-        assertThat(lines).anyMatch(l -> l.matches("  FAIL turn:127\\.0\\.0\\.1:\\d+\\?transport=tcp: TURN server "
-                + "answered 401 Unauthorized: check the username and password"));
+        assertThat(lines).anyMatch(l -> l.matches("  FAIL turn:127\\.0\\.0\\.1:\\d+\\?transport=tcp: "
+                + Pattern.quote(WRONG_PASSWORD_VERDICT)));
         assertThat(lines).anyMatch(l -> l.matches("  FAIL stun:127\\.0\\.0\\.1:\\d+: no answer \\(701: STUN binding "
                 + "request timed out\\.\\) — not fatal for the other servers"));
         assertThat(lines.get(lines.size() - 1))
@@ -82,7 +89,7 @@ class ProbeCommandTest {
                 }
                 case "candidate" -> {
                     assertThat(fieldNames(node)).containsExactly("type", "candidate", "candidateType", "protocol",
-                            "address", "port", "relatedAddress", "relatedPort", "url", "t");
+                            "address", "port", "relatedAddress", "relatedPort", "url", "generation", "t");
                     assertThat(node.get("candidate").asText()).startsWith("candidate:")
                             .contains(" typ " + node.get("candidateType").asText())
                             .contains(" " + node.get("address").asText() + " " + node.get("port").asInt() + " ");
@@ -98,7 +105,8 @@ class ProbeCommandTest {
                 }
                 case "error" -> {
                     assertThat(fieldNames(node)).containsExactly("type", "url", "errorCode", "errorText", "address",
-                            "port", "t");
+                            "port", "generation", "t");
+                    assertThat(node.get("generation").asInt()).isZero();
                     assertThat(node.get("errorCode").asInt()).isIn(401, 701);
                 }
                 case "end-of-candidates" -> {
@@ -107,8 +115,9 @@ class ProbeCommandTest {
                 }
                 case "summary" -> {
                     assertThat(fieldNames(node))
-                            .containsExactly("type", "ok", "exitCode", "servers", "usageError", "t");
+                            .containsExactly("type", "ok", "exitCode", "servers", "usageError", "generation", "t");
                     assertThat(node.get("usageError").isNull()).isTrue();
+                    assertThat(node.get("generation").asInt()).isZero();
                 }
                 default -> throw new AssertionError("unexpected type in " + node);
             }
@@ -135,7 +144,7 @@ class ProbeCommandTest {
         assertThat(servers).hasSize(4);
         for (JsonNode s : servers) {
             assertThat(fieldNames(s)).containsExactly("url", "expected", "ok", "obtainedMs", "errors", "verdict",
-                    "relayCheck");
+                    "diagnosis", "relayCheck");
         }
         assertThat(servers.get(0).get("expected").asText()).isEqualTo("srflx");
         assertThat(servers.get(0).get("ok").asBoolean()).isTrue();
@@ -160,12 +169,17 @@ class ProbeCommandTest {
         assertThat(servers.get(2).get("obtainedMs").isNull()).isTrue();
         assertThat(servers.get(2).get("errors").get(0).get("errorCode").asInt()).isEqualTo(401);
         assertThat(servers.get(2).get("verdict").asText())
-                .isEqualTo("TURN server answered 401 Unauthorized: check the username and password");
+                .isEqualTo(WRONG_PASSWORD_VERDICT);
         assertThat(servers.get(3).get("expected").asText()).isEqualTo("srflx");
         assertThat(servers.get(3).get("ok").asBoolean()).isFalse();
         assertThat(servers.get(3).get("errors").get(0).get("errorCode").asInt()).isEqualTo(701);
+        assertThat(servers.get(2).get("diagnosis").toString()).isEqualTo("[{\"rule\":\"wrong-credentials\","
+                + "\"cause\":\"the username or password is wrong: check both\",\"evidence\":\"the server answered "
+                + "401 Unauthorized to the TURN Allocate signed with the configured credentials, after its challenge "
+                + "(REALM and NONCE) had been answered\"}]");
         assertThat(servers.get(3).get("verdict").asText())
                 .isEqualTo("no answer (701: STUN binding request timed out.) — not fatal for the other servers");
+        assertThat(servers.get(3).get("diagnosis")).isEmpty();
     }
 
     @Test
@@ -192,7 +206,7 @@ class ProbeCommandTest {
         assertThat(run.exitCode()).isEqualTo(ProbeCommand.SOME_FAILED);
         JsonNode summary = run.json().get(run.json().size() - 1);
         assertThat(summary.get("servers").get(0).get("verdict").asText())
-                .isEqualTo("TURN server answered 401 Unauthorized: check the username and password");
+                .isEqualTo(WRONG_PASSWORD_VERDICT);
         assertThat(run.json()).noneMatch(n -> n.path("candidateType").asText().equals("relay"));
     }
 

@@ -107,7 +107,9 @@ final class ProbeRuns {
         }
         assertThat(run.lines()).hasSize(1);
         JsonNode summary = run.summary();
-        assertThat(fieldNames(summary)).containsExactly("type", "ok", "exitCode", "servers", "usageError", "t");
+        assertThat(fieldNames(summary))
+                .containsExactly("type", "ok", "exitCode", "servers", "usageError", "generation", "t");
+        assertThat(summary.get("generation").isNull()).as("nothing was gathered").isTrue();
         assertThat(summary.get("ok").asBoolean()).isFalse();
         assertThat(summary.get("exitCode").asInt()).isEqualTo(ProbeCommand.USAGE);
         assertThat(summary.get("servers")).isEmpty();

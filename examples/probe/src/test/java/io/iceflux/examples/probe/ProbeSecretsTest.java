@@ -122,7 +122,7 @@ class ProbeSecretsTest {
 
         assertThat(run.exitCode()).isEqualTo(ProbeCommand.SOME_FAILED);
         assertThat(run.summary().get("servers").get(0).get("verdict").asText())
-                .isEqualTo("TURN server answered 401 Unauthorized: check the username and password");
+                .isEqualTo(ProbeCommandTest.WRONG_PASSWORD_VERDICT);
         assertThat(run.out() + run.err()).doesNotContain(wrong).doesNotContain(SECRET);
     }
 

@@ -66,6 +66,12 @@ public final class GathererAccounting implements TransportListener {
                 Duration.ofNanos(Math.max(0, nanos))));
     }
 
+    /** Report a TURN challenge that could not be answered. */
+    @Override
+    public void challengeUnanswered(String server, int code, String reason) {
+        tell(() -> metrics.challengeUnanswered(server, code, reason));
+    }
+
     /**
      * Return {@code events} observed: each subscription is a gathering (started on subscription, finished at the
      * COMPLETE state, on error or on cancel), each restart of a session starts another one, and every candidate and

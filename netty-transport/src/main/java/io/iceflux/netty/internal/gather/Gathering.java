@@ -20,6 +20,7 @@ import io.iceflux.netty.internal.transport.StunTransportException;
 import io.iceflux.netty.internal.turn.Relay;
 import io.iceflux.netty.internal.turn.RelayLedger;
 import io.iceflux.netty.internal.turn.RelayRequest;
+import io.iceflux.netty.internal.turn.TurnAuth;
 import io.iceflux.netty.stun.StunAttribute;
 import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunEncodeOptions;
@@ -425,6 +426,13 @@ public final class Gathering {
             return unusable(url, refused.getMessage(), socket);
         }
         if (e instanceof StunTransportException.ErrorResponse response) {
+            for (Throwable why : response.getSuppressed()) {
+                // TurnAuth could not answer this 401/438: the one fact the candidate error cannot carry
+                if (why instanceof IllegalArgumentException && String.valueOf(why.getMessage())
+                        .startsWith(TurnAuth.CANNOT_ANSWER)) {
+                    context.listener().challengeUnanswered(url.canonical(), response.code(), why.getMessage());
+                }
+            }
             return errorFrom(url, response.code(), ServerClaims.reasonPhrase(response.reason()), socket);
         }
         if (e instanceof StunTransportException transport) {

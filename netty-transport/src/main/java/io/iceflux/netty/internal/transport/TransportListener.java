@@ -33,4 +33,11 @@ public interface TransportListener {
      * @param nanos   from the first send to the end
      */
     void transactionEnded(int method, ServerTransport transport, TransactionOutcome outcome, long nanos);
+
+    /**
+     * A TURN server's 401 or 438 could not be answered, and the Allocate to {@code server} (a canonical URL) ended
+     * with it; {@code reason} says why. Nothing by default.
+     */
+    default void challengeUnanswered(String server, int code, String reason) {
+    }
 }

@@ -32,6 +32,13 @@ import java.util.Objects;
  */
 public final class TurnAuth {
 
+    /**
+     * How the message of the exception suppressed in an {@link StunTransportException.ErrorResponse} starts when the
+     * response was a challenge that could not be answered, e.g. {@code "cannot answer the 401 challenge: it has no
+     * REALM"}.
+     */
+    public static final String CANNOT_ANSWER = "cannot answer the ";
+
     /** The prefix of a NONCE that carries STUN security features (RFC 8489 §9.2). */
     static final String NONCE_COOKIE = "obMatJos2";
     /** Bit 0 of the security features, the most significant of the 24: the server supports PASSWORD-ALGORITHMS. */
@@ -135,7 +142,7 @@ public final class TurnAuth {
         ErrorCode error = challenge.attribute(ErrorCode.class).orElseThrow();
         StunTransportException.ErrorResponse failure =
                 new StunTransportException.ErrorResponse(error.code(), error.reasonPhrase(), challenge);
-        failure.addSuppressed(new IllegalArgumentException("cannot answer the " + error.code() + " challenge: " + why));
+        failure.addSuppressed(new IllegalArgumentException(CANNOT_ANSWER + error.code() + " challenge: " + why));
         return failure;
     }
 
