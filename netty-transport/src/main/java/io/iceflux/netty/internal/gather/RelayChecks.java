@@ -92,7 +92,7 @@ public final class RelayChecks {
                     InetSocketAddress[] pair = localAndServer(config, addresses);
                     if (pair == null) {
                         return Mono.just(RelayCheck.failed(url.url(), "TURN allocation failed: 701 "
-                                + FailureTexts.incompatibleAddress()));
+                                + FailureTexts.incompatibleAddress(Request.TURN_ALLOCATE)));
                     }
                     return checkFrom(config, target, options, pair[0].getAddress(),
                             new InetSocketAddress(pair[1].getAddress(), url.port()));
