@@ -57,12 +57,26 @@ public final class StunTransactions {
      */
     static final int MAX_PENDING = 1024;
 
+    /** How many ended UDP transactions are remembered for classifying late responses. */
+    private static final int RECENT = 64;
+
     private final Channel channel;
     private final EventLoop eventLoop;
     private final Scheduler scheduler;
     private final ByteBufAllocator allocator;
     private final boolean datagram;
     private final Map<TransactionId, Pending> pending = new HashMap<>();
+    /**
+     * Over UDP, where the last {@value #RECENT} transactions that ended had gone: a response from elsewhere that is
+     * looked at after the genuine one (they may come in on two sockets, {@link ConnectedSockets}) is still a
+     * {@link DropReason#WRONG_SOURCE}, not an unknown transaction.
+     */
+    private final Map<TransactionId, InetSocketAddress> recent = new java.util.LinkedHashMap<>(32, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TransactionId, InetSocketAddress> eldest) {
+            return size() > RECENT;
+        }
+    };
     private final TransportListener listener;
     private final ServerTransport transport;
     private Supplier<StunTransportException.Closed> closedReason;
@@ -219,7 +233,9 @@ public final class StunTransactions {
     private DropReason rejection(Pending p, ByteBuf frame, StunMessage message, InetSocketAddress sender) {
         StunClass cls = message.messageClass();
         if (p == null) {
-            return DropReason.UNKNOWN_TRANSACTION;
+            InetSocketAddress ended = datagram ? recent.get(message.transactionId()) : null;
+            return ended != null && !ended.equals(sender) && cls != StunClass.REQUEST && cls != StunClass.INDICATION
+                    ? DropReason.WRONG_SOURCE : DropReason.UNKNOWN_TRANSACTION;
         }
         if (datagram && !p.destination.equals(sender)) {
             return DropReason.WRONG_SOURCE;
@@ -387,7 +403,9 @@ public final class StunTransactions {
         if (!p.done.compareAndSet(false, true)) {
             return false;
         }
-        pending.remove(p.request.transactionId(), p);
+        if (pending.remove(p.request.transactionId(), p) && datagram) {
+            recent.put(p.request.transactionId(), p.destination);
+        }
         release(p);
         return true;
     }
