@@ -1,5 +1,6 @@
 package io.iceflux.netty.coturn;
 
+import io.iceflux.testsupport.NetworkNamespace;
 import io.iceflux.testsupport.TestCertificate;
 import java.io.File;
 import java.io.IOException;
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A real coturn ({@code /usr/bin/turnserver}, 4.6.1) started for a test on 127.0.0.1 only, with long-term
+ * A real coturn ({@code /usr/bin/turnserver}, 4.6.1) started for a test on 127.0.0.1 only (or on the address of a
+ * network namespace the test made, {@link Builder#inNamespace}), with long-term
  * credentials, FINGERPRINT, loopback peers allowed, a private relay port range and, by default, a TLS listener
  * with a freshly generated self-signed certificate for {@code localhost} and {@code 127.0.0.1}.
  *
@@ -70,6 +72,8 @@ public final class Coturn implements AutoCloseable {
     private static final int CACHED_LOG_LINES = 500;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final String ip;
+    private final NetworkNamespace namespace;
     private final String realm;
     private final Map<String, String> users;
     private final int port;
@@ -90,6 +94,8 @@ public final class Coturn implements AutoCloseable {
     private List<String> logAtClose = List.of();
 
     private Coturn(Builder builder, Path directory) {
+        this.namespace = builder.namespace;
+        this.ip = namespace == null ? LOOPBACK_IP : namespace.nsAddress().getHostAddress();
         this.realm = builder.realm;
         this.users = Collections.unmodifiableMap(new LinkedHashMap<>(builder.users));
         this.directory = directory;
@@ -100,18 +106,23 @@ public final class Coturn implements AutoCloseable {
         this.cliPort = FreePorts.udpAndTcp();
         this.relayRange = FreePorts.relayRange(builder.relayPorts);
         this.certificate = builder.tls ? TestCertificate.selfSigned("localhost",
-                new InetSocketAddress(LOOPBACK_IP, 0).getAddress()) : null;
+                new InetSocketAddress(ip, 0).getAddress()) : null;
         this.certificatePem = directory.resolve("cert.pem");
         this.privateKeyPem = directory.resolve("key.pem");
         if (certificate != null) {
             certificate.writePem(certificatePem, privateKeyPem);
         }
         String cliPassword = HexFormat.of().formatHex(randomBytes(16));
-        this.cli = new CoturnCli(new InetSocketAddress(LOOPBACK_IP, cliPort), cliPassword, CLI_TIMEOUT);
+        this.cli = new CoturnCli(new InetSocketAddress(ip, cliPort), cliPassword, CLI_TIMEOUT);
         Path config = directory.resolve("turnserver.conf");
         write(config, String.join("\n", configLines(builder, cliPassword)) + "\n");
         try {
-            this.process = new ProcessBuilder(builder.executable.toString(), "-c", config.toString())
+            List<String> command = new ArrayList<>();
+            if (namespace != null) {
+                command.addAll(List.of("ip", "netns", "exec", namespace.name()));
+            }
+            command.addAll(List.of(builder.executable.toString(), "-c", config.toString()));
+            this.process = new ProcessBuilder(command)
                     .directory(directory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(consoleFile.toFile())
@@ -142,7 +153,7 @@ public final class Coturn implements AutoCloseable {
 
     /** Returns the address of the UDP and TCP listener: 127.0.0.1 and {@link #port()}. */
     public InetSocketAddress address() {
-        return new InetSocketAddress(LOOPBACK_IP, port);
+        return new InetSocketAddress(ip, port);
     }
 
     /** Returns the port of the plain listener, the same for UDP and TCP. */
@@ -171,7 +182,7 @@ public final class Coturn implements AutoCloseable {
      * @throws IllegalStateException if TLS was switched off
      */
     public InetSocketAddress tlsAddress() {
-        return new InetSocketAddress(LOOPBACK_IP, tlsPort());
+        return new InetSocketAddress(ip, tlsPort());
     }
 
     /** Returns the port of coturn's telnet CLI on 127.0.0.1. */
@@ -191,17 +202,17 @@ public final class Coturn implements AutoCloseable {
 
     /** Returns {@code stun:127.0.0.1:<port>}. */
     public String stunUrl() {
-        return "stun:" + LOOPBACK_IP + ":" + port;
+        return "stun:" + ip + ":" + port;
     }
 
     /** Returns {@code turn:127.0.0.1:<port>?transport=udp}. */
     public String turnUdpUrl() {
-        return "turn:" + LOOPBACK_IP + ":" + port + "?transport=udp";
+        return "turn:" + ip + ":" + port + "?transport=udp";
     }
 
     /** Returns {@code turn:127.0.0.1:<port>?transport=tcp}. */
     public String turnTcpUrl() {
-        return "turn:" + LOOPBACK_IP + ":" + port + "?transport=tcp";
+        return "turn:" + ip + ":" + port + "?transport=tcp";
     }
 
     /**
@@ -220,7 +231,7 @@ public final class Coturn implements AutoCloseable {
      * @throws IllegalStateException if TLS was switched off
      */
     public String turnsIpUrl() {
-        return "turns:" + LOOPBACK_IP + ":" + tlsPort() + "?transport=tcp";
+        return "turns:" + ip + ":" + tlsPort() + "?transport=tcp";
     }
 
     /** Returns the realm coturn puts into its 401 answers. */
@@ -453,7 +464,8 @@ public final class Coturn implements AutoCloseable {
     private boolean answersBinding() {
         byte[] tid = HandStun.newTransactionId();
         byte[] request = HandStun.encode(HandStun.BINDING_REQUEST, tid, List.of());
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(FreePorts.LOOPBACK, 0))) {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(
+                namespace == null ? FreePorts.LOOPBACK : namespace.hostAddress(), 0))) {
             socket.setSoTimeout(Math.toIntExact(PROBE_TIMEOUT.toMillis()));
             socket.send(new DatagramPacket(request, request.length, address()));
             byte[] buffer = new byte[1500];
@@ -469,9 +481,9 @@ public final class Coturn implements AutoCloseable {
         }
     }
 
-    private static boolean acceptsTcp(int port) {
+    private boolean acceptsTcp(int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(LOOPBACK_IP, port), Math.toIntExact(PROBE_TIMEOUT.toMillis()));
+            socket.connect(new InetSocketAddress(ip, port), Math.toIntExact(PROBE_TIMEOUT.toMillis()));
             return true;
         } catch (IOException notYet) {
             return false;
@@ -480,8 +492,8 @@ public final class Coturn implements AutoCloseable {
 
     private List<String> configLines(Builder builder, String cliPassword) {
         List<String> lines = new ArrayList<>(List.of(
-                "listening-ip=" + LOOPBACK_IP,
-                "relay-ip=" + LOOPBACK_IP,
+                "listening-ip=" + ip,
+                "relay-ip=" + ip,
                 "listening-port=" + port,
                 "min-port=" + relayRange.min(),
                 "max-port=" + relayRange.max(),
@@ -497,7 +509,7 @@ public final class Coturn implements AutoCloseable {
                 "simple-log",
                 "pidfile=" + directory.resolve("turnserver.pid"),
                 "userdb=" + directory.resolve("turndb"),
-                "cli-ip=" + LOOPBACK_IP,
+                "cli-ip=" + ip,
                 "cli-port=" + cliPort,
                 "cli-password=" + cliPassword));
         users.forEach((name, password) -> lines.add("user=" + name + ":" + password));
@@ -596,6 +608,7 @@ public final class Coturn implements AutoCloseable {
         private int relayPorts = FreePorts.RELAY_BLOCK;
         private Duration startupTimeout = Duration.ofSeconds(10);
         private Path executable = TURNSERVER;
+        private NetworkNamespace namespace;
 
         private Builder() {
         }
@@ -751,6 +764,16 @@ public final class Coturn implements AutoCloseable {
                 throw new IllegalArgumentException("startup timeout must be positive: " + timeout);
             }
             this.startupTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Runs coturn inside {@code namespace} ({@code ip netns exec}), listening and relaying on its
+         * {@link NetworkNamespace#nsAddress()} instead of 127.0.0.1; {@link #address()} and the URLs then name that
+         * address. The namespace stays the caller's to close (after this coturn).
+         */
+        public Builder inNamespace(NetworkNamespace namespace) {
+            this.namespace = Objects.requireNonNull(namespace, "namespace");
             return this;
         }
 
