@@ -142,9 +142,9 @@ final class ConnectedSockets implements StunTransactions.Router {
         }
     }
 
-    /** How many connected sockets are open or opening (tests). */
-    int size() {
-        return byServer.size();
+    /** The connected sockets, open or opening (tests; not confined: a snapshot that may be stale). */
+    List<Channel> channels() {
+        return new ArrayList<>(byServer.values()).stream().map(ChannelFuture::channel).toList();
     }
 
     /** Feeds the connected socket's datagrams to the transactions; turns its ICMP errors into failures. */

@@ -120,9 +120,9 @@ public final class UdpStunTransport extends ChannelStunTransport {
         return transactions.request(request, options, destination, responseKey, timers);
     }
 
-    /** How many sockets connected to a destination are open or opening (tests). */
-    int connectedSockets() {
-        return connected == null ? 0 : connected.size();
+    /** The sockets connected to a destination, open or opening (tests). */
+    java.util.List<io.netty.channel.Channel> connectedSockets() {
+        return connected == null ? java.util.List.of() : connected.channels();
     }
 
     @Override
