@@ -77,6 +77,11 @@ import reactor.util.Loggers;
  * one allocation per 5-tuple (RFC 8656); that relay's related address is the mapped address of its socket, and its
  * errors carry no address (no candidate exposes the socket).
  *
+ * <p>A UDP server whose host answers with ICMP port or host unreachable gets its 701 at once, within one round
+ * trip ({@code "STUN binding request failed: port unreachable (ICMP)."}), instead of after the retransmission
+ * timers; a silent path still waits for them. {@link Builder#icmpFastFailure(boolean)} says how, where it works and
+ * how to turn it off.
+ *
  * <p>Incoming packets that do not answer a pending request (not STUN, malformed, bad FINGERPRINT, unknown
  * transaction id, wrong source address, wrong class or method, bad MESSAGE-INTEGRITY) are dropped without an error
  * event and without disturbing the transaction they might have spoofed; {@link #droppedPackets()} counts them by

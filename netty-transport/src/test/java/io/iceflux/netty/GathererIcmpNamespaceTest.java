@@ -43,7 +43,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  * {@code prohibit} (code 13, a hard error Linux reports even without IP_RECVERR: heard on NIO too) gives the host
  * unreachable 701 at once; an address it routes to a {@code blackhole} drops the packets silently, so the timers
  * decide. The timers are long (RTO 10 s) and frozen (virtual time that never moves) wherever only ICMP may end a
- * request. Skipped unless root with iproute2 (and coturn installed); never silently otherwise.
+ * request. Skipped unless root with iproute2; a missing coturn fails, as in every coturn test.
  */
 class GathererIcmpNamespaceTest {
 
@@ -63,7 +63,6 @@ class GathererIcmpNamespaceTest {
     @BeforeAll
     static void namespaceWithCoturn() throws Exception {
         NetworkNamespace.assumeAvailable();
-        assumeTrue(java.nio.file.Files.isExecutable(Coturn.TURNSERVER), "coturn is not installed");
         ns = NetworkNamespace.create("icmp");
         blackhole = routed(ns, "blackhole");
         coturn = Coturn.builder().inNamespace(ns).tls(false).start();
