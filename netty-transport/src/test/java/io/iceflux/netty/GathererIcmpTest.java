@@ -160,6 +160,22 @@ class GathererIcmpTest {
     }
 
     @Test
+    void ipv6LoopbackToo() throws Exception {
+        int closedV6;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("::1"))) {
+            closedV6 = s.getLocalPort();
+        }
+        String url = "stun:[::1]:" + closedV6;
+        List<IceEvent> events = gather(nio(true), IceConfiguration.builder().servers(List.of(IceServer.of(url)))
+                .stunTimers(LONG).hostInterfaces(HostInterfaces.loopbackOnly().ipv6Only()).build());
+
+        // ICMPv6 port unreachable on the socket connected from the [::1] host socket's port
+        int port = hostPort(events);
+        assertThat(events).containsExactly(GATHERING_0, events.get(1), new IceEvent.CandidateError(0,
+                new IceCandidateError(url, 701, STUN_ICMP, "::1", port)), END_0, COMPLETE_0);
+    }
+
+    @Test
     void switchedOffTheTimersDecide() {
         NettyIceGatherer g = nio(false);
         IceConfiguration config = config(LONG, IceServer.of(stunUrl())).build();
