@@ -315,8 +315,9 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
          * <p>Where: Linux, on NIO (the gatherer's own loops) and on epoll loops given with
          * {@link #eventLoopGroup(EventLoopGroup)}, on Netty 4.1 and 4.2. NIO hears port unreachable and the host
          * unreachable codes the kernel deems hard errors (administratively prohibited); epoll also sets
-         * {@code IP_RECVERR} and hears every host or network unreachable. On io_uring and kqueue loops, or if the
-         * kernel refuses {@code SO_REUSEPORT}, the gatherer falls back silently to the timers. Each connected
+         * {@code IP_RECVERR} and hears every host or network unreachable. On io_uring and kqueue loops (reactor-netty
+         * picks io_uring where the kernel has it), or if the kernel refuses {@code SO_REUSEPORT}, the gatherer falls
+         * back silently to the timers. Each connected
          * socket is one more file descriptor per (host address, distinct UDP server) for the life of the gathering.
          *
          * @param enabled {@code false} to ignore ICMP errors and always wait for the timers, as browsers do

@@ -160,6 +160,24 @@ class GathererIcmpTest {
     }
 
     @Test
+    void onAnApplicationsIoUringLoopsTheTimersDecide() {
+        assumeTrue(ApplicationLoopsTest.NettyLine.IS_42,
+                "io_uring is supported on Netty 4.2 (4.1's incubator transport is not)");
+        assumeTrue(ApplicationLoopsTest.Netty42Groups.ioUringAvailable(),
+                ApplicationLoopsTest.Netty42Groups::ioUringUnavailability);
+        appLoops = ApplicationLoopsTest.Netty42Groups.ioUring(1, "app-io_uring");
+        // no ICMP fast failure on io_uring: it falls back silently to the timers (short ones, on real time)
+        gatherer = NettyIceGatherer.builder().eventLoopGroup(appLoops).build();
+        assertThat(gatherer.transport()).isEqualTo("io_uring");
+        StunTimers quick = StunTimers.rfc8489().withInitialRto(Duration.ofMillis(100)).withMaxRequests(2)
+                .withLastWaitMultiplier(2);
+        List<IceEvent> events = gather(gatherer, config(quick, IceServer.of(stunUrl())).build());
+        int port = hostPort(events);
+        assertOneGeneration(events, port, new IceEvent.CandidateError(0,
+                new IceCandidateError(stunUrl(), 701, "STUN binding request timed out.", "127.0.0.1", port)));
+    }
+
+    @Test
     void ipv6LoopbackToo() throws Exception {
         int closedV6;
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("::1"))) {

@@ -28,7 +28,8 @@ import reactor.util.Loggers;
  * port unreachable and the "administratively prohibited" host codes, not a router's plain host unreachable (code
  * 1); NIO cannot set {@code IP_RECVERR}, epoll can.
  *
- * <p>io_uring and kqueue are not supported: their transports keep the retransmission timers.
+ * <p>io_uring and kqueue are not supported: their transports keep the retransmission timers. (Netty 4.2.18's
+ * io_uring datagram channel leaks its read buffer when a connected socket's read fails with an ICMP error.)
  */
 final class IcmpErrors {
 
@@ -76,7 +77,7 @@ final class IcmpErrors {
                             ? new IcmpErrors(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), null, null)
                             : NONE;
                 case "epoll":
-                    return epoll(types.datagram().getClassLoader());
+                    return unix(types.datagram().getClassLoader());
                 default:
                     return NONE;
             }
@@ -87,7 +88,7 @@ final class IcmpErrors {
     }
 
     @SuppressWarnings("unchecked")
-    private static IcmpErrors epoll(ClassLoader loader) throws ReflectiveOperationException {
+    private static IcmpErrors unix(ClassLoader loader) throws ReflectiveOperationException {
         Class<?> unixOption = Class.forName("io.netty.channel.unix.UnixChannelOption", true, loader);
         ChannelOption<Boolean> reusePort = (ChannelOption<Boolean>) unixOption.getField("SO_REUSEPORT").get(null);
         Class<?> integerOption = Class.forName("io.netty.channel.unix.IntegerUnixChannelOption", true, loader);
