@@ -24,7 +24,12 @@ public enum DropReason {
      * duplicate of a response whose transaction already ended (e.g. the answer to a retransmission).
      */
     UNKNOWN_TRANSACTION,
-    /** Over UDP, a response to a pending request that does not come from the address the request went to. */
+    /**
+     * Over UDP, a response to a pending (or just ended) request that does not come from the address the request went
+     * to. The server's own responses may reach the gatherer on another socket than other packets (see
+     * {@link NettyIceGatherer.Builder#icmpFastFailure(boolean)}), so one from elsewhere can be looked at after the
+     * genuine answer: it is still counted here.
+     */
     WRONG_SOURCE,
     /** A request or indication carrying the transaction id of a pending request (e.g. the request reflected back). */
     NOT_A_RESPONSE,

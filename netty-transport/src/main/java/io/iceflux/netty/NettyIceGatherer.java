@@ -80,6 +80,11 @@ import reactor.util.Loggers;
  * one allocation per 5-tuple (RFC 8656); that relay's related address is the mapped address of its socket, and its
  * errors carry no address (no candidate exposes the socket).
  *
+ * <p>A UDP server whose host answers with ICMP port or host unreachable gets its 701 at once, within one round
+ * trip ({@code "STUN binding request failed: port unreachable (ICMP)."}), instead of after the retransmission
+ * timers; a silent path still waits for them. {@link Builder#icmpFastFailure(boolean)} says how, where it works and
+ * how to turn it off.
+ *
  * <p>Incoming packets that do not answer a pending request (not STUN, malformed, bad FINGERPRINT, unknown
  * transaction id, wrong source address, wrong class or method, bad MESSAGE-INTEGRITY) are dropped without an error
  * event and without disturbing the transaction they might have spoofed; {@link #droppedPackets()} counts them by
@@ -144,7 +149,8 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         this.accounting = new GathererAccounting(b.metrics);
         NettyStunTransportFactory transports;
         try {
-            transports = new NettyStunTransportFactory(group, scheduler, b.tls, b.connectTimeout, accounting);
+            transports = new NettyStunTransportFactory(group, scheduler, b.tls, b.connectTimeout, accounting,
+                    b.icmpFastFailure);
         } catch (RuntimeException e) {
             if (ownedGroup != null) {
                 ownedGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -321,8 +327,43 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         private InetSocketAddress nameServer;
         private Duration dnsQueryTimeout;
         private Duration closeTimeout = Duration.ofSeconds(DEFAULT_CLOSE_TIMEOUT_SECONDS);
+        private boolean icmpFastFailure = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether a UDP server that answers with ICMP port or host unreachable gets its 701 at once, within one round
+         * trip, instead of after the retransmission timers (default {@code true}). The 701's errorText then says so:
+         * {@code "STUN binding request failed: port unreachable (ICMP)."}, {@code "TURN allocate request failed: host
+         * unreachable (ICMP)."}; its address and port follow the usual rule (the host socket's when a host candidate
+         * exposes it). A path that drops packets silently still waits for the timers. Browsers ignore these ICMP
+         * errors.
+         *
+         * <p>How: an unconnected UDP socket hears no ICMP error, so every request to a UDP server leaves through a
+         * UDP socket connected to that server, bound to the host socket's own address and port with
+         * {@code SO_REUSEPORT} (set on the host socket only after the kernel gave it an unused ephemeral port). The
+         * server sees the same source address and port, so the server-reflexive candidate is still that of the host
+         * candidate's port, and its responses arrive on the connected socket. Spoofing: only an ICMP error that the
+         * kernel matches to that connected socket counts, i.e. one that quotes the exact 4-tuple of the request
+         * (host address and port, server address and port), and only while a request to that server is pending; it
+         * fails the requests to that server only. Someone who can see or guess both addresses and both ports can
+         * still forge one, as they could drop the packets.
+         *
+         * <p>Where: Linux, on NIO (the gatherer's own loops) and on epoll loops given with
+         * {@link #eventLoopGroup(EventLoopGroup)}, on Netty 4.1 and 4.2. NIO hears port unreachable and the host
+         * unreachable codes the kernel deems hard errors (administratively prohibited); epoll also sets
+         * {@code IP_RECVERR} and hears every host or network unreachable. On io_uring and kqueue loops (reactor-netty
+         * picks io_uring where the kernel has it), or if the kernel refuses {@code SO_REUSEPORT}, the gatherer falls
+         * back silently to the timers. Each connected
+         * socket is one more file descriptor per (host address, distinct UDP server) for the life of the gathering.
+         *
+         * @param enabled {@code false} to ignore ICMP errors and always wait for the timers, as browsers do
+         * @return this builder
+         */
+        public Builder icmpFastFailure(boolean enabled) {
+            this.icmpFastFailure = enabled;
+            return this;
         }
 
         /**

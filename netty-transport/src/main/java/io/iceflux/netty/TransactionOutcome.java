@@ -10,7 +10,10 @@ public enum TransactionOutcome {
     ERROR_RESPONSE,
     /** No response came in time. */
     TIMEOUT,
-    /** The socket or connection closed (or the request could not be sent) before a response came. */
+    /**
+     * The socket or connection closed, the request could not be sent, or an ICMP error said the server's port or host
+     * is unreachable ({@link NettyIceGatherer.Builder#icmpFastFailure(boolean)}) before a response came.
+     */
     CLOSED;
 
     /** Return the tag value: {@code success}, {@code error-response}, {@code timeout} or {@code closed}. */

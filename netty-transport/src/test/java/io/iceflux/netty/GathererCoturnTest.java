@@ -204,12 +204,14 @@ class GathererCoturnTest {
         assertThat(candidates(events, IceCandidate.Type.SRFLX)).isEmpty();
         List<IceCandidateError> errors = errors(events);
         assertThat(errors).hasSize(2);
+        // the closed port answers with ICMP port unreachable: 701 at once (ICMP fast failure is on by default)
         assertThat(errors).filteredOn(e -> e.url().equals(stunUrl)).containsExactly(new IceCandidateError(
-                stunUrl, 701, "STUN binding request timed out.", "127.0.0.1", host.port()));
-        // the Binding and the Allocate to the TURN URL both time out: one 701 for the URL
+                stunUrl, 701, "STUN binding request failed: port unreachable (ICMP).", "127.0.0.1", host.port()));
+        // the Binding and the Allocate to the TURN URL both fail: one 701 for the URL
         assertThat(errors).filteredOn(e -> e.url().equals(turnUrl)).singleElement().satisfies(e -> {
             assertThat(e.errorCode()).isEqualTo(701);
-            assertThat(e.errorText()).isIn("STUN binding request timed out.", "TURN allocate request timed out.");
+            assertThat(e.errorText()).isIn("STUN binding request failed: port unreachable (ICMP).",
+                    "TURN allocate request failed: port unreachable (ICMP).");
             assertThat(e.address()).isEqualTo("127.0.0.1");
             assertThat(e.port()).isEqualTo(host.port());
         });

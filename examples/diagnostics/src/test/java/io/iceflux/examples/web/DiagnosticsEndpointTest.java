@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iceflux.examples.web.GatherClient.Event;
 import io.iceflux.testkit.TestTurnServer;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -34,17 +37,28 @@ class DiagnosticsEndpointTest {
 
     private final GatherClient client = new GatherClient(app);
     private TestTurnServer server;
+    /**
+     * A UDP port where something is bound but never answers: the timers decide. (The demo's closed port answers
+     * with ICMP port unreachable, which ends its Binding at once.)
+     */
+    private DatagramSocket silent;
 
     @BeforeEach
-    void awaitNoAllocation() {
+    void awaitNoAllocation() throws Exception {
         server = demo.server();
         server.awaitAllocationsAlive(0, WAIT);
+        silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
     @AfterEach
     void everythingReleased() {
+        silent.close();
         await().atMost(WAIT).until(() -> handler.runningGatherings() == 0);
         server.awaitAllocationsAlive(0, WAIT);
+    }
+
+    private String silentUrl() {
+        return "stun:127.0.0.1:" + silent.getLocalPort();
     }
 
     private static List<String> types(List<Event> events) {
@@ -192,7 +206,7 @@ class DiagnosticsEndpointTest {
 
     @Test
     void aSilentUrlWithShortTimersStreamsOne701() {
-        String url = demo.deadUrl();
+        String url = silentUrl();
         ObjectNode body = body(server(url, null, null));
         body.put("rtoMillis", 50);
         body.put("maxRequests", 2);
@@ -251,7 +265,7 @@ class DiagnosticsEndpointTest {
 
     @Test
     void beyondTheConcurrencyLimitIs429() {
-        ObjectNode slow = body(server(demo.deadUrl(), null, null));
+        ObjectNode slow = body(server(silentUrl(), null, null));
         slow.put("deadlineMillis", 30_000);
         List<Disposable> running = List.of(client.stream(slow).subscribe(), client.stream(slow).subscribe());
         try {
@@ -272,7 +286,7 @@ class DiagnosticsEndpointTest {
     @Test
     void cancellingTheStreamCancelsTheGatheringAndDeletesTheAllocation() {
         ObjectNode body = body(server(server.turnUdpUrl(), server.username(), server.password()),
-                server(demo.deadUrl(), null, null));
+                server(silentUrl(), null, null));
         body.put("deadlineMillis", 30_000);
         long allocationsBefore = server.allocationsCreated();
 

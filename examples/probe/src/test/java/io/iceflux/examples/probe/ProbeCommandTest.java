@@ -48,7 +48,8 @@ class ProbeCommandTest {
                 + "turn:127\\.0\\.0\\.1:\\d+\\?transport=udp  candidate:.* typ relay raddr 127\\.0\\.0\\.1 rport \\d+"));
         assertThat(lines).anyMatch(l -> l.matches("\\s+\\d+ ms  error     401 Unauthorized  url "
                 + "turn:127\\.0\\.0\\.1:\\d+\\?transport=tcp  \\(not fatal: gathering goes on\\)"));
-        assertThat(lines).anyMatch(l -> l.matches("\\s+\\d+ ms  error     701 STUN binding request timed out\\.  "
+        assertThat(lines).anyMatch(l -> l.matches("\\s+\\d+ ms  error     701 STUN binding request failed: "
+                + "port unreachable \\(ICMP\\)\\.  "
                 + "url stun:127\\.0\\.0\\.1:\\d+  local 127\\.0\\.0\\.1:\\d+  \\(not fatal: gathering goes on\\)"));
         assertThat(lines).anyMatch(l -> l.matches("\\s+\\d+ ms  end-of-candidates  \\(generation 0\\)"));
         assertThat(lines).anyMatch(l -> l.matches("\\s+\\d+ ms  state\\s+complete \\(generation 0\\)"));
@@ -63,7 +64,7 @@ class ProbeCommandTest {
         assertThat(lines).anyMatch(l -> l.matches("  FAIL turn:127\\.0\\.0\\.1:\\d+\\?transport=tcp: "
                 + Pattern.quote(WRONG_PASSWORD_VERDICT)));
         assertThat(lines).anyMatch(l -> l.matches("  FAIL stun:127\\.0\\.0\\.1:\\d+: no answer \\(701: STUN binding "
-                + "request timed out\\.\\) — not fatal for the other servers"));
+                + "request failed: port unreachable \\(ICMP\\)\\.\\) — not fatal for the other servers"));
         assertThat(lines.get(lines.size() - 1))
                 .isEqualTo("2 of 4 server URL(s) did not give what the URL promises (exit status 1).");
     }
@@ -132,7 +133,8 @@ class ProbeCommandTest {
         assertThat(error401.get("address").isNull()).isTrue();
         assertThat(error401.get("port").isNull()).isTrue();
         JsonNode error701 = nodes.stream().filter(n -> n.path("errorCode").asInt() == 701).findFirst().orElseThrow();
-        assertThat(error701.get("errorText").asText()).isEqualTo("STUN binding request timed out.");
+        assertThat(error701.get("errorText").asText())
+                .isEqualTo("STUN binding request failed: port unreachable (ICMP).");
         assertThat(error701.get("address").asText()).isEqualTo("127.0.0.1");
         assertThat(error701.get("port").isInt()).isTrue();
 
@@ -178,7 +180,8 @@ class ProbeCommandTest {
                 + "401 Unauthorized to the TURN Allocate signed with the configured credentials, after its challenge "
                 + "(REALM and NONCE) had been answered\"}]");
         assertThat(servers.get(3).get("verdict").asText())
-                .isEqualTo("no answer (701: STUN binding request timed out.) — not fatal for the other servers");
+                .isEqualTo("no answer (701: STUN binding request failed: port unreachable (ICMP).) — not fatal for the other "
+                        + "servers");
         assertThat(servers.get(3).get("diagnosis")).isEmpty();
     }
 

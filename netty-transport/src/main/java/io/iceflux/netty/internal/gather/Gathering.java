@@ -484,7 +484,10 @@ public final class Gathering {
     }
 
     private IceEvent unreachable(IceServerUrl url, StunTransportException e, Request request, StunTransport socket) {
-        String text = e instanceof StunTransportException.Timeout ? FailureTexts.timedOut(request) : e.getMessage();
+        String text = e instanceof StunTransportException.Timeout ? FailureTexts.timedOut(request)
+                : e instanceof StunTransportException.IcmpUnreachable icmp
+                        ? FailureTexts.icmpUnreachable(request, icmp.what())
+                        : e.getMessage();
         return errorFrom(url, IceCandidateError.SERVER_NOT_REACHABLE, text, socket);
     }
 

@@ -41,6 +41,20 @@ public final class FailureTexts {
         return request.noun + " host lookup received error.";
     }
 
+    /**
+     * An ICMP error answered the request: {@code "STUN binding request failed: port unreachable (ICMP)."}.
+     *
+     * @param what {@code "port unreachable"}, {@code "host unreachable"} or {@code "network unreachable"}
+     */
+    public static String icmpUnreachable(Request request, String what) {
+        return request.text + " failed: " + what + " (ICMP).";
+    }
+
+    /** The message of a {@link StunTransportException.IcmpUnreachable}. */
+    static String icmpFrom(InetSocketAddress server, String what) {
+        return "ICMP " + what + " for the request to " + address(server) + ".";
+    }
+
     /** The gathering deadline passed before the host name of the server was resolved. */
     public static String deadlineBeforeLookup(Duration deadline, Request request) {
         return "Gathering deadline of " + duration(deadline) + " passed before the " + request.noun

@@ -41,6 +41,7 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
     private final SslContext sslContext;
     private final Duration connectTimeout;
     private final TransportListener listener;
+    private final IcmpErrors icmp;
 
     /**
      * Create a factory whose transports run on {@code group} with the channels of its transport and the default
@@ -53,6 +54,18 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
      */
     public NettyStunTransportFactory(EventLoopGroup group, Scheduler scheduler, TlsSettings tls,
             Duration connectTimeout, TransportListener listener) {
+        this(group, scheduler, tls, connectTimeout, listener, true);
+    }
+
+    /**
+     * As {@link #NettyStunTransportFactory(EventLoopGroup, Scheduler, TlsSettings, Duration, TransportListener)},
+     * choosing whether UDP transports listen for ICMP errors ({@link UdpStunTransport}): on NIO and epoll a UDP
+     * request to a port or host that an ICMP error says is unreachable then fails at once with
+     * {@link StunTransportException.IcmpUnreachable}; other transports, and {@code icmpFastFailure == false}, keep
+     * the timers.
+     */
+    public NettyStunTransportFactory(EventLoopGroup group, Scheduler scheduler, TlsSettings tls,
+            Duration connectTimeout, TransportListener listener, boolean icmpFastFailure) {
         this.group = Objects.requireNonNull(group, "group");
         this.channelTypes = ChannelTypes.of(group);
         this.datagramChannels = new ReflectiveChannelFactory<>(channelTypes.datagram());
@@ -66,6 +79,12 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
             throw new IllegalArgumentException("connectTimeout must be positive, not " + connectTimeout);
         }
         this.sslContext = tls.newClientContext();
+        this.icmp = icmpFastFailure ? IcmpErrors.of(channelTypes) : IcmpErrors.NONE;
+    }
+
+    /** Whether UDP transports of this factory listen for ICMP errors (asked for, and possible on this transport). */
+    public boolean icmpFastFailure() {
+        return icmp.supported();
     }
 
     /** Returns the channel types of the group's transport, which this factory opens. */
@@ -76,7 +95,7 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
     @Override
     public Mono<StunTransport> openUdp(InetAddress localAddress) {
         Objects.requireNonNull(localAddress, "localAddress");
-        return UdpStunTransport.open(group, datagramChannels, allocator, scheduler, localAddress, listener);
+        return UdpStunTransport.open(group, datagramChannels, allocator, scheduler, localAddress, listener, icmp);
     }
 
     @Override

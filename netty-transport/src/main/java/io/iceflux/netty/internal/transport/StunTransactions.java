@@ -57,6 +57,9 @@ public final class StunTransactions {
      */
     static final int MAX_PENDING = 1024;
 
+    /** How many ended UDP transactions are remembered for classifying late responses. */
+    private static final int RECENT = 64;
+
     private final Channel channel;
     private final EventLoop eventLoop;
     /** Takes what no transaction takes (the relay check's Data indications and peer datagrams), or null. */
@@ -65,9 +68,22 @@ public final class StunTransactions {
     private final ByteBufAllocator allocator;
     private final boolean datagram;
     private final Map<TransactionId, Pending> pending = new HashMap<>();
+    /**
+     * Over UDP, where the last {@value #RECENT} transactions that ended had gone: a response from elsewhere that is
+     * looked at after the genuine one (they may come in on two sockets, {@link ConnectedSockets}) is still a
+     * {@link DropReason#WRONG_SOURCE}, not an unknown transaction.
+     */
+    private final Map<TransactionId, InetSocketAddress> recent = new java.util.LinkedHashMap<>(32, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TransactionId, InetSocketAddress> eldest) {
+            return size() > RECENT;
+        }
+    };
     private final TransportListener listener;
     private final ServerTransport transport;
     private Supplier<StunTransportException.Closed> closedReason;
+    /** The sockets UDP requests leave from, or null for {@link #channel} always. */
+    private Router router;
 
     /**
      * Create the transactions of {@code channel}.
@@ -94,6 +110,39 @@ public final class StunTransactions {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.datagram = datagram;
+    }
+
+    /**
+     * Which socket a UDP request leaves from: a socket connected to its destination that shares this channel's port,
+     * or this channel. Both methods are called on the event loop.
+     */
+    interface Router {
+        /** Make the socket for {@code destination} ready; the first send waits for the returned future. */
+        io.netty.util.concurrent.Future<?> prepare(InetSocketAddress destination);
+
+        /** The channel to write a request to {@code destination} to (a connected one is written the bare bytes). */
+        Channel route(InetSocketAddress destination);
+    }
+
+    /** Send each UDP request (and its retransmissions) through {@code router}. Call before the first request. */
+    void router(Router router) {
+        this.router = router;
+    }
+
+    /**
+     * Fail every pending transaction to {@code destination} with an {@link StunTransportException.IcmpUnreachable}
+     * saying {@code what}: an ICMP error for that destination arrived. Transactions to other destinations, and
+     * transactions started later, are untouched. Call on the event loop. Returns how many failed.
+     */
+    int failUnreachable(InetSocketAddress destination, String what) {
+        int failed = 0;
+        for (Pending p : new ArrayList<>(pending.values())) {
+            if (p.destination.equals(destination)) {
+                fail(p, new StunTransportException.IcmpUnreachable(what, FailureTexts.icmpFrom(destination, what)));
+                failed++;
+            }
+        }
+        return failed;
     }
 
     /**
@@ -226,7 +275,9 @@ public final class StunTransactions {
     private DropReason rejection(Pending p, ByteBuf frame, StunMessage message, InetSocketAddress sender) {
         StunClass cls = message.messageClass();
         if (p == null) {
-            return DropReason.UNKNOWN_TRANSACTION;
+            InetSocketAddress ended = datagram ? recent.get(message.transactionId()) : null;
+            return ended != null && !ended.equals(sender) && cls != StunClass.REQUEST && cls != StunClass.INDICATION
+                    ? DropReason.WRONG_SOURCE : DropReason.UNKNOWN_TRANSACTION;
         }
         if (datagram && !p.destination.equals(sender)) {
             return DropReason.WRONG_SOURCE;
@@ -300,6 +351,19 @@ public final class StunTransactions {
             return;
         }
         pending.put(p.request.transactionId(), p);
+        io.netty.util.concurrent.Future<?> ready = datagram && router != null ? router.prepare(p.destination) : null;
+        if (ready == null || ready.isDone()) {
+            firstSend(p);
+        } else {
+            ready.addListener(f -> onLoop(p, () -> {
+                if (!p.done.get() && !p.cancelled) {
+                    firstSend(p);
+                }
+            }));
+        }
+    }
+
+    private void firstSend(Pending p) {
         p.firstSentNanos = System.nanoTime();
         send(p);
     }
@@ -327,11 +391,20 @@ public final class StunTransactions {
             fail(p, new IllegalStateException("the timer scheduler rejected the transaction's timer", e));
             return;
         }
+        Channel out = datagram && router != null ? router.route(p.destination) : channel;
         ByteBuf copy = p.encoded.retainedDuplicate();
-        Object message = datagram ? new DatagramPacket(copy, p.destination) : copy;
-        channel.writeAndFlush(message).addListener(f -> {
-            // a stream closed by the failure fails every pending request with the transport's reason
-            if (!f.isSuccess() && (datagram || channel.isOpen())) {
+        Object message = datagram && out == channel ? new DatagramPacket(copy, p.destination) : copy;
+        out.writeAndFlush(message).addListener(f -> {
+            if (f.isSuccess()) {
+                return;
+            }
+            // a socket connected to the destination reports the ICMP error of an earlier datagram to it on whichever
+            // comes first, a read or this write: it concerns every transaction to that destination
+            String icmp = out != channel ? IcmpErrors.unreachable(f.cause()) : null;
+            if (icmp != null) {
+                failUnreachable(p.destination, icmp);
+            } else if (datagram || channel.isOpen()) {
+                // a stream closed by the failure fails every pending request with the transport's reason
                 fail(p, new StunTransportException.Closed(FailureTexts.couldNotSend(p.destination, f.cause()),
                         f.cause()));
             }
@@ -372,7 +445,9 @@ public final class StunTransactions {
         if (!p.done.compareAndSet(false, true)) {
             return false;
         }
-        pending.remove(p.request.transactionId(), p);
+        if (pending.remove(p.request.transactionId(), p) && datagram) {
+            recent.put(p.request.transactionId(), p.destination);
+        }
         release(p);
         return true;
     }

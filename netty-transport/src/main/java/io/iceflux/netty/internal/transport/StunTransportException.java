@@ -39,6 +39,26 @@ public abstract sealed class StunTransportException extends RuntimeException {
     }
 
     /**
+     * An ICMP error answered the request over UDP: the server's port or host cannot be reached
+     * ({@link #what()}: {@code "port unreachable"}, {@code "host unreachable"} or {@code "network unreachable"}). Only
+     * an error the kernel matched to the 4-tuple of the connected socket the request left from, while a transaction to
+     * that server was pending, becomes one.
+     */
+    public static final class IcmpUnreachable extends StunTransportException {
+        private final String what;
+
+        public IcmpUnreachable(String what, String message) {
+            super(message, null);
+            this.what = Objects.requireNonNull(what, "what");
+        }
+
+        /** What the ICMP error said, in the words of the errorText: {@code "port unreachable"} etc. */
+        public String what() {
+            return what;
+        }
+    }
+
+    /**
      * The transport already has {@link StunTransactions#MAX_PENDING} transactions pending; the new one was not
      * sent.
      */

@@ -30,22 +30,34 @@ import reactor.core.scheduler.Scheduler;
  * RTP, garbage), malformed STUN messages and unmatched responses are reported to the listener as dropped. Read
  * errors do not close the socket.
  *
- * <p>ICMP port unreachable: an unconnected UDP socket on Linux does not report ICMP errors unless
- * {@code IP_RECVERR} is set. With Netty's epoll transport and {@code EpollChannelOption.IP_RECVERR} a read then
- * fails with a {@code NativeIoException} "recvmsg(..) failed: Connection refused"; Netty only turns it into a
- * {@code PortUnreachableException} for a connected socket and never reads the error queue, so the exception does
- * not say which destination refused. With many servers on one socket we cannot tell which transactions to fail,
- * so a transaction to an unreachable port waits for its timeout like one to a silent server, and read errors are
- * ignored.
+ * <p>ICMP errors ({@link IcmpErrors}): an unconnected UDP socket hears none, so when they are listened for, each
+ * request goes out through a socket connected to its destination that shares this socket's address and port
+ * ({@link ConnectedSockets}); an ICMP port or host unreachable for that 4-tuple fails the pending transactions to that
+ * destination at once with {@link StunTransportException.IcmpUnreachable}. Without it (switched off, a transport
+ * other than NIO or epoll, or {@code SO_REUSEPORT} refused), a transaction to an unreachable port waits for its
+ * timeout like one to a silent server. Read errors of this socket do not close it and are ignored.
  */
 public final class UdpStunTransport extends ChannelStunTransport {
 
     /** Receive and send buffer size: room for a burst of a few hundred STUN messages. */
     static final int SOCKET_BUFFER_SIZE = 256 * 1024;
 
+    /** The sockets connected to each destination, or null when ICMP errors are not listened for. */
+    private final ConnectedSockets connected;
+
     private UdpStunTransport(DatagramChannel channel, Scheduler scheduler, ByteBufAllocator allocator,
-            TransportListener listener) {
+            TransportListener listener, ChannelFactory<? extends DatagramChannel> channelFactory, IcmpErrors icmp) {
         super(channel, new StunTransactions(channel, scheduler, allocator, true, listener, ServerTransport.UDP));
+        ConnectedSockets sockets = null;
+        if (icmp.supported()) {
+            sockets = new ConnectedSockets(channel, channelFactory, allocator, icmp, transactions);
+            if (sockets.enable()) {
+                transactions.router(sockets);
+            } else {
+                sockets = null;
+            }
+        }
+        this.connected = sockets;
     }
 
     /**
@@ -55,6 +67,16 @@ public final class UdpStunTransport extends ChannelStunTransport {
      */
     static Mono<StunTransport> open(EventLoopGroup group, ChannelFactory<? extends DatagramChannel> channelFactory,
             ByteBufAllocator allocator, Scheduler scheduler, InetAddress localAddress, TransportListener listener) {
+        return open(group, channelFactory, allocator, scheduler, localAddress, listener, IcmpErrors.NONE);
+    }
+
+    /**
+     * As {@link #open(EventLoopGroup, ChannelFactory, ByteBufAllocator, Scheduler, InetAddress, TransportListener)},
+     * listening for ICMP errors with {@code icmp}'s options (unless it is {@link IcmpErrors#NONE}).
+     */
+    static Mono<StunTransport> open(EventLoopGroup group, ChannelFactory<? extends DatagramChannel> channelFactory,
+            ByteBufAllocator allocator, Scheduler scheduler, InetAddress localAddress, TransportListener listener,
+            IcmpErrors icmp) {
         return Mono.defer(() -> {
             InetSocketAddress bindAddress = new InetSocketAddress(localAddress, 0);
             Bootstrap bootstrap = new Bootstrap()
@@ -71,11 +93,16 @@ public final class UdpStunTransport extends ChannelStunTransport {
             ChannelFuture bind = bootstrap.bind(bindAddress);
             return ChannelOpening.open(bind.channel(), bind, () -> {
                 DatagramChannel ch = (DatagramChannel) bind.channel();
-                UdpStunTransport transport = new UdpStunTransport(ch, scheduler, allocator, listener);
+                UdpStunTransport transport = new UdpStunTransport(ch, scheduler, allocator, listener, channelFactory,
+                        icmp);
                 ch.pipeline().get(Inbound.class).transport = transport;
-                ch.closeFuture().addListener(c -> transport.transactions.closeAll(() ->
-                        new StunTransportException.Closed(
-                                FailureTexts.udpSocketClosed(transport.localAddress), null)));
+                ch.closeFuture().addListener(c -> {
+                    if (transport.connected != null) {
+                        transport.connected.closeAll();
+                    }
+                    transport.transactions.closeAll(() -> new StunTransportException.Closed(
+                            FailureTexts.udpSocketClosed(transport.localAddress), null));
+                });
                 return transport;
             }, cause -> new StunTransportException.Unreachable(
                     FailureTexts.udpSocketNotOpened(bindAddress, cause), cause));
@@ -91,6 +118,11 @@ public final class UdpStunTransport extends ChannelStunTransport {
     public Mono<StunMessage> request(StunMessage request, StunEncodeOptions options, InetSocketAddress destination,
             byte[] responseKey, StunTimers timers) {
         return transactions.request(request, options, destination, responseKey, timers);
+    }
+
+    /** The sockets connected to a destination, open or opening (tests). */
+    java.util.List<io.netty.channel.Channel> connectedSockets() {
+        return connected == null ? java.util.List.of() : connected.channels();
     }
 
     @Override
@@ -115,7 +147,7 @@ public final class UdpStunTransport extends ChannelStunTransport {
             t.transactions.onFrame(packet.content(), packet.sender());
         }
 
-        /** Read errors (e.g. ICMP errors with IP_RECVERR) do not close the socket and are not reported. */
+        /** Read errors do not close the socket and are not reported. */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         }
