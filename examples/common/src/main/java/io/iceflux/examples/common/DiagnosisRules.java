@@ -119,6 +119,23 @@ public final class DiagnosisRules {
                         + " was answered (701 " + text.apply(f.error().orElseThrow().errorText()) + ")";
             });
 
+    /** The server's host answered ICMP port unreachable: nothing listens on that UDP port. */
+    public static final DiagnosisRule PORT_UNREACHABLE = new DiagnosisRule("port-unreachable",
+            "nothing listens on that UDP port on the server's host (the server is not running, listens on another "
+                    + "port, or only on TCP): check the port and that the server runs",
+            f -> f.failedWith701Containing("port unreachable (ICMP)"),
+            (f, text) -> "the server's host answered the request with ICMP port unreachable (701 "
+                    + text.apply(f.error().orElseThrow().errorText()) + ")");
+
+    /** A router (or this machine) answered ICMP host or network unreachable. */
+    public static final DiagnosisRule HOST_UNREACHABLE = new DiagnosisRule("host-unreachable",
+            "the server's address cannot be reached from here (no route to it, the host is down, or a firewall "
+                    + "rejects the traffic): check the address and the routing or firewall between here and there",
+            f -> f.failedWith701Containing("host unreachable (ICMP)")
+                    || f.failedWith701Containing("network unreachable (ICMP)"),
+            (f, text) -> "the request was answered with ICMP unreachable (701 "
+                    + text.apply(f.error().orElseThrow().errorText()) + ")");
+
     /** Responses came from another address than the one asked, and were dropped. */
     public static final DiagnosisRule WRONG_SOURCE = new DiagnosisRule("wrong-source",
             "the server answers from another address or port than the one it was asked at (a multihomed server "
@@ -152,8 +169,8 @@ public final class DiagnosisRules {
     /** Every rule, in the order their findings are shown. */
     public static final List<DiagnosisRule> DEFAULTS = List.of(TURN_REST_EXPIRED, CHALLENGE_WITHOUT_REALM,
             WRONG_CREDENTIALS, QUOTA_REACHED,
-            TLS_EXPIRED, TLS_WRONG_NAME, TLS_UNTRUSTED, NOT_TLS, DNS_LOOKUP_FAILED, DNS_FAMILY_MISMATCH, UDP_BLOCKED,
-            WRONG_SOURCE, PRIVATE_RELAY, SYMMETRIC_NAT);
+            TLS_EXPIRED, TLS_WRONG_NAME, TLS_UNTRUSTED, NOT_TLS, DNS_LOOKUP_FAILED, DNS_FAMILY_MISMATCH, PORT_UNREACHABLE,
+            HOST_UNREACHABLE, UDP_BLOCKED, WRONG_SOURCE, PRIVATE_RELAY, SYMMETRIC_NAT);
 
     // ------------------------------------------------------------------------------------------------ helpers
 

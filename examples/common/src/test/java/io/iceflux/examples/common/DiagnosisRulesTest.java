@@ -376,19 +376,44 @@ class DiagnosisRulesTest {
     }
 
     @Test
+    void portUnreachable() {
+        ServerChecks checks = checks(List.of(IceServer.of(STUN)), error(STUN, 701,
+                "STUN binding request failed: port unreachable (ICMP)."));
+
+        assertThat(check(checks, STUN).verdict()).isEqualTo("no answer (701: STUN binding request failed: port "
+                + "unreachable (ICMP).) — not fatal for the other servers; likely cause: nothing listens on that UDP "
+                + "port on the server's host (the server is not running, listens on another port, or only on TCP): "
+                + "check the port and that the server runs [port-unreachable: the server's host answered the "
+                + "request with ICMP port unreachable (701 STUN binding request failed: port unreachable (ICMP).)]");
+        assertThat(rules(check(checks, STUN))).containsExactly("port-unreachable");
+    }
+
+    @Test
+    void hostUnreachable() {
+        ServerChecks checks = checks(List.of(turn(TURN)), error(TURN, 701,
+                "TURN allocate request failed: host unreachable (ICMP)."));
+
+        assertThat(rules(check(checks, TURN))).containsExactly("host-unreachable");
+        assertThat(check(checks, TURN).diagnosis().get(0).evidence()).isEqualTo("the request was answered with "
+                + "ICMP unreachable (701 TURN allocate request failed: host unreachable (ICMP).)");
+        ServerChecks network = checks(List.of(turn(TURN)), error(TURN, 701,
+                "TURN allocate request failed: network unreachable (ICMP)."));
+        assertThat(rules(check(network, TURN))).containsExactly("host-unreachable");
+    }
+
+    @Test
     void rulesAreDataThatACallerExtends() {
-        DiagnosisRule icmp = new DiagnosisRule("port-unreachable", "nothing listens on that UDP port",
-                f -> f.failedWith701Containing("port unreachable"),
-                (f, text) -> "701 " + text.apply(f.error().orElseThrow().errorText()));
+        DiagnosisRule busy = new DiagnosisRule("server-busy", "the server is overloaded",
+                f -> f.failedWith(508),
+                (f, text) -> "508 " + text.apply(f.error().orElseThrow().errorText()));
         List<DiagnosisRule> rules = new ArrayList<>(DiagnosisRules.DEFAULTS);
-        rules.add(icmp);
-        ServerChecks checks = new ServerChecks(IceConfiguration.builder().server(IceServer.of(STUN)).build(), 2,
-                rules);
-        checks.offer(new IceEvent.CandidateError(2, IceCandidateError.withoutAddress(STUN, 701,
-                "STUN binding request failed: port unreachable (ICMP).")), 5);
+        rules.add(busy);
+        ServerChecks checks = new ServerChecks(IceConfiguration.builder().server(turn(TURN)).build(), 2, rules);
+        checks.offer(new IceEvent.CandidateError(2, IceCandidateError.withoutAddress(TURN, 508,
+                "Insufficient Capacity")), 5);
 
         assertThat(checks.generation()).isEqualTo(2);
-        assertThat(rules(check(checks, STUN))).containsExactly("port-unreachable");
+        assertThat(rules(check(checks, TURN))).containsExactly("server-busy");
         assertThat(ProbeJson.summary(JSON, checks, 7).get("generation").asInt()).isEqualTo(2);
         assertThatThrownBy(() -> new DiagnosisRule("Bad Id", "c", f -> true, (f, t) -> ""))
                 .isInstanceOf(IllegalArgumentException.class);

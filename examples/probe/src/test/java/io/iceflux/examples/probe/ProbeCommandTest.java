@@ -64,7 +64,8 @@ class ProbeCommandTest {
         assertThat(lines).anyMatch(l -> l.matches("  FAIL turn:127\\.0\\.0\\.1:\\d+\\?transport=tcp: "
                 + Pattern.quote(WRONG_PASSWORD_VERDICT)));
         assertThat(lines).anyMatch(l -> l.matches("  FAIL stun:127\\.0\\.0\\.1:\\d+: no answer \\(701: STUN binding "
-                + "request failed: port unreachable \\(ICMP\\)\\.\\) — not fatal for the other servers"));
+                + "request failed: port unreachable \\(ICMP\\)\\.\\) — not fatal for the other servers; likely cause: nothing "
+                + "listens on that UDP port on the server's host .*\\[port-unreachable: .*\\]"));
         assertThat(lines.get(lines.size() - 1))
                 .isEqualTo("2 of 4 server URL(s) did not give what the URL promises (exit status 1).");
     }
@@ -180,9 +181,9 @@ class ProbeCommandTest {
                 + "401 Unauthorized to the TURN Allocate signed with the configured credentials, after its challenge "
                 + "(REALM and NONCE) had been answered\"}]");
         assertThat(servers.get(3).get("verdict").asText())
-                .isEqualTo("no answer (701: STUN binding request failed: port unreachable (ICMP).) — not fatal for the other "
-                        + "servers");
-        assertThat(servers.get(3).get("diagnosis")).isEmpty();
+                .startsWith("no answer (701: STUN binding request failed: port unreachable (ICMP).) — not fatal for the "
+                        + "other servers; likely cause: nothing listens on that UDP port");
+        assertThat(servers.get(3).get("diagnosis").get(0).get("rule").asText()).isEqualTo("port-unreachable");
     }
 
     @Test
