@@ -113,6 +113,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
     private final EventLoopGroup group;
     private final EventLoopGroup ownedGroup;
     private final ChannelTypes channelTypes;
+    private final String tlsImplementation;
     private final DnsIceServerResolver ownedResolver;
     private final Duration closeTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -140,7 +141,9 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         this.accounting = new GathererAccounting(b.metrics);
         NettyStunTransportFactory transports;
         try {
-            transports = new NettyStunTransportFactory(group, scheduler, b.tls, b.connectTimeout, accounting);
+            NettyStunTransportFactory.TlsSettings tls = b.tls.withProvider(b.tlsProvider != null ? b.tlsProvider
+                    : NettyStunTransportFactory.TlsProvider.fromSystemProperty());
+            transports = new NettyStunTransportFactory(group, scheduler, tls, b.connectTimeout, accounting);
         } catch (RuntimeException e) {
             if (ownedGroup != null) {
                 ownedGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -148,6 +151,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
             throw e;
         }
         this.channelTypes = transports.channelTypes();
+        this.tlsImplementation = transports.tlsImplementation();
         IceServerResolver resolver = b.resolver;
         this.ownedResolver = resolver == null
                 ? new DnsIceServerResolver(group.next(), b.nameServer, b.dnsQueryTimeout)
@@ -203,6 +207,16 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
      */
     public String transport() {
         return channelTypes.transport();
+    }
+
+    /**
+     * Return the TLS implementation of this gatherer's {@code turns:}/{@code stuns:} connections: {@code "openssl"}
+     * (netty-tcnative's BoringSSL) or {@code "jdk"} (JSSE). See {@link Builder#openSsl(boolean)}.
+     *
+     * @return the implementation's name
+     */
+    public String tlsImplementation() {
+        return tlsImplementation;
     }
 
     /**
@@ -277,6 +291,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         private Scheduler scheduler;
         private IceServerResolver resolver;
         private NettyStunTransportFactory.TlsSettings tls = NettyStunTransportFactory.TlsSettings.systemDefault();
+        private NettyStunTransportFactory.TlsProvider tlsProvider;
         private Duration connectTimeout = NettyStunTransportFactory.DEFAULT_CONNECT_TIMEOUT;
         private String software;
         private GathererMetrics metrics = GathererMetrics.none();
@@ -414,6 +429,25 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
          */
         public Builder insecureTrustAllCertificates() {
             this.tls = NettyStunTransportFactory.TlsSettings.insecureTrustAll();
+            return this;
+        }
+
+        /**
+         * Whether TLS may use OpenSSL. By default ({@code true}) TURN-over-TLS connections use OpenSSL (BoringSSL)
+         * when the optional dependency {@code io.netty:netty-tcnative-boringssl-static} is on the class path and
+         * loads on this platform, and the JDK's TLS otherwise: both verify certificates and host names the same way,
+         * through the same trust managers; OpenSSL mostly saves the JDK's TLS start-up in a fresh JVM. {@code false}
+         * always uses the JDK's TLS. Without a call, the system property {@code iceflux.tls.provider} decides:
+         * {@code jdk} forces the JDK's TLS, {@code openssl} requires OpenSSL ({@link #build()} fails without it),
+         * {@code auto} (or unset) is the default above. {@link NettyIceGatherer#tlsImplementation()} says which one
+         * is used.
+         *
+         * @param allowed {@code false} to use the JDK's TLS even when OpenSSL is available
+         * @return this builder
+         */
+        public Builder openSsl(boolean allowed) {
+            this.tlsProvider = allowed ? NettyStunTransportFactory.TlsProvider.AUTO
+                    : NettyStunTransportFactory.TlsProvider.JDK;
             return this;
         }
 
