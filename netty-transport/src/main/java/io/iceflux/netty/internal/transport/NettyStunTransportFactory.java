@@ -70,7 +70,6 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
         }
         this.sslProvider = tls.provider().resolve();
         this.sslContext = tls.newClientContext(sslProvider);
-        EarlyStart.begin(() -> sslContext.newEngine(ByteBufAllocator.DEFAULT, "localhost", 443));
     }
 
     /** Returns the channel types of the group's transport, which this factory opens. */
