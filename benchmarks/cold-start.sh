@@ -11,9 +11,11 @@
 # turn:…?transport=udp on the same coturn. The probe trusts the certificate through
 # -Djavax.net.ssl.trustStore (host name verified, as in production); Chromium gets --ignore-certificate-errors
 # (CHROMIUM_FLAGS replaces it; without it Chromium's TURN/TLS refuses the certificate: 701 "Failed to establish
-# connection"). @TRUST@, @JAR@ and @JSA@ in a --probe command become the trust options, the jar and the archive.
-# Without --probe: the current examples/probe/target/iceflux-probe.jar, JDK TLS and OpenSSL, with and without its
-# CDS archive (examples/probe/target/iceflux-probe.jsa) when present. Needs coturn (turnserver), openssl, keytool,
+# connection"). @TRUST@, @JAR@, @JSA@ and @LAUNCHER@ in a --probe command become the trust options, the jar, the
+# archive and the launcher; a --probe NAME must not contain "=".
+# Without --probe: the current examples/probe/target/iceflux-probe.jar with JDK TLS and OpenSSL, with its CDS archive
+# (examples/probe/target/iceflux-probe.jsa) when present, and the launcher examples/probe/target/iceflux-probe (CDS,
+# C1 only, serial GC) with OpenSSL and with JDK TLS. Needs coturn (turnserver), openssl, keytool,
 # python3. Build the probe first: mvn -B -pl examples/probe -am -DskipTests package.
 set -euo pipefail
 
@@ -86,17 +88,21 @@ done
 JAR="$ROOT/examples/probe/target/iceflux-probe.jar"
 JSA="$ROOT/examples/probe/target/iceflux-probe.jsa"
 TRUST="-Djavax.net.ssl.trustStore=$WORK/trust.jks"
+LAUNCHER="$ROOT/examples/probe/target/iceflux-probe"
 if [[ ${#PROBES[@]} -eq 0 ]]; then
   PROBES+=("jdk-tls=java $TRUST -Diceflux.tls.provider=jdk -jar $JAR")
   PROBES+=("openssl=java $TRUST -jar $JAR")
   if [[ -f "$JSA" ]]; then
-    PROBES+=("jdk-tls+cds=java -XX:SharedArchiveFile=$JSA -Xshare:auto $TRUST -Diceflux.tls.provider=jdk -jar $JAR")
     PROBES+=("openssl+cds=java -XX:SharedArchiveFile=$JSA -Xshare:auto $TRUST -jar $JAR")
   fi
+  PROBES+=("launcher=env JAVA_OPTS='$TRUST' $LAUNCHER")
+  PROBES+=("launcher+jdk-tls=env JAVA_OPTS='$TRUST -Diceflux.tls.provider=jdk' $LAUNCHER")
 else
-  # the caller's commands: @TRUST@ becomes the trust-store options, @JAR@ and @JSA@ the built jar and archive
+  # the caller's commands: @TRUST@ becomes the trust-store options, @JAR@, @JSA@ and @LAUNCHER@ the built jar,
+  # archive and launcher
   for i in "${!PROBES[@]}"; do
     PROBES[$i]=${PROBES[$i]//@TRUST@/$TRUST}; PROBES[$i]=${PROBES[$i]//@JAR@/$JAR}; PROBES[$i]=${PROBES[$i]//@JSA@/$JSA}
+    PROBES[$i]=${PROBES[$i]//@LAUNCHER@/$LAUNCHER}
   done
 fi
 

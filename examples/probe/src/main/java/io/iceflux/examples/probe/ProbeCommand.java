@@ -212,11 +212,7 @@ public final class ProbeCommand implements Callable<Integer> {
      * @param args the command line; bad arguments give exit status 2 and a usage message
      */
     public static void main(String[] args) {
-        // the gatherer is built while picocli parses the command line (a fresh JVM's start-up, issue 13)
-        ProbeGatherers gatherers = "none".equals(System.getProperty("iceflux.probe.earlyGatherer"))
-                ? ProbeGatherers.netty() : ProbeGatherers.startingEarly(ProbeGatherers.netty(),
-                List.of(args).contains("--insecure"));
-        System.exit(commandLine(new ProbeCommand(gatherers)).execute(args));
+        System.exit(commandLine(new ProbeCommand()).execute(args));
     }
 
     /**

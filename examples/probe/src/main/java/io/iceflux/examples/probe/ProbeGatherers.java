@@ -40,44 +40,6 @@ interface ProbeGatherers {
         };
     }
 
-    /**
-     * {@code base}'s gatherers, the first one started now on a thread of its own for {@code trustAllCertificates}
-     * (what the command line most likely asks for), so that its event loops, TLS context and resolver are built
-     * while picocli parses the command line. A run that asks for the other trust gets a fresh gatherer and the early
-     * one is closed; a failure to build the early one is thrown by {@link #open(boolean)}, as {@code base} would.
-     */
-    static ProbeGatherers startingEarly(ProbeGatherers base, boolean trustAllCertificates) {
-        java.util.concurrent.CompletableFuture<Gatherer> early = new java.util.concurrent.CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                early.complete(base.open(trustAllCertificates));
-            } catch (RuntimeException | Error e) {
-                early.completeExceptionally(e);
-            }
-        }, "iceflux-probe-early-gatherer");
-        thread.setDaemon(true);
-        thread.start();
-        java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
-        return trustAll -> {
-            if (taken.compareAndSet(false, true)) {
-                Gatherer gatherer;
-                try {
-                    gatherer = early.join();
-                } catch (java.util.concurrent.CompletionException e) {
-                    if (e.getCause() instanceof RuntimeException cause) {
-                        throw cause;
-                    }
-                    throw e;
-                }
-                if (trustAll == trustAllCertificates) {
-                    return gatherer;
-                }
-                gatherer.close();
-            }
-            return base.open(trustAll);
-        };
-    }
-
     /** {@code gatherer} as a {@link Gatherer} that closes it. */
     static Gatherer closing(NettyIceGatherer gatherer) {
         return new Gatherer() {
