@@ -4,7 +4,7 @@
 # and a table of medians (benchmarks/src/main/python/cold_start.py).
 #
 #   benchmarks/cold-start.sh [--rounds 5] [--scenario turns|turn-udp|both] [--probe NAME='java … -jar …'] …
-#                            [--no-chromium]
+#                            [--no-chromium] [--no-defaults]
 #
 # Scenarios: "turns" = one turns:127.0.0.1:<tls port>?transport=tcp URL (TURN over TLS, coturn's certificate made
 # here: EC P-256, CN=localhost, SAN DNS:localhost and IP:127.0.0.1); "turn-udp" = two servers, stun: and
@@ -15,7 +15,7 @@
 # archive and the launcher; a --probe NAME must not contain "=".
 # Without --probe: the current examples/probe/target/iceflux-probe.jar with JDK TLS and OpenSSL, with its CDS archive
 # (examples/probe/target/iceflux-probe.jsa) when present, and the launcher examples/probe/target/iceflux-probe (CDS,
-# C1 only, serial GC) with OpenSSL and with JDK TLS. Needs coturn (turnserver), openssl, keytool,
+# C1 only, serial GC) with OpenSSL and with JDK TLS; --probe rows come before them (--no-defaults: only those). Needs coturn (turnserver), openssl, keytool,
 # python3. Build the probe first: mvn -B -pl examples/probe -am -DskipTests package.
 set -euo pipefail
 
@@ -24,12 +24,14 @@ ROUNDS=5
 SCENARIO=both
 CHROMIUM=/usr/bin/chromium
 PROBES=()
+DEFAULTS=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --scenario) SCENARIO=$2; shift 2 ;;
     --probe) PROBES+=("$2"); shift 2 ;;
     --no-chromium) CHROMIUM=; shift ;;
+    --no-defaults) DEFAULTS=0; shift ;;
     *) echo "cold-start.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -89,7 +91,15 @@ JAR="$ROOT/examples/probe/target/iceflux-probe.jar"
 JSA="$ROOT/examples/probe/target/iceflux-probe.jsa"
 TRUST="-Djavax.net.ssl.trustStore=$WORK/trust.jks"
 LAUNCHER="$ROOT/examples/probe/target/iceflux-probe"
-if [[ ${#PROBES[@]} -eq 0 ]]; then
+if [[ ${#PROBES[@]} -gt 0 ]]; then
+  # the caller's commands: @TRUST@ becomes the trust-store options, @JAR@, @JSA@ and @LAUNCHER@ the built jar,
+  # archive and launcher
+  for i in "${!PROBES[@]}"; do
+    PROBES[$i]=${PROBES[$i]//@TRUST@/$TRUST}; PROBES[$i]=${PROBES[$i]//@JAR@/$JAR}; PROBES[$i]=${PROBES[$i]//@JSA@/$JSA}
+    PROBES[$i]=${PROBES[$i]//@LAUNCHER@/$LAUNCHER}
+  done
+fi
+if [[ $DEFAULTS == 1 ]]; then
   PROBES+=("jdk-tls=java $TRUST -Diceflux.tls.provider=jdk -jar $JAR")
   PROBES+=("openssl=java $TRUST -jar $JAR")
   if [[ -f "$JSA" ]]; then
@@ -97,13 +107,6 @@ if [[ ${#PROBES[@]} -eq 0 ]]; then
   fi
   PROBES+=("launcher=env JAVA_OPTS='$TRUST' $LAUNCHER")
   PROBES+=("launcher+jdk-tls=env JAVA_OPTS='$TRUST -Diceflux.tls.provider=jdk' $LAUNCHER")
-else
-  # the caller's commands: @TRUST@ becomes the trust-store options, @JAR@, @JSA@ and @LAUNCHER@ the built jar,
-  # archive and launcher
-  for i in "${!PROBES[@]}"; do
-    PROBES[$i]=${PROBES[$i]//@TRUST@/$TRUST}; PROBES[$i]=${PROBES[$i]//@JAR@/$JAR}; PROBES[$i]=${PROBES[$i]//@JSA@/$JSA}
-    PROBES[$i]=${PROBES[$i]//@LAUNCHER@/$LAUNCHER}
-  done
 fi
 
 echo "cold-start.sh: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uptime | sed 's/.*load/load/')," \
