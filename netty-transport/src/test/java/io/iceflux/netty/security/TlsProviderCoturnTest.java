@@ -91,6 +91,20 @@ class TlsProviderCoturnTest {
         }
     }
 
+    @Test
+    void bothGiveTheSameTextsForAWrongNameAndAnUntrustedCertificate() {
+        String wrongName = "turns:turn.other-name.test:" + COTURN.coturn().tlsPort() + "?transport=tcp";
+        List<String> texts = new java.util.ArrayList<>();
+        for (boolean openSsl : new boolean[] {true, false}) {
+            try (NettyIceGatherer trusting = builder(openSsl).trustManager(COTURN.coturn().trustManager()).build();
+                 NettyIceGatherer untrusting = builder(openSsl).build()) {
+                texts.add(errors(gather(trusting, wrongName)).get(0).errorText());
+                texts.add(errors(gather(untrusting, COTURN.coturn().turnsUrl())).get(0).errorText());
+            }
+        }
+        assertThat(texts.subList(0, 2)).as("OpenSSL's texts, then the JDK's").isEqualTo(texts.subList(2, 4));
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void anUntrustedCertificateIs701(boolean openSsl) {
