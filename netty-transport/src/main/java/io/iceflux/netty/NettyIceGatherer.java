@@ -121,6 +121,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
     private final EventLoopGroup group;
     private final EventLoopGroup ownedGroup;
     private final ChannelTypes channelTypes;
+    private final String tlsImplementation;
     private final DnsIceServerResolver ownedResolver;
     private final Duration closeTimeout;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -149,7 +150,9 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         this.accounting = new GathererAccounting(b.metrics);
         NettyStunTransportFactory transports;
         try {
-            transports = new NettyStunTransportFactory(group, scheduler, b.tls, b.connectTimeout, accounting,
+            NettyStunTransportFactory.TlsSettings tls = b.tls.withProvider(b.tlsProvider != null ? b.tlsProvider
+                    : NettyStunTransportFactory.TlsProvider.fromSystemProperty());
+            transports = new NettyStunTransportFactory(group, scheduler, tls, b.connectTimeout, accounting,
                     b.icmpFastFailure);
         } catch (RuntimeException e) {
             if (ownedGroup != null) {
@@ -158,6 +161,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
             throw e;
         }
         this.channelTypes = transports.channelTypes();
+        this.tlsImplementation = transports.tlsImplementation();
         IceServerResolver resolver = b.resolver;
         this.ownedResolver = resolver == null
                 ? new DnsIceServerResolver(group.next(), b.nameServer, b.dnsQueryTimeout)
@@ -250,6 +254,16 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
     }
 
     /**
+     * Return the TLS implementation of this gatherer's {@code turns:}/{@code stuns:} connections: {@code "openssl"}
+     * (netty-tcnative's BoringSSL) or {@code "jdk"} (JSSE). See {@link Builder#openSsl(boolean)}.
+     *
+     * @return the implementation's name
+     */
+    public String tlsImplementation() {
+        return tlsImplementation;
+    }
+
+    /**
      * Return how many incoming packets this gatherer's sockets and connections have dropped so far, by reason: a
      * snapshot that does not change. Dropped packets never fail a gathering; counts that grow point at a network
      * that mangles packets, a misbehaving server, or someone spoofing responses.
@@ -321,6 +335,7 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
         private Scheduler scheduler;
         private IceServerResolver resolver;
         private NettyStunTransportFactory.TlsSettings tls = NettyStunTransportFactory.TlsSettings.systemDefault();
+        private NettyStunTransportFactory.TlsProvider tlsProvider;
         private Duration connectTimeout = NettyStunTransportFactory.DEFAULT_CONNECT_TIMEOUT;
         private String software;
         private GathererMetrics metrics = GathererMetrics.none();
@@ -493,6 +508,25 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
          */
         public Builder insecureTrustAllCertificates() {
             this.tls = NettyStunTransportFactory.TlsSettings.insecureTrustAll();
+            return this;
+        }
+
+        /**
+         * Whether TLS may use OpenSSL. By default ({@code true}) TURN-over-TLS connections use OpenSSL (BoringSSL)
+         * when the optional dependency {@code io.netty:netty-tcnative-boringssl-static} is on the class path and
+         * loads on this platform, and the JDK's TLS otherwise: both verify certificates and host names the same way,
+         * through the same trust managers; OpenSSL mostly saves the JDK's TLS start-up in a fresh JVM. {@code false}
+         * always uses the JDK's TLS. Without a call, the system property {@code iceflux.tls.provider} decides:
+         * {@code jdk} forces the JDK's TLS, {@code openssl} requires OpenSSL ({@link #build()} fails without it),
+         * {@code auto} (or unset) is the default above. {@link NettyIceGatherer#tlsImplementation()} says which one
+         * is used.
+         *
+         * @param allowed {@code false} to use the JDK's TLS even when OpenSSL is available
+         * @return this builder
+         */
+        public Builder openSsl(boolean allowed) {
+            this.tlsProvider = allowed ? NettyStunTransportFactory.TlsProvider.AUTO
+                    : NettyStunTransportFactory.TlsProvider.JDK;
             return this;
         }
 

@@ -8,7 +8,9 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,6 +40,7 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
     private final Scheduler scheduler;
     private final ByteBufAllocator allocator;
     private final TlsSettings tls;
+    private final SslProvider sslProvider;
     private final SslContext sslContext;
     private final Duration connectTimeout;
     private final TransportListener listener;
@@ -78,7 +81,8 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive, not " + connectTimeout);
         }
-        this.sslContext = tls.newClientContext();
+        this.sslProvider = tls.provider().resolve();
+        this.sslContext = tls.newClientContext(sslProvider);
         this.icmp = icmpFastFailure ? IcmpErrors.of(channelTypes) : IcmpErrors.NONE;
     }
 
@@ -112,24 +116,103 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
                 tlsHostName, sslContext, !tls.trustAll(), connectTimeout, listener);
     }
 
+    /** Returns the TLS implementation of this factory's connections: {@code "openssl"} or {@code "jdk"}. */
+    public String tlsImplementation() {
+        return sslProvider == SslProvider.JDK ? "jdk" : "openssl";
+    }
+
     /**
-     * Which server certificates TLS connections trust.
+     * Which TLS implementation the client context uses: {@code AUTO} takes OpenSSL (netty-tcnative, BoringSSL) when
+     * it is on the class path and loads on this platform, else the JDK's; {@code OPENSSL} fails when it does not
+     * load; {@code JDK} never tries it.
+     */
+    public enum TlsProvider {
+        /** OpenSSL when available, else the JDK's TLS. */
+        AUTO,
+        /** OpenSSL (netty-tcnative); the factory cannot be built without it. */
+        OPENSSL,
+        /** The JDK's TLS (JSSE). */
+        JDK;
+
+        /** The system property that sets the default: {@code jdk}, {@code openssl} or {@code auto}. */
+        public static final String PROPERTY = "iceflux.tls.provider";
+
+        /**
+         * The default: the system property {@value #PROPERTY} if set ({@code jdk}, {@code openssl}, {@code auto},
+         * any case), else {@code AUTO}.
+         *
+         * @throws IllegalArgumentException if the property holds another value
+         */
+        public static TlsProvider fromSystemProperty() {
+            String value = System.getProperty(PROPERTY);
+            if (value == null || value.isBlank()) {
+                return AUTO;
+            }
+            try {
+                return valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("system property " + PROPERTY + " must be jdk, openssl or auto, not "
+                        + value, e);
+            }
+        }
+
+        /** The Netty provider to build with: resolves {@code AUTO} by asking {@link OpenSsl#isAvailable()}. */
+        SslProvider resolve() {
+            switch (this) {
+                case JDK:
+                    return SslProvider.JDK;
+                case OPENSSL:
+                    if (!openSslAvailable()) {
+                        throw new IllegalArgumentException("OpenSSL TLS was asked for and is not available: "
+                                + (openSslOnClassPath() ? OpenSsl.unavailabilityCause()
+                                : "netty-tcnative is not on the class path"));
+                    }
+                    return SslProvider.OPENSSL;
+                default:
+                    return openSslAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+            }
+        }
+
+        private static boolean openSslAvailable() {
+            return openSslOnClassPath() && OpenSsl.isAvailable();
+        }
+
+        /** Whether netty-tcnative's classes are there at all (OpenSsl itself is Netty's and always is). */
+        private static boolean openSslOnClassPath() {
+            try {
+                Class.forName("io.netty.internal.tcnative.SSL", false, TlsProvider.class.getClassLoader());
+                return true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Which server certificates TLS connections trust, and through which TLS implementation.
      *
      * @param trustManagerFactory the trust managers to use, or {@code null} for the JDK's default trust store
      * @param trustAll            trust every certificate and skip the host name check (tests and lab setups only)
+     * @param provider            the TLS implementation
      */
-    public record TlsSettings(TrustManagerFactory trustManagerFactory, boolean trustAll) {
+    public record TlsSettings(TrustManagerFactory trustManagerFactory, boolean trustAll, TlsProvider provider) {
 
         /** Check that trusting everything does not come with a trust manager factory. */
         public TlsSettings {
+            Objects.requireNonNull(provider, "provider");
             if (trustAll && trustManagerFactory != null) {
                 throw new IllegalArgumentException("trustAll cannot be combined with a trustManagerFactory");
             }
         }
 
+        /** These settings with the TLS implementation {@code provider}. */
+        public TlsSettings withProvider(TlsProvider provider) {
+            return new TlsSettings(trustManagerFactory, trustAll, provider);
+        }
+
         /** Trust the JDK's default trust store and verify host names. */
         public static TlsSettings systemDefault() {
-            return new TlsSettings(null, false);
+            return new TlsSettings(null, false, TlsProvider.AUTO);
         }
 
         /**
@@ -138,21 +221,22 @@ public final class NettyStunTransportFactory implements StunTransportFactory {
          * @throws NullPointerException if {@code trustManagerFactory} is null
          */
         public static TlsSettings trusting(TrustManagerFactory trustManagerFactory) {
-            return new TlsSettings(Objects.requireNonNull(trustManagerFactory, "trustManagerFactory"), false);
+            return new TlsSettings(Objects.requireNonNull(trustManagerFactory, "trustManagerFactory"), false,
+                    TlsProvider.AUTO);
         }
 
         /** Trust every certificate and skip the host name check: insecure, for tests and lab setups only. */
         public static TlsSettings insecureTrustAll() {
-            return new TlsSettings(null, true);
+            return new TlsSettings(null, true, TlsProvider.AUTO);
         }
 
         /**
          * Build the client {@link SslContext}.
          *
-         * @throws IllegalArgumentException if the JDK cannot build it
+         * @throws IllegalArgumentException if it cannot be built, or OpenSSL was asked for and does not load
          */
-        SslContext newClientContext() {
-            SslContextBuilder builder = SslContextBuilder.forClient();
+        SslContext newClientContext(SslProvider resolved) {
+            SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(resolved);
             if (trustAll) {
                 builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
             } else if (trustManagerFactory != null) {

@@ -207,12 +207,18 @@ public final class StreamStunTransport extends ChannelStunTransport {
      */
     static String tlsFailureReason(Throwable cause) {
         Throwable root = cause;
+        Throwable nameMismatch = null;
         for (Throwable t = cause; t != null; t = t.getCause()) {
             root = t;
             String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (message.contains("no subject alternative") || message.contains("no name matching")) {
-                return "certificate does not match the host name (" + FailureTexts.describe(t) + ")";
+                // the innermost one: over OpenSSL, Netty's trust manager wrapper rethrows the JDK's exception with
+                // the chain's names appended; its cause has the JDK's own text, the same as over the JDK's TLS
+                nameMismatch = t;
             }
+        }
+        if (nameMismatch != null) {
+            return "certificate does not match the host name (" + FailureTexts.describe(nameMismatch) + ")";
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
