@@ -1,28 +1,20 @@
 package io.iceflux.netty.security;
 
+import static io.iceflux.netty.fixtures.GatheringEvents.candidates;
 import static io.iceflux.netty.fixtures.GatheringEvents.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.iceflux.HostInterfaces;
 import io.iceflux.IceCandidate;
-import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
-import io.iceflux.IceServer;
-import io.iceflux.IceTransportPolicy;
-import io.iceflux.StunTimers;
 import io.iceflux.netty.NettyIceGatherer;
-import io.iceflux.netty.coturn.Coturn;
 import io.iceflux.netty.coturn.CoturnExtension;
 import io.iceflux.netty.internal.transport.NettyStunTransportFactory.TlsProvider;
-import java.net.InetAddress;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import reactor.core.publisher.Mono;
 
 /**
  * TURN over TLS against coturn through both TLS implementations: OpenSSL (netty-tcnative, on this module's test class
@@ -34,28 +26,9 @@ class TlsProviderCoturnTest {
     @RegisterExtension
     static final CoturnExtension COTURN = new CoturnExtension();
 
-    static final StunTimers FAST = StunTimers.rfc8489().withInitialRto(Duration.ofMillis(50)).withMaxRequests(3)
-            .withLastWaitMultiplier(2).withReliableTimeout(Duration.ofSeconds(3));
 
     private static NettyIceGatherer.Builder builder(boolean openSsl) {
-        return NettyIceGatherer.builder().openSsl(openSsl)
-                .resolver(host -> Mono.just(List.of(InetAddress.getLoopbackAddress())));
-    }
-
-    private static List<IceEvent> gather(NettyIceGatherer gatherer, String url) {
-        Coturn coturn = COTURN.coturn();
-        IceConfiguration config = IceConfiguration.builder()
-                .server(IceServer.of(List.of(url), coturn.username(), coturn.password()))
-                .transportPolicy(IceTransportPolicy.RELAY).stunTimers(FAST)
-                .hostInterfaces(HostInterfaces.loopbackOnly().ipv4Only()).build();
-        List<IceEvent> events = gatherer.gather(config).collectList().block(Duration.ofSeconds(30));
-        coturn.awaitAllocationCount(0, Duration.ofSeconds(10));
-        return events;
-    }
-
-    private static List<IceCandidate> candidates(List<IceEvent> events) {
-        return events.stream().filter(IceEvent.CandidateGathered.class::isInstance)
-                .map(e -> ((IceEvent.CandidateGathered) e).candidate()).toList();
+        return RelayOverTls.resolvingEverythingToLoopback().openSsl(openSsl);
     }
 
     @ParameterizedTest
@@ -65,10 +38,10 @@ class TlsProviderCoturnTest {
         try (NettyIceGatherer gatherer = builder(openSsl).trustManager(COTURN.coturn().trustManager()).build()) {
             assertThat(gatherer.tlsImplementation()).isEqualTo(openSsl ? "openssl" : "jdk");
 
-            List<IceEvent> events = gather(gatherer, url);
+            List<IceEvent> events = RelayOverTls.gather(COTURN.coturn(), gatherer, url);
 
             assertThat(errors(events)).isEmpty();
-            assertThat(candidates(events)).singleElement().satisfies(c -> {
+            assertThat(candidates(events, IceCandidate.Type.RELAY)).singleElement().satisfies(c -> {
                 assertThat(c.type()).isEqualTo(IceCandidate.Type.RELAY);
                 assertThat(c.url()).isEqualTo(url);
             });
@@ -80,9 +53,9 @@ class TlsProviderCoturnTest {
     void aTrustedCertificateForAnotherNameIs701(boolean openSsl) {
         String url = "turns:turn.other-name.test:" + COTURN.coturn().tlsPort() + "?transport=tcp";
         try (NettyIceGatherer gatherer = builder(openSsl).trustManager(COTURN.coturn().trustManager()).build()) {
-            List<IceEvent> events = gather(gatherer, url);
+            List<IceEvent> events = RelayOverTls.gather(COTURN.coturn(), gatherer, url);
 
-            assertThat(candidates(events)).isEmpty();
+            assertThat(candidates(events, IceCandidate.Type.RELAY)).isEmpty();
             assertThat(errors(events)).singleElement().satisfies(e -> {
                 assertThat(e.errorCode()).isEqualTo(701);
                 assertThat(e.errorText()).startsWith("TLS handshake with turn.other-name.test failed: certificate "
@@ -98,8 +71,8 @@ class TlsProviderCoturnTest {
         for (boolean openSsl : new boolean[] {true, false}) {
             try (NettyIceGatherer trusting = builder(openSsl).trustManager(COTURN.coturn().trustManager()).build();
                  NettyIceGatherer untrusting = builder(openSsl).build()) {
-                texts.add(errors(gather(trusting, wrongName)).get(0).errorText());
-                texts.add(errors(gather(untrusting, COTURN.coturn().turnsUrl())).get(0).errorText());
+                texts.add(errors(RelayOverTls.gather(COTURN.coturn(), trusting, wrongName)).get(0).errorText());
+                texts.add(errors(RelayOverTls.gather(COTURN.coturn(), untrusting, COTURN.coturn().turnsUrl())).get(0).errorText());
             }
         }
         assertThat(texts.subList(0, 2)).as("OpenSSL's texts, then the JDK's").isEqualTo(texts.subList(2, 4));
@@ -110,9 +83,9 @@ class TlsProviderCoturnTest {
     void anUntrustedCertificateIs701(boolean openSsl) {
         String url = COTURN.coturn().turnsUrl();
         try (NettyIceGatherer gatherer = builder(openSsl).build()) {
-            List<IceEvent> events = gather(gatherer, url);
+            List<IceEvent> events = RelayOverTls.gather(COTURN.coturn(), gatherer, url);
 
-            assertThat(candidates(events)).isEmpty();
+            assertThat(candidates(events, IceCandidate.Type.RELAY)).isEmpty();
             assertThat(errors(events)).singleElement().satisfies(e -> {
                 assertThat(e.errorCode()).isEqualTo(701);
                 assertThat(e.errorText()).startsWith("TLS handshake with localhost failed: certificate not trusted (");
