@@ -220,7 +220,9 @@ public final class ServerCheck {
         int code = error.errorCode();
         String text = serverText.apply(error.errorText());
         if (code == IceCandidateError.SERVER_NOT_REACHABLE) {
-            return "no answer (701: " + text + ") — not fatal for the other servers";
+            // an ICMP error is an answer, from the host or a router on the way: the server is unreachable
+            String what = error.errorText().endsWith("(ICMP).") ? "unreachable" : "no answer";
+            return what + " (701: " + text + ") — not fatal for the other servers";
         }
         return serverKind + " server answered " + code + " " + text + " — not fatal for the other servers";
     }

@@ -380,7 +380,7 @@ class DiagnosisRulesTest {
         ServerChecks checks = checks(List.of(IceServer.of(STUN)), error(STUN, 701,
                 "STUN binding request failed: port unreachable (ICMP)."));
 
-        assertThat(check(checks, STUN).verdict()).isEqualTo("no answer (701: STUN binding request failed: port "
+        assertThat(check(checks, STUN).verdict()).isEqualTo("unreachable (701: STUN binding request failed: port "
                 + "unreachable (ICMP).) — not fatal for the other servers; likely cause: nothing listens on that UDP "
                 + "port on the server's host (the server is not running, listens on another port, or only on TCP): "
                 + "check the port and that the server runs [port-unreachable: the server's host answered the "

@@ -162,7 +162,8 @@ public final class ProbeCommand implements Callable<Integer> {
 
     @Option(names = "--no-relay-check", description = "skip the relay check: by default, every turn:/turns: URL "
             + "that gave a relayed candidate is checked for relayed data that flows (two allocations on the server "
-            + "send each other 10 packets, and 10 go from this host to a relayed address), and FAILs if none does")
+            + "send each other 10 packets, and 10 go from this host to a relayed address; after the last generation "
+            + "with --restarts), and FAILs if none does")
     private boolean noRelayCheck;
 
     @Option(names = "--json", description = "write one JSON object per line (see the README for the contract)")

@@ -63,7 +63,7 @@ class ProbeCommandTest {
                 + "10/10 echoed; median rtt \\d+\\.\\d{3} ms"));
         assertThat(lines).anyMatch(l -> l.matches("  FAIL turn:127\\.0\\.0\\.1:\\d+\\?transport=tcp: "
                 + Pattern.quote(WRONG_PASSWORD_VERDICT)));
-        assertThat(lines).anyMatch(l -> l.matches("  FAIL stun:127\\.0\\.0\\.1:\\d+: no answer \\(701: STUN binding "
+        assertThat(lines).anyMatch(l -> l.matches("  FAIL stun:127\\.0\\.0\\.1:\\d+: unreachable \\(701: STUN binding "
                 + "request failed: port unreachable \\(ICMP\\)\\.\\) — not fatal for the other servers; likely cause: nothing "
                 + "listens on that UDP port on the server's host .*\\[port-unreachable: .*\\]"));
         assertThat(lines.get(lines.size() - 1))
@@ -181,7 +181,7 @@ class ProbeCommandTest {
                 + "401 Unauthorized to the TURN Allocate signed with the configured credentials, after its challenge "
                 + "(REALM and NONCE) had been answered\"}]");
         assertThat(servers.get(3).get("verdict").asText())
-                .startsWith("no answer (701: STUN binding request failed: port unreachable (ICMP).) — not fatal for the "
+                .startsWith("unreachable (701: STUN binding request failed: port unreachable (ICMP).) — not fatal for the "
                         + "other servers; likely cause: nothing listens on that UDP port");
         assertThat(servers.get(3).get("diagnosis").get(0).get("rule").asText()).isEqualTo("port-unreachable");
     }
