@@ -370,8 +370,10 @@ public final class NettyIceGatherer implements IceGatherer, AutoCloseable {
          * unreachable codes the kernel deems hard errors (administratively prohibited); epoll also sets
          * {@code IP_RECVERR} and hears every host or network unreachable. On io_uring and kqueue loops (reactor-netty
          * picks io_uring where the kernel has it), or if the kernel refuses {@code SO_REUSEPORT}, the gatherer falls
-         * back silently to the timers. Each connected
-         * socket is one more file descriptor per (host address, distinct UDP server) for the life of the gathering.
+         * back silently to the timers. A connected socket is one more file descriptor, open while a request to its
+         * server is pending (closed 2 s after the last one ended, opened again for the next, e.g. a Refresh); at most a
+         * quarter of the process's file descriptor limit (and 4,096) are open at once per gatherer, and a request
+         * beyond that waits for its timers, so thousands of concurrent gatherings cannot exhaust the descriptors.
          *
          * @param enabled {@code false} to ignore ICMP errors and always wait for the timers, as browsers do
          * @return this builder

@@ -13,10 +13,14 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import reactor.core.scheduler.Scheduler;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -30,9 +34,13 @@ import reactor.util.Loggers;
  *
  * <p>An ICMP error is matched by the kernel to the connected socket whose 4-tuple equals the addresses and ports
  * quoted in the ICMP message, and fails that socket's next read (or write); the pending transactions to that server,
- * and only those, then fail with {@link StunTransportException.IcmpUnreachable}. The connected socket stays open (a
- * request started meanwhile must still hear its own ICMP error); one closed by another read error, or by NIO after
- * a host unreachable, is replaced by the next request to that server. Netty's epoll sockets are edge-triggered, so the
+ * and only those, then fail with {@link StunTransportException.IcmpUnreachable}. A connected socket lives while a
+ * transaction to its server is pending, and {@link #IDLE_GRACE} after: when the last one ends and no other starts
+ * within that time it is closed ({@link #idle}), and the next request to that server (a Refresh, say) opens another;
+ * the grace keeps one socket for a gathering's back-to-back exchanges (Binding, 401, Allocate). One closed by another read error, or by NIO after a host unreachable,
+ * is replaced by the next request to that server too. So a gathering holds a second file descriptor per server only
+ * while it waits for that server, and at most {@link IcmpErrors#limit()} connected sockets are open at once in a
+ * factory: beyond that a request leaves from the host socket and its timers decide, as without this class. Netty's epoll sockets are edge-triggered, so the
  * error queue that {@code IP_RECVERR} fills (and nobody reads; it is bounded by the receive buffer) does not wake
  * the loop again.
  *
@@ -50,12 +58,19 @@ final class ConnectedSockets implements StunTransactions.Router {
     private final ByteBufAllocator allocator;
     private final IcmpErrors icmp;
     private final StunTransactions transactions;
+    /** How long a connected socket stays open after the last transaction to its server ended. */
+    static final Duration IDLE_GRACE = Duration.ofSeconds(2);
+
+    private final Scheduler scheduler;
     private final Map<InetSocketAddress, ChannelFuture> byServer = new HashMap<>();
+    /** When each server's transactions last went idle (a close scheduled then checks it is still the same). */
+    private final Map<InetSocketAddress, Object> idleSince = new HashMap<>();
     private boolean unavailable;
     private boolean closed;
 
     ConnectedSockets(DatagramChannel host, ChannelFactory<? extends DatagramChannel> channelFactory,
-            ByteBufAllocator allocator, IcmpErrors icmp, StunTransactions transactions) {
+            ByteBufAllocator allocator, IcmpErrors icmp, StunTransactions transactions, Scheduler scheduler) {
+        this.scheduler = scheduler;
         this.host = host;
         this.channelFactory = channelFactory;
         this.allocator = allocator;
@@ -84,11 +99,12 @@ final class ConnectedSockets implements StunTransactions.Router {
      */
     @Override
     public ChannelFuture prepare(InetSocketAddress server) {
+        idleSince.remove(server);
         ChannelFuture existing = byServer.get(server);
         if (existing != null && (!existing.isDone() || existing.channel().isOpen())) {
             return existing;
         }
-        if (unavailable || closed || !host.isOpen()) {
+        if (unavailable || closed || !host.isOpen() || !icmp.tryAcquire()) {
             return host.newSucceededFuture();
         }
         InetSocketAddress local = (InetSocketAddress) host.localAddress();
@@ -105,6 +121,8 @@ final class ConnectedSockets implements StunTransactions.Router {
             bootstrap.option(recvErr, 1);
         }
         ChannelFuture connect = bootstrap.connect(server, local);
+        // the room taken above is given back when this socket closes, however it closes (or fails to open)
+        connect.channel().closeFuture().addListener(f -> icmp.release());
         byServer.put(server, connect);
         ChannelPromise ready = host.newPromise();
         connect.addListener(f -> {
@@ -132,9 +150,42 @@ final class ConnectedSockets implements StunTransactions.Router {
         return host;
     }
 
+    /**
+     * No transaction to {@code server} is pending any more: close its connected socket (a late response then reaches
+     * the host socket, which knows the ended transaction). Call on the event loop.
+     */
+    @Override
+    public void idle(InetSocketAddress server) {
+        ChannelFuture f = byServer.get(server);
+        if (f == null) {
+            return;
+        }
+        Object mark = new Object();
+        idleSince.put(server, mark);
+        Runnable closeIfStillIdle = () -> {
+            // still idle since then, and still that socket: close it
+            if (idleSince.remove(server, mark) && byServer.get(server) == f && f.isDone()) {
+                byServer.remove(server);
+                f.channel().close();
+            }
+        };
+        try {
+            scheduler.schedule(() -> {
+                try {
+                    host.eventLoop().execute(closeIfStillIdle);
+                } catch (RejectedExecutionException loopShutDown) {
+                    // the loop is gone, and every socket registered on it with it
+                }
+            }, IDLE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException schedulerDisposed) {
+            // closing the host socket closes this one
+        }
+    }
+
     /** Close every connected socket; later {@link #prepare} calls open none. Call on the event loop. */
     void closeAll() {
         closed = true;
+        idleSince.clear();
         List<ChannelFuture> all = new ArrayList<>(byServer.values());
         byServer.clear();
         for (ChannelFuture f : all) {

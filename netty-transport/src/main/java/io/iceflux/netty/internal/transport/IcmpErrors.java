@@ -1,8 +1,10 @@
 package io.iceflux.netty.internal.transport;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -11,6 +13,7 @@ import java.net.PortUnreachableException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -49,7 +52,10 @@ final class IcmpErrors {
     static final String NETWORK_UNREACHABLE = "network unreachable";
 
     /** The options of no transport: ICMP errors are not listened for. */
-    static final IcmpErrors NONE = new IcmpErrors(null, null, null);
+    static final IcmpErrors NONE = new IcmpErrors(null, null, null, 0);
+
+    /** The most connected sockets a factory keeps open at once, whatever the process's file descriptor limit. */
+    static final int MAX_CONNECTED_SOCKETS = 4096;
 
     private static volatile Method expectedErr;
 
@@ -57,11 +63,62 @@ final class IcmpErrors {
     private final ChannelOption<Integer> recvErr4;
     private final ChannelOption<Integer> recvErr6;
 
+    /** How many more connected sockets may be opened (each is one file descriptor beside its host socket's). */
+    private final AtomicInteger budget;
+    private final int limit;
+
     private IcmpErrors(ChannelOption<Boolean> reusePort, ChannelOption<Integer> recvErr4,
-            ChannelOption<Integer> recvErr6) {
+            ChannelOption<Integer> recvErr6, int limit) {
         this.reusePort = reusePort;
         this.recvErr4 = recvErr4;
         this.recvErr6 = recvErr6;
+        this.limit = limit;
+        this.budget = new AtomicInteger(limit);
+    }
+
+    /**
+     * The same options with room for at most {@code limit} connected sockets open at once (a request beyond it
+     * leaves from its host socket, and its timers decide).
+     */
+    IcmpErrors withLimit(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative, not " + limit);
+        }
+        return new IcmpErrors(reusePort, recvErr4, recvErr6, limit);
+    }
+
+    /** How many connected sockets may be open at once. */
+    int limit() {
+        return limit;
+    }
+
+    /** Take room for one connected socket; false when {@link #limit()} are open. */
+    boolean tryAcquire() {
+        return budget.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0;
+    }
+
+    /** Give back the room of a connected socket that closed. */
+    void release() {
+        budget.incrementAndGet();
+    }
+
+    /**
+     * The default limit: a quarter of the process's file descriptor limit (every gathering's host socket needs one
+     * too, and the rest of the application more), at most {@value #MAX_CONNECTED_SOCKETS}; 256 where the limit is
+     * unknown.
+     */
+    static int defaultLimit() {
+        try {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+                long max = unix.getMaxFileDescriptorCount();
+                if (max > 0) {
+                    return (int) Math.min(MAX_CONNECTED_SOCKETS, max / 4);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("The file descriptor limit is unknown: {}", e.toString());
+        }
+        return 256;
     }
 
     /**
@@ -74,7 +131,8 @@ final class IcmpErrors {
             switch (types.transport()) {
                 case "nio":
                     return nioSupportsReusePort()
-                            ? new IcmpErrors(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), null, null)
+                            ? new IcmpErrors(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), null, null,
+                                    defaultLimit())
                             : NONE;
                 case "epoll":
                     return unix(types.datagram().getClassLoader());
@@ -96,7 +154,7 @@ final class IcmpErrors {
         ChannelOption<Integer> v4 = (ChannelOption<Integer>) constructor.newInstance("IP_RECVERR", SOL_IP, IP_RECVERR);
         ChannelOption<Integer> v6 = (ChannelOption<Integer>) constructor.newInstance("IPV6_RECVERR", SOL_IPV6,
                 IPV6_RECVERR);
-        return new IcmpErrors(reusePort, v4, v6);
+        return new IcmpErrors(reusePort, v4, v6, defaultLimit());
     }
 
     private static boolean nioSupportsReusePort() {

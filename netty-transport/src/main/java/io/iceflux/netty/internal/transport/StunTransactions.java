@@ -122,6 +122,9 @@ public final class StunTransactions {
 
         /** The channel to write a request to {@code destination} to (a connected one is written the bare bytes). */
         Channel route(InetSocketAddress destination);
+
+        /** The last pending transaction to {@code destination} ended. */
+        void idle(InetSocketAddress destination);
     }
 
     /** Send each UDP request (and its retransmissions) through {@code router}. Call before the first request. */
@@ -447,6 +450,9 @@ public final class StunTransactions {
         }
         if (pending.remove(p.request.transactionId(), p) && datagram) {
             recent.put(p.request.transactionId(), p.destination);
+            if (router != null && pending.values().stream().noneMatch(q -> q.destination.equals(p.destination))) {
+                router.idle(p.destination);
+            }
         }
         release(p);
         return true;

@@ -50,7 +50,7 @@ public final class UdpStunTransport extends ChannelStunTransport {
         super(channel, new StunTransactions(channel, scheduler, allocator, true, listener, ServerTransport.UDP));
         ConnectedSockets sockets = null;
         if (icmp.supported()) {
-            sockets = new ConnectedSockets(channel, channelFactory, allocator, icmp, transactions);
+            sockets = new ConnectedSockets(channel, channelFactory, allocator, icmp, transactions, scheduler);
             if (sockets.enable()) {
                 transactions.router(sockets);
             } else {

@@ -12,13 +12,17 @@ import io.iceflux.netty.stun.StunClass;
 import io.iceflux.netty.stun.StunEncodeOptions;
 import io.iceflux.netty.stun.StunMessage;
 import io.iceflux.netty.stun.StunMethod;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ReflectiveChannelFactory;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,21 +98,68 @@ class ConnectedSocketsTest {
             // the server saw the host socket's own address and port: the base of the host candidate
             assertThat(answer.attribute(StunAttribute.XorMappedAddress.class).orElseThrow().address())
                     .isEqualTo(t.localAddress());
-            List<Channel> connected = t.connectedSockets();
-            assertThat(connected).hasSize(3).allSatisfy(c -> {
+            // within the grace after their last request ended, the three connected sockets are all still open
+            assertThat(t.connectedSockets()).hasSize(3).allSatisfy(c -> assertThat(c.isOpen()).isTrue());
+            // then a connected socket lives while a request to its server is pending: only the silent server's is left
+            frozen.advanceTimeBy(ConnectedSockets.IDLE_GRACE);
+            List<Channel> connected = awaitConnected(t, 1);
+            assertThat(connected).singleElement().satisfies(c -> {
                 assertThat(c.localAddress()).isEqualTo(t.localAddress());
+                assertThat(c.remoteAddress()).isEqualTo(silent.getLocalSocketAddress());
                 assertThat(c.isOpen()).isTrue();
             });
-            assertThat(connected).extracting(Channel::remoteAddress).containsExactlyInAnyOrder(
-                    silent.getLocalSocketAddress(), closed, server.address());
-            toSilent.cancel(true);
             t.close().block(WAIT);
             // closing the transport closed every socket connected from its port
             assertThat(connected).noneMatch(Channel::isOpen);
             assertThat(t.connectedSockets()).isEmpty();
+            assertThat(toSilent).isCompletedExceptionally();
         } finally {
             t.close().block(WAIT);
         }
+    }
+
+    @Test
+    void atMostTheLimitIsOpenAndAnEndedRequestGivesItsRoomBack() throws Exception {
+        ChannelTypes types = ChannelTypes.of(LOOPS.client());
+        UdpStunTransport t = (UdpStunTransport) UdpStunTransport.open(LOOPS.client(),
+                new ReflectiveChannelFactory<>(types.datagram()), ByteBufAllocator.DEFAULT, frozen, LOOPBACK,
+                TransportListener.NONE, IcmpErrors.of(types).withLimit(1)).block(WAIT);
+        try {
+            CompletableFuture<StunMessage> toSilent = binding(t, (InetSocketAddress) silent.getLocalSocketAddress());
+            // no room left: this request leaves from the host socket, which hears no ICMP error
+            CompletableFuture<StunMessage> unheard = binding(t, closed);
+            // answered on the host socket (and its ending does not close the silent server's socket)
+            assertThat(binding(t, server.address()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS).messageClass())
+                    .isEqualTo(StunClass.SUCCESS_RESPONSE);
+            assertThat(t.connectedSockets()).extracting(Channel::remoteAddress)
+                    .containsExactly(silent.getLocalSocketAddress());
+            assertThat(unheard).isNotDone();
+
+            toSilent.cancel(true);
+            // the cancel ends the request on the transport's loop: once a task queued after it ran, the grace runs
+            awaitConnected(t, 1).get(0).eventLoop().submit(() -> { }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            frozen.advanceTimeBy(ConnectedSockets.IDLE_GRACE);
+            awaitConnected(t, 0);
+            // the room is back: the next request to the closed port is connected and hears its ICMP error
+            assertThatThrownBy(() -> binding(t, closed).get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .cause().isInstanceOf(StunTransportException.IcmpUnreachable.class);
+            // and that error ends every request pending to that server, the one sent from the host socket too
+            assertThat(unheard).isCompletedExceptionally();
+        } finally {
+            t.close().block(WAIT);
+        }
+    }
+
+    /** The transport's connected sockets once there are {@code count} of them (the closes run on the loop). */
+    private static List<Channel> awaitConnected(UdpStunTransport t, int count) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<Channel> now = t.connectedSockets();
+        while (now.size() != count && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            now = t.connectedSockets();
+        }
+        assertThat(now).hasSize(count);
+        return now;
     }
 
     @Test
