@@ -3,10 +3,12 @@
 # Maven; installs coturn and python3-aioice from Debian when missing):
 #
 #   benchmarks/scale.sh [--runs 200] [--warmup 50] [--turn-n 1,10,100,500,1000] [--stun-n 5000,10000] [--timeout 60]
-#                       [--peer-n 1,100,500,1000] [--rounds 3] [--cold-warmup 1] [--warm-warmup 3000]
+#                       [--peer-n 1,100,500,1000] [--rounds 3] [--cold-warmup 1] [--warm-warmup 3000] [--cold-c1 true]
 #
 # The side-by-side table (--peer-n, --rounds) runs ice4j, aioice (Debian python3-aioice, /usr/bin/python3), IceFlux
-# cold and IceFlux warm at each N, each in its own process against a coturn restarted just before it.
+# cold and IceFlux warm at each N, each in its own process against a coturn restarted just before it; with --cold-c1
+# true (the default) also IceFlux cold in a JVM with -XX:TieredStopAtLevel=1 (a short-lived process's flags), shown
+# beside the default-JVM cold row, which stays issue 13's target.
 # Builds the benchmarks module (no install), sets up its own world -- two network namespaces scale<pid>-cli and
 # scale<pid>-srv joined by a veth pair, coturn with its own config in -srv -- runs ScaleMain in -cli (which forks one
 # JVM per measurement), writes benchmarks/RESULTS-scale.md, benchmarks/scale-wall.png and benchmarks/scale-threads.png,

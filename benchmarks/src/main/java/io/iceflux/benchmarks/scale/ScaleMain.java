@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * {@code timeout} (seconds one scale run may take, default 60), {@code logs} (directory for worker stderr);
  * for the side-by-side comparison ({@link PeerComparison}): {@code peer-n} (default {@code 1,100,500,1000}; empty
  * skips it), {@code rounds} (default 3), {@code cold-warmup} (default 1), {@code warm-warmup} (default 3000),
+ * {@code cold-c1} (default {@code true}: also run IceFlux cold in a JVM with {@code -XX:TieredStopAtLevel=1}, shown
+ * beside the default-JVM cold row, which stays the issue's target),
  * {@code aioice} (the path of {@code aioice_worker.py}; without it aioice is not run), {@code python} (default
  * {@code /usr/bin/python3}, where Debian's {@code python3-aioice} is), {@code restart-server} (a shell command run
  * before every side-by-side measurement that restarts coturn and returns once it listens; without it the same
@@ -147,12 +149,14 @@ public final class ScaleMain {
         for (int n : ints(options.getOrDefault("peer-n", "1,100,500,1000"))) {
             for (int round = 1; round <= rounds; round++) {
                 for (PeerComparison.Contender c : PeerComparison.Contender.values()) {
-                    if (c == PeerComparison.Contender.AIOICE && !options.containsKey("aioice")) {
+                    if (c == PeerComparison.Contender.AIOICE && !options.containsKey("aioice")
+                            || c == PeerComparison.Contender.ICEFLUX_COLD_C1
+                            && !Boolean.parseBoolean(options.getOrDefault("cold-c1", "true"))) {
                         continue;
                     }
                     restartServer();
                     int warmup = PeerComparison.warmup(c, coldWarmup, warmWarmup);
-                    ScaleResult r = scaleRun(server, c.worker(), Scenario.TURN, n, timeout, warmup);
+                    ScaleResult r = scaleRun(server, c.worker(), Scenario.TURN, n, timeout, warmup, c.jvmOptions());
                     System.err.printf("  (%s, round %d)%n", c.title(), round);
                     runs.add(new PeerComparison.Run(c, n, round, r));
                 }
@@ -187,8 +191,13 @@ public final class ScaleMain {
 
     private ScaleResult scaleRun(List<String> server, String impl, Scenario scenario, int n, int timeout,
             int warmup) {
+        return scaleRun(server, impl, scenario, n, timeout, warmup, List.of());
+    }
+
+    private ScaleResult scaleRun(List<String> server, String impl, Scenario scenario, int n, int timeout,
+            int warmup, List<String> jvmOptions) {
         List<String> lines = fork(args(server, "mode=scale", "impl=" + impl, "scenario=" + scenario.id(), "n=" + n,
-                "timeout=" + timeout, "warmup=" + warmup), timeout + 180);
+                "timeout=" + timeout, "warmup=" + warmup), timeout + 180, jvmOptions);
         for (String line : lines) {
             ScaleResult r = ScaleResult.parse(line);
             if (r != null) {
@@ -217,6 +226,11 @@ public final class ScaleMain {
      * happened.
      */
     private List<String> fork(List<String> workerArgs, int timeoutSeconds) {
+        return fork(workerArgs, timeoutSeconds, List.of());
+    }
+
+    /** {@link #fork(List, int)} with JVM options on top of {@link #WORKER_JVM} (ignored for aioice). */
+    private List<String> fork(List<String> workerArgs, int timeoutSeconds, List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         if (workerArgs.contains("impl=aioice")) {
             command.add(options.getOrDefault("python", "/usr/bin/python3"));
@@ -224,6 +238,7 @@ public final class ScaleMain {
         } else {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(WORKER_JVM);
+            command.addAll(jvmOptions);
             command.addAll(Arrays.asList(Ice4jRunner.SYSTEM_PROPERTIES));
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
@@ -233,7 +248,8 @@ public final class ScaleMain {
         Path log = logs.resolve("worker-" + (++workerCount) + ".log");
         List<String> lines = new ArrayList<>();
         try {
-            Files.writeString(log, "worker " + workerArgs.stream().filter(a -> !a.startsWith("pass="))
+            Files.writeString(log, "worker " + (jvmOptions.isEmpty() ? "" : String.join(" ", jvmOptions) + " ")
+                    + workerArgs.stream().filter(a -> !a.startsWith("pass="))
                     .collect(java.util.stream.Collectors.joining(" ")) + "\n");
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
