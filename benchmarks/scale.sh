@@ -57,7 +57,13 @@ if [[ "${SCALE_SKIP_BUILD:-0}" != 1 ]]; then
 fi
 CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/scale-classpath.txt")"
 
-# Many sockets at once (10,000 gatherings, coturn's relays).
+# Many sockets at once: 10,000 STUN gatherings hold two UDP sockets each (the host socket and, for ICMP fast failure,
+# one connected to the server), and coturn its relays. A machine's hard limit can be below that (20,000 here made the
+# N = 10,000 worker fail with "Too many open files" and hang): as root, raise it up to fs.nr_open first.
+want=$(( $(cat /proc/sys/fs/nr_open 2>/dev/null || echo 1048576) < 1048576 ? $(cat /proc/sys/fs/nr_open) : 1048576 ))
+if [[ $(ulimit -Hn) != unlimited && $(ulimit -Hn) -lt $want ]]; then
+  ulimit -Hn "$want" 2>/dev/null || echo "scale.sh: cannot raise the open-file limit above $(ulimit -Hn)" >&2
+fi
 ulimit -n "$(ulimit -Hn)"
 
 ip netns add "$CLI"
