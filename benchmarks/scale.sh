@@ -3,10 +3,12 @@
 # Maven; installs coturn and python3-aioice from Debian when missing):
 #
 #   benchmarks/scale.sh [--runs 200] [--warmup 50] [--turn-n 1,10,100,500,1000] [--stun-n 5000,10000] [--timeout 60]
-#                       [--peer-n 1,100,500,1000] [--rounds 3] [--cold-warmup 1] [--warm-warmup 3000]
+#                       [--peer-n 1,100,500,1000] [--rounds 3] [--cold-warmup 1] [--warm-warmup 3000] [--cold-c1 true]
 #
 # The side-by-side table (--peer-n, --rounds) runs ice4j, aioice (Debian python3-aioice, /usr/bin/python3), IceFlux
-# cold and IceFlux warm at each N, each in its own process against a coturn restarted just before it.
+# cold and IceFlux warm at each N, each in its own process against a coturn restarted just before it; with --cold-c1
+# true (the default) also IceFlux cold in a JVM with -XX:TieredStopAtLevel=1 (a short-lived process's flags), shown
+# beside the default-JVM cold row, which stays issue 13's target.
 # Builds the benchmarks module (no install), sets up its own world -- two network namespaces scale<pid>-cli and
 # scale<pid>-srv joined by a veth pair, coturn with its own config in -srv -- runs ScaleMain in -cli (which forks one
 # JVM per measurement), writes benchmarks/RESULTS-scale.md, benchmarks/scale-wall.png and benchmarks/scale-threads.png,
@@ -55,7 +57,13 @@ if [[ "${SCALE_SKIP_BUILD:-0}" != 1 ]]; then
 fi
 CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/scale-classpath.txt")"
 
-# Many sockets at once (10,000 gatherings, coturn's relays).
+# Many sockets at once: 10,000 STUN gatherings hold two UDP sockets each (the host socket and, for ICMP fast failure,
+# one connected to the server), and coturn its relays. A machine's hard limit can be below that (20,000 here made the
+# N = 10,000 worker fail with "Too many open files" and hang): as root, raise it up to fs.nr_open first.
+want=$(( $(cat /proc/sys/fs/nr_open 2>/dev/null || echo 1048576) < 1048576 ? $(cat /proc/sys/fs/nr_open) : 1048576 ))
+if [[ $(ulimit -Hn) != unlimited && $(ulimit -Hn) -lt $want ]]; then
+  ulimit -Hn "$want" 2>/dev/null || echo "scale.sh: cannot raise the open-file limit above $(ulimit -Hn)" >&2
+fi
 ulimit -n "$(ulimit -Hn)"
 
 ip netns add "$CLI"

@@ -34,10 +34,20 @@ final class IcefluxRunner implements Runner {
 
     private final Target target;
     private final int threads;
+    private final boolean icmpFastFailure;
 
     IcefluxRunner(Target target, int threads) {
+        this(target, threads, true);
+    }
+
+    /**
+     * @param icmpFastFailure the gatherer's {@link NettyIceGatherer.Builder#icmpFastFailure(boolean)} (default
+     *                        {@code true}; {@code false} saves the connected socket, one file descriptor per gathering)
+     */
+    IcefluxRunner(Target target, int threads, boolean icmpFastFailure) {
         this.target = target;
         this.threads = threads;
+        this.icmpFastFailure = icmpFastFailure;
     }
 
     /** The configuration of one gathering: a STUN URL, or one UDP TURN URL (whose Binding gives the srflx). */
@@ -172,7 +182,7 @@ final class IcefluxRunner implements Runner {
     }
 
     private NettyIceGatherer gatherer() {
-        return NettyIceGatherer.builder().threads(threads).build();
+        return NettyIceGatherer.builder().threads(threads).icmpFastFailure(icmpFastFailure).build();
     }
 
     private static int flags(IceEvent event) {

@@ -9,7 +9,8 @@ import java.util.function.ToLongFunction;
 /**
  * The side-by-side part of the harness: at each N, in each round, ice4j, aioice, IceFlux cold and IceFlux warm each run
  * N concurrent STUN + TURN/UDP gatherings in a process of their own against a freshly started coturn; a cell is the
- * median over the rounds.
+ * median over the rounds. An extra contender, IceFlux cold with C1 only ({@code -XX:TieredStopAtLevel=1}, what a
+ * short-lived process would use), is shown beside the cold one; the issue's cold target is the default-JVM one.
  */
 final class PeerComparison {
 
@@ -21,15 +22,22 @@ final class PeerComparison {
         AIOICE("aioice", "aioice"),
         /** IceFlux in a fresh JVM after one warm-up gathering, as aioice gets. */
         ICEFLUX_COLD("IceFlux cold", IcefluxRunner.NAME),
+        /**
+         * IceFlux cold in a JVM without C2 ({@code -XX:TieredStopAtLevel=1}), as a short-lived process (the probe's
+         * launcher) runs: additional information, not the issue's cold target.
+         */
+        ICEFLUX_COLD_C1("IceFlux cold, C1 only", IcefluxRunner.NAME, "-XX:TieredStopAtLevel=1"),
         /** IceFlux after thousands of warm-up gatherings: a long-running application. */
         ICEFLUX_WARM("IceFlux warm", IcefluxRunner.NAME);
 
         private final String title;
         private final String worker;
+        private final List<String> jvmOptions;
 
-        Contender(String title, String worker) {
+        Contender(String title, String worker, String... jvmOptions) {
             this.title = title;
             this.worker = worker;
+            this.jvmOptions = List.of(jvmOptions);
         }
 
         /** The column heading. */
@@ -40,6 +48,11 @@ final class PeerComparison {
         /** The {@code impl=} of the worker that runs it. */
         String worker() {
             return worker;
+        }
+
+        /** JVM options the worker gets on top of the harness's own (empty for most). */
+        List<String> jvmOptions() {
+            return jvmOptions;
         }
     }
 
@@ -88,6 +101,16 @@ final class PeerComparison {
         return bad == 0 ? "" : bad + " of " + all.size();
     }
 
+    /** The number of rounds (the highest round measured). */
+    int rounds() {
+        return runs.stream().mapToInt(Run::round).max().orElse(0);
+    }
+
+    /** Whether the contender ran at all. */
+    boolean measured(Contender c) {
+        return runs.stream().anyMatch(r -> r.contender() == c);
+    }
+
     /** Whether anything was measured. */
     boolean isEmpty() {
         return runs.isEmpty();
@@ -108,7 +131,7 @@ final class PeerComparison {
         if (runs.isEmpty()) {
             return;
         }
-        int rounds = runs.stream().mapToInt(Run::round).max().orElse(0);
+        int rounds = rounds();
         md.append("## Side by side: ice4j, aioice, IceFlux (STUN + TURN/UDP, median of ").append(rounds)
                 .append(" rounds)\n\n");
         md.append("Each cell is one process per (contender, N, round) against a coturn restarted just before it. "
@@ -116,10 +139,14 @@ final class PeerComparison {
                 .append(String.format(Locale.ROOT, "%,d", warmWarmup)).append(" warm-up gatherings. "
                 + "The ratio is IceFlux's wall time over aioice's (below 1: IceFlux is faster). Medians count only "
                 + "rounds in which every gathering got every candidate; *unclean* says how many did not.\n\n");
-        md.append("| N | ice4j | aioice | IceFlux cold | × aioice | IceFlux warm | × aioice "
-                + "| CPU / gathering: aioice · cold · warm | OS threads: aioice · IceFlux warm "
-                + "| peak RSS: aioice · IceFlux cold · warm | unclean rounds |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+        boolean c1 = measured(Contender.ICEFLUX_COLD_C1);
+        md.append("| N | ice4j | aioice | IceFlux cold | × aioice | IceFlux warm | × aioice ")
+                .append(c1 ? "| IceFlux cold, C1 only (extra) | × aioice " : "")
+                .append("| CPU / gathering: aioice · cold").append(c1 ? " · cold C1" : "").append(" · warm "
+                + "| OS threads: aioice · IceFlux cold · warm "
+                + "| peak RSS: aioice · IceFlux cold · warm "
+                + "| per live gathering: aioice RSS · IceFlux heap cold · warm | unclean rounds |\n")
+                .append("|---|---|---|---|---|---|---|").append(c1 ? "---|---|" : "").append("---|---|---|---|---|\n");
         for (int n : ns()) {
             md.append("| ").append(String.format(Locale.ROOT, "%,d", n))
                     .append(" | ").append(ms(wall(Contender.ICE4J, n)))
@@ -127,18 +154,41 @@ final class PeerComparison {
                     .append(" | ").append(ms(wall(Contender.ICEFLUX_COLD, n)))
                     .append(" | ").append(times(ratioToAioice(Contender.ICEFLUX_COLD, n)))
                     .append(" | ").append(ms(wall(Contender.ICEFLUX_WARM, n)))
-                    .append(" | ").append(times(ratioToAioice(Contender.ICEFLUX_WARM, n)))
-                    .append(" | ").append(perGathering(Contender.AIOICE, n)).append(" · ")
-                    .append(perGathering(Contender.ICEFLUX_COLD, n)).append(" · ")
-                    .append(perGathering(Contender.ICEFLUX_WARM, n))
+                    .append(" | ").append(times(ratioToAioice(Contender.ICEFLUX_WARM, n)));
+            if (c1) {
+                md.append(" | ").append(ms(wall(Contender.ICEFLUX_COLD_C1, n)))
+                        .append(" | ").append(times(ratioToAioice(Contender.ICEFLUX_COLD_C1, n)));
+            }
+            md.append(" | ").append(perGathering(Contender.AIOICE, n)).append(" · ")
+                    .append(perGathering(Contender.ICEFLUX_COLD, n)).append(" · ");
+            if (c1) {
+                md.append(perGathering(Contender.ICEFLUX_COLD_C1, n)).append(" · ");
+            }
+            md.append(perGathering(Contender.ICEFLUX_WARM, n))
                     .append(" | ").append(count(median(Contender.AIOICE, n, ScaleResult::peakOsThreads)))
+                    .append(" · ").append(count(median(Contender.ICEFLUX_COLD, n, ScaleResult::peakOsThreads)))
                     .append(" · ").append(count(median(Contender.ICEFLUX_WARM, n, ScaleResult::peakOsThreads)))
                     .append(" | ").append(mb(median(Contender.AIOICE, n, ScaleResult::peakRssBytes)))
                     .append(" · ").append(mb(median(Contender.ICEFLUX_COLD, n, ScaleResult::peakRssBytes)))
                     .append(" · ").append(mb(median(Contender.ICEFLUX_WARM, n, ScaleResult::peakRssBytes)))
+                    .append(" | ").append(kb(median(Contender.AIOICE, n, PeerComparison::rssGrowthPerGathering)))
+                    .append(" · ").append(kb(median(Contender.ICEFLUX_COLD, n,
+                            ScaleResult::retainedBytesPerGathering)))
+                    .append(" · ").append(kb(median(Contender.ICEFLUX_WARM, n,
+                            ScaleResult::retainedBytesPerGathering)))
                     .append(" | ").append(uncleanCell(n)).append(" |\n");
         }
         md.append('\n');
+        md.append("*Per live gathering*: aioice, how much its RSS grew from before the N gatherings to when all N "
+                + "were done and still open (Python has no heap figure like the JVM's); IceFlux, the heap still "
+                + "reachable per live gathering after full GCs (session mode, sockets, allocation and refresh timer "
+                + "held). Not the same measure: RSS also holds the allocator's and the interpreter's growth.");
+        if (c1) {
+            md.append(" *IceFlux cold, C1 only*: the cold worker with `-XX:TieredStopAtLevel=1` added (no C2, as the "
+                    + "probe's launcher runs a short-lived process); additional information: the issue's cold target "
+                    + "is the default-JVM cold column.");
+        }
+        md.append("\n\n");
     }
 
     private String uncleanCell(int n) {
@@ -167,6 +217,17 @@ final class PeerComparison {
 
     private static String count(Optional<Long> v) {
         return v.map(x -> String.format(Locale.ROOT, "%,d", x)).orElse("-");
+    }
+
+    /** aioice's RSS growth per live gathering, from its note ("RSS grew B bytes per live gathering"), or -1. */
+    static long rssGrowthPerGathering(ScaleResult r) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("RSS grew (-?\\d+) bytes per live gathering")
+                .matcher(r.note());
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static String kb(Optional<Long> bytes) {
+        return bytes.map(b -> String.format(Locale.ROOT, "%,.1f KB", b / 1024.0)).orElse("-");
     }
 
     private static String mb(Optional<Long> bytes) {

@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * {@code timeout} (seconds one scale run may take, default 60), {@code logs} (directory for worker stderr);
  * for the side-by-side comparison ({@link PeerComparison}): {@code peer-n} (default {@code 1,100,500,1000}; empty
  * skips it), {@code rounds} (default 3), {@code cold-warmup} (default 1), {@code warm-warmup} (default 3000),
+ * {@code cold-c1} (default {@code true}: also run IceFlux cold in a JVM with {@code -XX:TieredStopAtLevel=1}, shown
+ * beside the default-JVM cold row, which stays the issue's target),
  * {@code aioice} (the path of {@code aioice_worker.py}; without it aioice is not run), {@code python} (default
  * {@code /usr/bin/python3}, where Debian's {@code python3-aioice} is), {@code restart-server} (a shell command run
  * before every side-by-side measurement that restarts coturn and returns once it listens; without it the same
@@ -147,12 +149,14 @@ public final class ScaleMain {
         for (int n : ints(options.getOrDefault("peer-n", "1,100,500,1000"))) {
             for (int round = 1; round <= rounds; round++) {
                 for (PeerComparison.Contender c : PeerComparison.Contender.values()) {
-                    if (c == PeerComparison.Contender.AIOICE && !options.containsKey("aioice")) {
+                    if (c == PeerComparison.Contender.AIOICE && !options.containsKey("aioice")
+                            || c == PeerComparison.Contender.ICEFLUX_COLD_C1
+                            && !Boolean.parseBoolean(options.getOrDefault("cold-c1", "true"))) {
                         continue;
                     }
                     restartServer();
                     int warmup = PeerComparison.warmup(c, coldWarmup, warmWarmup);
-                    ScaleResult r = scaleRun(server, c.worker(), Scenario.TURN, n, timeout, warmup);
+                    ScaleResult r = scaleRun(server, c.worker(), Scenario.TURN, n, timeout, warmup, c.jvmOptions());
                     System.err.printf("  (%s, round %d)%n", c.title(), round);
                     runs.add(new PeerComparison.Run(c, n, round, r));
                 }
@@ -187,11 +191,30 @@ public final class ScaleMain {
 
     private ScaleResult scaleRun(List<String> server, String impl, Scenario scenario, int n, int timeout,
             int warmup) {
-        List<String> lines = fork(args(server, "mode=scale", "impl=" + impl, "scenario=" + scenario.id(), "n=" + n,
-                "timeout=" + timeout, "warmup=" + warmup), timeout + 180);
+        return scaleRun(server, impl, scenario, n, timeout, warmup, List.of());
+    }
+
+    private ScaleResult scaleRun(List<String> server, String impl, Scenario scenario, int n, int timeout,
+            int warmup, List<String> jvmOptions) {
+        List<String> workerArgs = args(server, "mode=scale", "impl=" + impl, "scenario=" + scenario.id(), "n=" + n,
+                "timeout=" + timeout, "warmup=" + warmup);
+        String icmpNote = "";
+        long limit = openFileLimit();
+        if (impl.equals(IcefluxRunner.NAME) && limit > 0 && fileDescriptors(n) > limit) {
+            // With ICMP fast failure every live gathering holds two UDP sockets (its host socket and one connected to
+            // the server); when the process may not open that many, the row runs without the connected socket and
+            // says so, rather than failing on "Too many open files".
+            workerArgs.add("icmp=false");
+            icmpNote = "icmpFastFailure(false): 2 sockets per gathering would exceed the open-file limit of "
+                    + limit;
+        }
+        List<String> lines = fork(workerArgs, timeout + 180, jvmOptions);
         for (String line : lines) {
             ScaleResult r = ScaleResult.parse(line);
             if (r != null) {
+                if (!icmpNote.isEmpty()) {
+                    r = r.withNote(r.note().isEmpty() ? icmpNote : icmpNote + "; " + r.note());
+                }
                 System.err.printf("%-8s %-4s N=%-6d wall %8.1f ms  p50 %8.1f ms  failures %d  threads %d/%d%n",
                         impl, scenario.id(), n, r.wallNanos() / 1e6, r.p50Nanos() / 1e6, r.failures(),
                         r.peakJavaThreads(), r.peakOsThreads());
@@ -206,6 +229,26 @@ public final class ScaleMain {
         return ScaleResult.crashed(impl, scenario, n, note);
     }
 
+    /** File descriptors N gatherings with ICMP fast failure need at most: two sockets each, plus the JVM's own. */
+    static long fileDescriptors(int n) {
+        return 2L * n + 512;
+    }
+
+    /** This process's soft limit of open files (its workers inherit it), or -1 if unknown or unlimited. */
+    static long openFileLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     private static List<String> args(List<String> server, String... more) {
         List<String> all = new ArrayList<>(server);
         all.addAll(Arrays.asList(more));
@@ -217,6 +260,11 @@ public final class ScaleMain {
      * happened.
      */
     private List<String> fork(List<String> workerArgs, int timeoutSeconds) {
+        return fork(workerArgs, timeoutSeconds, List.of());
+    }
+
+    /** {@link #fork(List, int)} with JVM options on top of {@link #WORKER_JVM} (ignored for aioice). */
+    private List<String> fork(List<String> workerArgs, int timeoutSeconds, List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         if (workerArgs.contains("impl=aioice")) {
             command.add(options.getOrDefault("python", "/usr/bin/python3"));
@@ -224,6 +272,7 @@ public final class ScaleMain {
         } else {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(WORKER_JVM);
+            command.addAll(jvmOptions);
             command.addAll(Arrays.asList(Ice4jRunner.SYSTEM_PROPERTIES));
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
@@ -233,7 +282,8 @@ public final class ScaleMain {
         Path log = logs.resolve("worker-" + (++workerCount) + ".log");
         List<String> lines = new ArrayList<>();
         try {
-            Files.writeString(log, "worker " + workerArgs.stream().filter(a -> !a.startsWith("pass="))
+            Files.writeString(log, "worker " + (jvmOptions.isEmpty() ? "" : String.join(" ", jvmOptions) + " ")
+                    + workerArgs.stream().filter(a -> !a.startsWith("pass="))
                     .collect(java.util.stream.Collectors.joining(" ")) + "\n");
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();

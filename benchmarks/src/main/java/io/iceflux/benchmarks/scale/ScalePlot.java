@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** A log-log line chart drawn with Java2D (no charting dependency): one series per implementation and scenario. */
+/**
+ * A log-log line chart drawn with Java2D (no charting dependency): one series per implementation and scenario, with
+ * round markers (the harness's own rows) or square ones (the side-by-side medians), and a legend on the right.
+ */
 final class ScalePlot {
 
     private static final int WIDTH = 900;
@@ -33,8 +36,14 @@ final class ScalePlot {
      * @param dashed dashed line
      * @param points (x, y) or (x, y, failed) with both positive; failed != 0 draws a hollow marker; points with
      *               y <= 0 are skipped
+     * @param square square markers instead of round ones
      */
-    record Series(String name, Color color, boolean dashed, List<double[]> points) {
+    record Series(String name, Color color, boolean dashed, List<double[]> points, boolean square) {
+
+        /** A series with round markers. */
+        Series(String name, Color color, boolean dashed, List<double[]> points) {
+            this(name, color, dashed, points, false);
+        }
     }
 
     /**
@@ -55,6 +64,16 @@ final class ScalePlot {
      * @throws UncheckedIOException if the file cannot be written
      */
     static void draw(Path file, String title, String yLabel, List<Series> series, List<Reference> references) {
+        draw(file, title, yLabel, series, references, List.of());
+    }
+
+    /**
+     * Draw the chart into a PNG file, with lines of text under the legend (what the marker shapes mean).
+     *
+     * @throws UncheckedIOException if the file cannot be written
+     */
+    static void draw(Path file, String title, String yLabel, List<Series> series, List<Reference> references,
+            List<String> notes) {
         double xMin = 1;
         double xMax = 10_000;
         double yMin = Double.MAX_VALUE;
@@ -155,27 +174,22 @@ final class ScalePlot {
                     if (prev != null) {
                         g.draw(new Line2D.Double(x.pixel(prev[0]), y.pixel(prev[1]), px, py));
                     }
-                    if (p.length > 2 && p[2] != 0) {
-                        Stroke line = g.getStroke();
-                        g.setStroke(new BasicStroke(2f));
-                        g.setColor(Color.WHITE);
-                        g.fillOval(px - 5, py - 5, 10, 10);
-                        g.setColor(s.color());
-                        g.drawOval(px - 5, py - 5, 10, 10);
-                        g.setStroke(line);
-                    } else {
-                        g.fillOval(px - 4, py - 4, 8, 8);
-                    }
+                    marker(g, s, px, py, p.length > 2 && p[2] != 0);
                     prev = p;
                 }
                 g.drawLine(LEFT + plotW + 15, legendY, LEFT + plotW + 45, legendY);
                 g.setStroke(solid);
+                marker(g, s, LEFT + plotW + 30, legendY, false);
                 g.drawString(s.name(), LEFT + plotW + 52, legendY + 4);
                 legendY += 22;
             }
             g.setColor(Color.DARK_GRAY);
             g.drawOval(LEFT + plotW + 25, legendY - 5, 10, 10);
             g.drawString("failures or timeout", LEFT + plotW + 52, legendY + 4);
+            for (String note : notes) {
+                legendY += 20;
+                g.drawString(note, LEFT + plotW + 15, legendY + 4);
+            }
         } finally {
             g.dispose();
         }
@@ -183,6 +197,34 @@ final class ScalePlot {
             ImageIO.write(image, "png", file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** A round or square marker centred on (px, py); hollow for a row with failures. */
+    private static void marker(Graphics2D g, Series s, int px, int py, boolean hollow) {
+        Stroke line = g.getStroke();
+        if (hollow) {
+            g.setStroke(new BasicStroke(2f));
+            g.setColor(Color.WHITE);
+            fill(g, s.square(), px - 5, py - 5, 10);
+            g.setColor(s.color());
+            if (s.square()) {
+                g.drawRect(px - 5, py - 5, 10, 10);
+            } else {
+                g.drawOval(px - 5, py - 5, 10, 10);
+            }
+            g.setStroke(line);
+        } else {
+            g.setColor(s.color());
+            fill(g, s.square(), px - 4, py - 4, 8);
+        }
+    }
+
+    private static void fill(Graphics2D g, boolean square, int x, int y, int size) {
+        if (square) {
+            g.fillRect(x, y, size, size);
+        } else {
+            g.fillOval(x, y, size, size);
         }
     }
 

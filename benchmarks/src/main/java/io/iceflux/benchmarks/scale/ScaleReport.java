@@ -46,7 +46,10 @@ final class ScaleReport {
         md.append("- Command: `").append(options.getOrDefault("command", "benchmarks/scale.sh")).append("`\n");
         md.append("- Date: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append('\n');
         md.append("- Cores (nproc): ").append(cores).append('\n');
-        md.append("- Worker JVM options (both implementations): `").append(String.join(" ", jvm)).append("`\n");
+        md.append("- Worker JVM options (both implementations): `").append(String.join(" ", jvm)).append("`")
+                .append(peers.measured(PeerComparison.Contender.ICEFLUX_COLD_C1)
+                        ? "; the side by side's *IceFlux cold, C1 only* adds `-XX:TieredStopAtLevel=1`" : "")
+                .append('\n');
         md.append("- ice4j: `org.jitsi:ice4j:3.2-15-g6da2b08`, options `")
                 .append(String.join(" ", Ice4jRunner.SYSTEM_PROPERTIES)).append("`\n\n");
         String env = options.get("env");
@@ -194,7 +197,9 @@ final class ScaleReport {
         find(IcefluxRunner.NAME, Scenario.STUN, 10_000).ifPresent(o -> {
             int least = scale.stream().filter(r -> r.implementation().equals(IcefluxRunner.NAME))
                     .mapToInt(ScaleResult::peakJavaThreads).filter(t -> t > 0).min().orElse(-1);
-            target(md, "N = 10,000 STUN: no failures", o.failures() + " failures, " + o.completed() + " completed",
+            target(md, "N = 10,000 STUN: no failures", o.failures() + " failures, " + o.completed() + " completed"
+                    + (o.note().startsWith("icmpFastFailure(false)")
+                            ? " (ICMP fast failure off: 2 sockets per gathering exceed the open-file limit)" : ""),
                     o.clean());
             target(md, "N = 10,000 STUN: no growth in threads", o.peakJavaThreads() + " Java threads at 10,000 vs "
                     + least + " at the smallest N", o.peakJavaThreads() > 0 && o.peakJavaThreads() <= least);
@@ -233,33 +238,58 @@ final class ScaleReport {
                 .append(" |\n");
     }
 
-    /** Draw {@code scale-wall.png} and {@code scale-threads.png} into {@code dir}. */
+    /**
+     * Draw {@code scale-wall.png} and {@code scale-threads.png} into {@code dir}: the harness's own rows (round
+     * markers) and, when the side by side ran, its medians (square markers) for ice4j, aioice and IceFlux cold, cold
+     * with C1 only and warm.
+     */
     void plots(Path dir) {
         int threadBudget = 2 * cores + 8;
+        List<String> notes = peers.isEmpty() ? List.of()
+                : List.of("round: harness rows, " + options.getOrDefault("scale-warmup", "200") + " warm-ups",
+                        "square: side by side, median of " + rounds(),
+                        "  (cold: 1 warm-up, warm: " + options.getOrDefault("warm-warmup", "3000") + ")");
         ScalePlot.draw(dir.resolve("scale-wall.png"), "Wall time of N concurrent gatherings (" + cores + " cores)",
-                "wall time, ms", withPeers(withBurst(series(r -> r.wallNanos() / 1e6))), List.of());
-        ScalePlot.draw(dir.resolve("scale-threads.png"), "Peak Java threads of N concurrent gatherings",
-                "peak Java threads", series(r -> r.peakJavaThreads()),
-                List.of(new ScalePlot.Reference("2 x cores + 8 = " + threadBudget, threadBudget)));
+                "wall time, ms", withPeers(withBurst(series(r -> r.wallNanos() / 1e6)),
+                        (c, n) -> peers.wall(c, n).map(w -> w / 1e6)), List.of(), notes);
+        List<String> threadNotes = peers.isEmpty() ? List.of("Java threads")
+                : List.of("round: harness rows, Java threads", "square: side by side, OS threads",
+                        "  (JVM's GC/JIT threads included),", "  median of " + rounds());
+        ScalePlot.draw(dir.resolve("scale-threads.png"), peers.isEmpty()
+                        ? "Peak Java threads of N concurrent gatherings" : "Peak threads of N concurrent gatherings",
+                peers.isEmpty() ? "peak Java threads" : "peak threads",
+                withPeers(series(r -> r.peakJavaThreads()),
+                        (c, n) -> peers.median(c, n, ScaleResult::peakOsThreads).map(Long::doubleValue)),
+                List.of(new ScalePlot.Reference("2 x cores + 8 = " + threadBudget, threadBudget)), threadNotes);
     }
 
-    /** The side-by-side medians of aioice and of IceFlux cold and warm, when they were measured. */
-    private List<ScalePlot.Series> withPeers(List<ScalePlot.Series> series) {
+    private int rounds() {
+        return peers.rounds();
+    }
+
+    /**
+     * The side-by-side medians of ice4j, aioice and IceFlux cold, cold with C1 only and warm, when they were
+     * measured, as square-marked series; {@code value} gives a contender's median at N in the plot's unit.
+     */
+    private List<ScalePlot.Series> withPeers(List<ScalePlot.Series> series,
+            java.util.function.BiFunction<PeerComparison.Contender, Integer, Optional<Double>> value) {
         List<ScalePlot.Series> all = new ArrayList<>(series);
-        for (PeerComparison.Contender c : List.of(PeerComparison.Contender.AIOICE,
-                PeerComparison.Contender.ICEFLUX_COLD, PeerComparison.Contender.ICEFLUX_WARM)) {
+        for (PeerComparison.Contender c : List.of(PeerComparison.Contender.ICE4J, PeerComparison.Contender.AIOICE,
+                PeerComparison.Contender.ICEFLUX_COLD, PeerComparison.Contender.ICEFLUX_COLD_C1,
+                PeerComparison.Contender.ICEFLUX_WARM)) {
             List<double[]> points = new ArrayList<>();
             for (int n : peers.ns()) {
-                peers.wall(c, n).ifPresent(w -> points.add(new double[] {n, w / 1e6}));
+                value.apply(c, n).ifPresent(v -> points.add(new double[] {n, v}));
             }
             if (!points.isEmpty()) {
                 Color color = switch (c) {
+                    case ICE4J -> new Color(230, 159, 0);
                     case AIOICE -> new Color(0, 158, 115);
                     case ICEFLUX_COLD -> new Color(86, 180, 233);
-                    default -> new Color(0, 114, 178);
+                    case ICEFLUX_COLD_C1 -> new Color(204, 121, 167);
+                    case ICEFLUX_WARM -> new Color(0, 70, 140);
                 };
-                all.add(new ScalePlot.Series(c.title() + " STUN+TURN (median)", color,
-                        c != PeerComparison.Contender.ICEFLUX_WARM, points));
+                all.add(new ScalePlot.Series(c.title(), color, false, points, true));
             }
         }
         return all;

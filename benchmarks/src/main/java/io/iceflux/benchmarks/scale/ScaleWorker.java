@@ -11,7 +11,7 @@ import java.util.Map;
  * result line ({@code SCALE ...} or {@code LATENCY ...}, tab-separated {@code key=value}) on standard output.
  *
  * <pre>
- * ScaleWorker mode=scale impl=iceflux scenario=turn n=500 host=10.77.0.2 port=3478 user=u pass=p
+ * ScaleWorker mode=scale impl=iceflux scenario=turn n=500 host=10.77.0.2 port=3478 user=u pass=p [icmp=false]
  * ScaleWorker mode=latency impl=ice4j scenario=stun runs=200 warmup=50 host=... port=... user=... pass=...
  * ScaleWorker mode=floor exchanges=1,2,3 runs=200 warmup=50 host=... port=...
  * ScaleWorker mode=burst n=1,10,100 rounds=3 host=... port=...
@@ -89,7 +89,8 @@ public final class ScaleWorker {
         String impl = required(o, "impl");
         return switch (impl) {
             case IcefluxRunner.NAME -> new IcefluxRunner(target,
-                    Integer.parseInt(o.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors()))));
+                    Integer.parseInt(o.getOrDefault("threads", String.valueOf(Runtime.getRuntime().availableProcessors()))),
+                    Boolean.parseBoolean(o.getOrDefault("icmp", "true")));
             case Ice4jRunner.NAME -> new Ice4jRunner(target);
             default -> throw new IllegalArgumentException("impl must be iceflux or ice4j, not '" + impl + "'");
         };
