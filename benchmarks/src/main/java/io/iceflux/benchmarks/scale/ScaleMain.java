@@ -196,25 +196,11 @@ public final class ScaleMain {
 
     private ScaleResult scaleRun(List<String> server, String impl, Scenario scenario, int n, int timeout,
             int warmup, List<String> jvmOptions) {
-        List<String> workerArgs = args(server, "mode=scale", "impl=" + impl, "scenario=" + scenario.id(), "n=" + n,
-                "timeout=" + timeout, "warmup=" + warmup);
-        String icmpNote = "";
-        long limit = openFileLimit();
-        if (impl.equals(IcefluxRunner.NAME) && limit > 0 && fileDescriptors(n) > limit) {
-            // With ICMP fast failure every live gathering holds two UDP sockets (its host socket and one connected to
-            // the server); when the process may not open that many, the row runs without the connected socket and
-            // says so, rather than failing on "Too many open files".
-            workerArgs.add("icmp=false");
-            icmpNote = "icmpFastFailure(false): 2 sockets per gathering would exceed the open-file limit of "
-                    + limit;
-        }
-        List<String> lines = fork(workerArgs, timeout + 180, jvmOptions);
+        List<String> lines = fork(args(server, "mode=scale", "impl=" + impl, "scenario=" + scenario.id(), "n=" + n,
+                "timeout=" + timeout, "warmup=" + warmup), timeout + 180, jvmOptions);
         for (String line : lines) {
             ScaleResult r = ScaleResult.parse(line);
             if (r != null) {
-                if (!icmpNote.isEmpty()) {
-                    r = r.withNote(r.note().isEmpty() ? icmpNote : icmpNote + "; " + r.note());
-                }
                 System.err.printf("%-8s %-4s N=%-6d wall %8.1f ms  p50 %8.1f ms  failures %d  threads %d/%d%n",
                         impl, scenario.id(), n, r.wallNanos() / 1e6, r.p50Nanos() / 1e6, r.failures(),
                         r.peakJavaThreads(), r.peakOsThreads());
@@ -227,26 +213,6 @@ public final class ScaleMain {
         }
         System.err.printf("%-8s %-4s N=%-6d FAILED: %s%n", impl, scenario.id(), n, note);
         return ScaleResult.crashed(impl, scenario, n, note);
-    }
-
-    /** File descriptors N gatherings with ICMP fast failure need at most: two sockets each, plus the JVM's own. */
-    static long fileDescriptors(int n) {
-        return 2L * n + 512;
-    }
-
-    /** This process's soft limit of open files (its workers inherit it), or -1 if unknown or unlimited. */
-    static long openFileLimit() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
-                    return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
     }
 
     private static List<String> args(List<String> server, String... more) {

@@ -197,9 +197,7 @@ final class ScaleReport {
         find(IcefluxRunner.NAME, Scenario.STUN, 10_000).ifPresent(o -> {
             int least = scale.stream().filter(r -> r.implementation().equals(IcefluxRunner.NAME))
                     .mapToInt(ScaleResult::peakJavaThreads).filter(t -> t > 0).min().orElse(-1);
-            target(md, "N = 10,000 STUN: no failures", o.failures() + " failures, " + o.completed() + " completed"
-                    + (o.note().startsWith("icmpFastFailure(false)")
-                            ? " (ICMP fast failure off: 2 sockets per gathering exceed the open-file limit)" : ""),
+            target(md, "N = 10,000 STUN: no failures", o.failures() + " failures, " + o.completed() + " completed",
                     o.clean());
             target(md, "N = 10,000 STUN: no growth in threads", o.peakJavaThreads() + " Java threads at 10,000 vs "
                     + least + " at the smallest N", o.peakJavaThreads() > 0 && o.peakJavaThreads() <= least);

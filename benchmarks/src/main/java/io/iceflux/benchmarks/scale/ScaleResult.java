@@ -41,13 +41,6 @@ record ScaleResult(String implementation, Scenario scenario, int n, int complete
                 -1, -1, -1, -1, -1, -1, -1, -1, ProcStatus.loadAverage(), note);
     }
 
-    /** The same result with another note. */
-    ScaleResult withNote(String newNote) {
-        return new ScaleResult(implementation, scenario, n, completed, failures, relayFailures, timedOut, wallNanos,
-                p50Nanos, p99Nanos, startSpreadNanos, cpuNanos, peakOsThreads, peakJavaThreads, javaThreadsBefore,
-                peakHeapBytes, peakRssBytes, retainedBytesPerGathering, loadAverage, newNote);
-    }
-
     /** Whether every gathering finished with every candidate. */
     boolean clean() {
         return !timedOut && failures == 0 && completed == n;
