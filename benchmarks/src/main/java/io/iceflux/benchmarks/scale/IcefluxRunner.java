@@ -12,12 +12,18 @@ import io.iceflux.IceConfiguration;
 import io.iceflux.IceEvent;
 import io.iceflux.IceServer;
 import io.iceflux.netty.NettyIceGatherer;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -100,18 +106,7 @@ final class IcefluxRunner implements Runner {
         Peaks peaks = new Peaks();
         try (NettyIceGatherer gatherer = gatherer()) {
             IceConfiguration config = configuration(scenario);
-            // The warm-up goes through exactly the code that is measured (session mode, the same flatMap and
-            // callbacks), one gathering at a time, so that N = 1 measures a gathering and not the first run of the
-            // measuring code.
-            int fdsIdle = ProcStatus.openFileDescriptors();
-            for (int i = 0; i < warmup; i++) {
-                Concurrent one = new Concurrent(1);
-                Disposable d = one.start(gatherer, config);
-                await(one.done, Duration.ofSeconds(10), null);
-                d.dispose();
-            }
-            // the warm-up's last releases (allocation deletes) end before anything is weighed
-            awaitReleased(fdsIdle);
+            warmUp(gatherer, config, warmup);
             int fdsBefore = ProcStatus.openFileDescriptors();
             long heapBefore = Peaks.usedHeapAfterGc();
             int javaThreadsBefore = Peaks.javaThreadsNow();
@@ -134,6 +129,72 @@ final class IcefluxRunner implements Runner {
     }
 
     /**
+     * Where the time of each of {@code bursts} bursts of {@code n} gatherings goes, after the same sequential warm-up
+     * as {@link #scale}: one line per burst with its wall time, the CPU time of the event loops, of the JIT compiler
+     * threads and of the rest of the process during it, and the JIT's compilation time. Each burst is released (and its
+     * sockets closed) before the next starts. The first burst is what {@code scale} measures; the later ones show how
+     * much of it was the JIT still compiling.
+     */
+    List<String> bursts(Scenario scenario, int n, int warmup, int bursts, Duration timeout) {
+        List<String> lines = new ArrayList<>();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        try (NettyIceGatherer gatherer = gatherer()) {
+            IceConfiguration config = configuration(scenario);
+            warmUp(gatherer, config, warmup);
+            for (int k = 0; k < bursts; k++) {
+                int fdsBefore = ProcStatus.openFileDescriptors();
+                Peaks.usedHeapAfterGc();
+                Map<String, Long> cpu0 = ProcStatus.cpuNanosByThreadGroup();
+                long jit0 = jit.getTotalCompilationTime();
+                Concurrent all = new Concurrent(n);
+                long t0 = System.nanoTime();
+                Disposable running = all.start(gatherer, config);
+                boolean finished = await(all.done, timeout, null);
+                long wall = System.nanoTime() - t0;
+                long jitMillis = jit.getTotalCompilationTime() - jit0;
+                Map<String, Long> cpu1 = ProcStatus.cpuNanosByThreadGroup();
+                int failures = 0;
+                for (int i = 0; i < n; i++) {
+                    if (!succeeded(scenario, all.seen.get(i))) {
+                        failures++;
+                    }
+                }
+                running.dispose();
+                awaitReleased(fdsBefore);
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("impl", NAME);
+                fields.put("scenario", scenario.id());
+                fields.put("n", n);
+                fields.put("burst", k + 1);
+                fields.put("finished", finished);
+                fields.put("failures", failures);
+                fields.put("wallNanos", wall);
+                cpu1.forEach((group, nanos) -> fields.put(group + "CpuNanos", nanos - cpu0.getOrDefault(group, 0L)));
+                fields.put("jitCompileMillis", jitMillis);
+                fields.put("firstError", all.firstError.get() == null ? "" : all.firstError.get());
+                lines.add(Fields.format("BURST", fields));
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * {@code warmup} gatherings one at a time, through exactly the code that is measured (session mode, the same
+     * flatMap and callbacks), so that N = 1 measures a gathering and not the first run of the measuring code; returns
+     * once the last one's releases (allocation deletes) ended, before anything is weighed.
+     */
+    private static void warmUp(NettyIceGatherer gatherer, IceConfiguration config, int warmup) {
+        int fdsIdle = ProcStatus.openFileDescriptors();
+        for (int i = 0; i < warmup; i++) {
+            Concurrent one = new Concurrent(1);
+            Disposable d = one.start(gatherer, config);
+            await(one.done, Duration.ofSeconds(10), null);
+            d.dispose();
+        }
+        awaitReleased(fdsIdle);
+    }
+
+    /**
      * N gatherings subscribed at once through one {@code flatMap}, in session mode (restarts that never come): a
      * gathering stays open, holding its sockets and its allocation, after {@code EndOfCandidates}, so that the live
      * gatherings can be weighed before they are released.
@@ -143,6 +204,8 @@ final class IcefluxRunner implements Runner {
         final long[] ends;
         final AtomicIntegerArray seen;
         final CountDownLatch done;
+        /** The first error seen (a candidate error or the stream's own), or null. */
+        final AtomicReference<String> firstError = new AtomicReference<>();
 
         Concurrent(int n) {
             starts = new long[n];
@@ -157,6 +220,9 @@ final class IcefluxRunner implements Runner {
                         starts[i] = System.nanoTime();
                         return gatherer.gather(config, Flux.never());
                     }).doOnNext(event -> {
+                        if (event instanceof IceEvent.CandidateError error) {
+                            firstError.compareAndSet(null, error.error().toString());
+                        }
                         int f = flags(event);
                         if (event instanceof IceEvent.EndOfCandidates) {
                             ends[i] = System.nanoTime();
@@ -170,6 +236,7 @@ final class IcefluxRunner implements Runner {
                             }
                         }
                     }).onErrorResume(e -> {
+                        firstError.compareAndSet(null, e.toString());
                         int before = seen.getAndUpdate(i, v -> v | ERROR | DONE);
                         if ((before & DONE) == 0) {
                             ends[i] = System.nanoTime();

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -63,6 +65,52 @@ record ProcStatus(int threads, long rssBytes, long hwmBytes) {
         } catch (IOException | UncheckedIOException e) {
             return -1;
         }
+    }
+
+    /**
+     * CPU time (user + system) used so far by this process's threads, summed per group of thread names: {@code io}
+     * (IceFlux's event loops, {@code iceflux-io-*}), {@code jit} (the JIT compiler threads), {@code gc} (the VM thread
+     * and GC threads) and {@code other}. In the kernel's clock ticks (10 ms here), converted to nanoseconds; a thread
+     * that ended is no longer counted.
+     */
+    static Map<String, Long> cpuNanosByThreadGroup() {
+        Map<String, Long> groups = new TreeMap<>();
+        for (String g : List.of("io", "jit", "gc", "other")) {
+            groups.put(g, 0L);
+        }
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String[] fields = stat.substring(close + 2).split(" ");
+                long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                groups.merge(threadGroup(stat.substring(open + 1, close)), ticks * 10_000_000L, Long::sum);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("cannot list /proc/self/task (the harness needs Linux)",
+                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+        return groups;
+    }
+
+    /** The group of a thread by its (kernel, 15 characters at most) name. */
+    static String threadGroup(String name) {
+        if (name.startsWith("iceflux-io")) {
+            return "io";
+        }
+        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            return "jit";
+        }
+        if (name.equals("VM Thread") || name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+            return "gc";
+        }
+        return "other";
     }
 
     private static long kilobytes(String value) {

@@ -12,6 +12,7 @@ import java.util.Map;
  *
  * <pre>
  * ScaleWorker mode=scale impl=iceflux scenario=turn n=500 host=10.77.0.2 port=3478 user=u pass=p [icmp=false]
+ * ScaleWorker mode=bursts impl=iceflux scenario=turn n=500 bursts=5 warmup=3000 host=... port=... user=... pass=...
  * ScaleWorker mode=latency impl=ice4j scenario=stun runs=200 warmup=50 host=... port=... user=... pass=...
  * ScaleWorker mode=floor exchanges=1,2,3 runs=200 warmup=50 host=... port=...
  * ScaleWorker mode=burst n=1,10,100 rounds=3 host=... port=...
@@ -81,7 +82,16 @@ public final class ScaleWorker {
                 return List.of(runner.scale(Scenario.parse(required(o, "scenario")),
                         Integer.parseInt(required(o, "n")), warmup, timeout).toLine());
             }
-            default -> throw new IllegalArgumentException("mode must be floor, burst, latency or scale, not '" + mode + "'");
+            case "bursts" -> {
+                if (!(runner(o, target) instanceof IcefluxRunner iceflux)) {
+                    throw new IllegalArgumentException("mode=bursts measures impl=iceflux only");
+                }
+                return iceflux.bursts(Scenario.parse(required(o, "scenario")), Integer.parseInt(required(o, "n")),
+                        warmup, Integer.parseInt(o.getOrDefault("bursts", "5")),
+                        Duration.ofSeconds(Long.parseLong(o.getOrDefault("timeout", "60"))));
+            }
+            default -> throw new IllegalArgumentException(
+                    "mode must be floor, burst, bursts, latency or scale, not '" + mode + "'");
         }
     }
 

@@ -94,6 +94,43 @@ class ScaleHarnessTest {
     }
 
     @Test
+    void burstsSayWhereEachBurstsTimeWentAndReleaseEveryAllocation() {
+        try (TestTurnServer server = TestTurnServer.start()) {
+            List<String> lines = ScaleWorker.run(ScaleWorker.parse(new String[] {"mode=bursts", "impl=iceflux",
+                "scenario=turn", "n=4", "bursts=3", "warmup=2", "threads=2", "loopback=true", "host=127.0.0.1",
+                "port=" + server.udpPort(), "user=" + server.username(), "pass=" + server.password()}));
+
+            assertThat(lines).hasSize(3);
+            for (int k = 0; k < 3; k++) {
+                Map<String, String> f = Fields.parse("BURST", lines.get(k));
+                assertThat(f).containsEntry("impl", "iceflux").containsEntry("scenario", "turn")
+                        .containsEntry("n", "4").containsEntry("burst", String.valueOf(k + 1))
+                        .containsEntry("finished", "true").containsEntry("failures", "0")
+                        .containsKeys("ioCpuNanos", "jitCpuNanos", "gcCpuNanos", "otherCpuNanos", "jitCompileMillis");
+                assertThat(Long.parseLong(f.get("wallNanos"))).isPositive();
+                assertThat(Long.parseLong(f.get("ioCpuNanos"))).isNotNegative();
+            }
+            // 2 warm-up and 3 × 4 measured allocations, every one deleted when its burst was released
+            assertThat(server.allocationsCreated()).isEqualTo(14);
+            server.awaitAllocationsAlive(0, Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void threadsAreGroupedByTheirKernelNames() {
+        assertThat(ProcStatus.threadGroup("iceflux-io-3-1")).isEqualTo("io");
+        assertThat(ProcStatus.threadGroup("C2 CompilerThre")).isEqualTo("jit");
+        assertThat(ProcStatus.threadGroup("C1 CompilerThre")).isEqualTo("jit");
+        assertThat(ProcStatus.threadGroup("VM Thread")).isEqualTo("gc");
+        assertThat(ProcStatus.threadGroup("main")).isEqualTo("other");
+        assertThat(ProcStatus.cpuNanosByThreadGroup()).containsOnlyKeys("io", "jit", "gc", "other")
+                .allSatisfy((group, nanos) -> assertThat(nanos).isNotNegative());
+        assertThatThrownBy(() -> ScaleWorker.run(Map.of("mode", "bursts", "impl", "ice4j", "host", "127.0.0.1",
+                "port", "3478", "scenario", "turn", "n", "1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("impl=iceflux only");
+    }
+
+    @Test
     void badWorkerArgumentsAreNamed() {
         assertThatThrownBy(() -> ScaleWorker.parse(new String[] {"mode"}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'mode'");

@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -36,8 +34,8 @@ import reactor.util.Loggers;
  * quoted in the ICMP message, and fails that socket's next read (or write); the pending transactions to that server,
  * and only those, then fail with {@link StunTransportException.IcmpUnreachable}. A connected socket lives while a
  * transaction to its server is pending, and {@link #IDLE_GRACE} after: when the last one ends and no other starts
- * within that time it is closed ({@link #idle}), and the next request to that server (a Refresh, say) opens another;
- * the grace keeps one socket for a gathering's back-to-back exchanges (Binding, 401, Allocate). One closed by another read error, or by NIO after a host unreachable,
+ * within that time it is closed ({@link #idle}, by the loop's {@link IdleSockets} sweep), and the next request to
+ * that server (a Refresh, say) opens another; the grace keeps one socket for a gathering's back-to-back exchanges (Binding, 401, Allocate). One closed by another read error, or by NIO after a host unreachable,
  * is replaced by the next request to that server too. So a gathering holds a second file descriptor per server only
  * while it waits for that server, and at most {@link IcmpErrors#limit()} connected sockets are open at once in a
  * factory: beyond that a request leaves from the host socket and its timers decide, as without this class. Netty's epoll sockets are edge-triggered, so the
@@ -151,8 +149,9 @@ final class ConnectedSockets implements StunTransactions.Router {
     }
 
     /**
-     * No transaction to {@code server} is pending any more: close its connected socket (a late response then reaches
-     * the host socket, which knows the ended transaction). Call on the event loop.
+     * No transaction to {@code server} is pending any more: close its connected socket after {@link #IDLE_GRACE} unless
+     * another starts meanwhile (a late response then reaches the host socket, which knows the ended transaction).
+     * Call on the event loop.
      */
     @Override
     public void idle(InetSocketAddress server) {
@@ -162,24 +161,13 @@ final class ConnectedSockets implements StunTransactions.Router {
         }
         Object mark = new Object();
         idleSince.put(server, mark);
-        Runnable closeIfStillIdle = () -> {
+        icmp.idleSockets(host.eventLoop(), scheduler).add(() -> {
             // still idle since then, and still that socket: close it
             if (idleSince.remove(server, mark) && byServer.get(server) == f && f.isDone()) {
                 byServer.remove(server);
                 f.channel().close();
             }
-        };
-        try {
-            scheduler.schedule(() -> {
-                try {
-                    host.eventLoop().execute(closeIfStillIdle);
-                } catch (RejectedExecutionException loopShutDown) {
-                    // the loop is gone, and every socket registered on it with it
-                }
-            }, IDLE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException schedulerDisposed) {
-            // closing the host socket closes this one
-        }
+        });
     }
 
     /** Close every connected socket; later {@link #prepare} calls open none. Call on the event loop. */

@@ -2,6 +2,7 @@ package io.iceflux.netty.internal.transport;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioChannelOption;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -13,7 +14,10 @@ import java.net.PortUnreachableException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.scheduler.Scheduler;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -63,6 +67,9 @@ final class IcmpErrors {
     private final ChannelOption<Integer> recvErr4;
     private final ChannelOption<Integer> recvErr6;
 
+    /** Each event loop's idle connected sockets, waiting for their grace to end. */
+    private final Map<EventLoop, IdleSockets> idle = new ConcurrentHashMap<>();
+
     /** How many more connected sockets may be opened (each is one file descriptor beside its host socket's). */
     private final AtomicInteger budget;
     private final int limit;
@@ -95,6 +102,15 @@ final class IcmpErrors {
     /** Take room for one connected socket; false when {@link #limit()} are open. */
     boolean tryAcquire() {
         return budget.getAndUpdate(n -> n > 0 ? n - 1 : n) > 0;
+    }
+
+    /**
+     * The idle connected sockets of {@code loop}, closed after their grace by timers on {@code scheduler} (the
+     * factory's: one scheduler per {@code IcmpErrors}).
+     */
+    IdleSockets idleSockets(EventLoop loop, Scheduler scheduler) {
+        return idle.computeIfAbsent(loop,
+                l -> new IdleSockets(l, scheduler, ConnectedSockets.IDLE_GRACE.toMillis()));
     }
 
     /** Give back the room of a connected socket that closed. */
