@@ -14,6 +14,10 @@
 # JVM per measurement), writes benchmarks/RESULTS-scale.md, benchmarks/scale-wall.png and benchmarks/scale-threads.png,
 # and tears everything down on exit, also on failure or Ctrl-C. Worker logs stay in the printed temp directory.
 # SCALE_SKIP_BUILD=1 reuses the last build.
+# SCALE_BURSTS=100,500,1000 runs, instead of the harness, ScaleWorker mode=bursts for each N (IceFlux only, TURN/UDP,
+# the side by side's worker JVM options, a fresh coturn and JVM per line): SCALE_BURST_COUNT (default 5) bursts of N
+# after a cold (1) and a warm (3000) warm-up, each with its wall time and the CPU time of the event loops, of the JIT
+# compiler threads and of the rest of the process, printed as they come.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -136,6 +140,21 @@ chmod +x "$WORK/restart-coturn.sh"
   echo "aioice: $(dpkg-query -W -f '${Version}' python3-aioice 2>/dev/null) ($(/usr/bin/python3 --version 2>&1))"
   java -version 2>&1 | sed 's/^/java -version: /'
 } > "$WORK/env.txt"
+
+if [[ -n "${SCALE_BURSTS:-}" ]]; then
+  cat "$WORK/env.txt"
+  for n in ${SCALE_BURSTS//,/ }; do
+    for warmup in 1 3000; do
+      "$WORK/restart-coturn.sh"
+      echo "# n=$n warmup=$warmup load=$(cut -d" " -f1 /proc/loadavg)"
+      ip netns exec "$CLI" java -XX:+UseSerialGC -Xms256m -Xmx4g -XX:-OmitStackTraceInFastThrow -cp "$CP" \
+          io.iceflux.benchmarks.scale.ScaleWorker mode=bursts impl=iceflux scenario=turn n="$n" warmup="$warmup" \
+          bursts="${SCALE_BURST_COUNT:-5}" host="$SRV_IP" port="$PORT" user="$TURN_USER" pass="$TURN_PASS" \
+          2>>"$WORK/bursts.err"
+    done
+  done
+  exit 0
+fi
 
 ip netns exec "$CLI" java -cp "$CP" io.iceflux.benchmarks.scale.ScaleMain \
     --host "$SRV_IP" --port "$PORT" --user "$TURN_USER" --pass "$TURN_PASS" \
