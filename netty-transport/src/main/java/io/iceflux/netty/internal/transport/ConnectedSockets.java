@@ -35,8 +35,9 @@ import reactor.util.Loggers;
  * and only those, then fail with {@link StunTransportException.IcmpUnreachable}. A connected socket lives while a
  * transaction to its server is pending, and {@link #IDLE_GRACE} after: when the last one ends and no other starts
  * within that time it is closed ({@link #idle}, by the loop's {@link IdleSockets} sweep), and the next request to
- * that server (a Refresh, say) opens another; the grace keeps one socket for a gathering's back-to-back exchanges (Binding, 401, Allocate). One closed by another read error, or by NIO after a host unreachable,
- * is replaced by the next request to that server too. So a gathering holds a second file descriptor per server only
+ * that server (a Refresh, say) opens another; the grace keeps one socket for a gathering's back-to-back exchanges
+ * (Binding, 401, Allocate). One closed by another read error, or by NIO after a host unreachable, is replaced by the
+ * next request to that server too. So a gathering holds a second file descriptor per server only
  * while it waits for that server, and at most {@link IcmpErrors#limit()} connected sockets are open at once in a
  * factory: beyond that a request leaves from the host socket and its timers decide, as without this class. Netty's epoll sockets are edge-triggered, so the
  * error queue that {@code IP_RECVERR} fills (and nobody reads; it is bounded by the receive buffer) does not wake
